@@ -1,0 +1,1 @@
+"""Training, inference and monitoring for the loan-default model (no web imports)."""
