@@ -1,0 +1,56 @@
+# Two commands set everything up on a fresh machine:
+#   make run   — virtualenv + pinned requirements, trains the default model if none exists, starts gunicorn
+#   make test  — virtualenv + pinned requirements (dev), runs the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+MODELS_DIR ?= models
+PORT ?= 8000
+WORKERS ?= 2
+THREADS ?= 4
+PYTEST_ARGS ?=
+
+.PHONY: venv venv-dev test train run lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime $@
+
+venv: $(VENV)/.runtime
+venv-dev: $(VENV)/.dev
+
+test: venv-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: venv-dev
+	$(BIN)/ruff check .
+
+train: venv
+	$(BIN)/python -m modeling.train --models-dir "$(MODELS_DIR)" $(TRAIN_ARGS)
+
+run: venv
+	@if [ ! -f "$(MODELS_DIR)/LATEST" ]; then \
+		echo "No model in $(MODELS_DIR)/ — training the default model first"; \
+		$(BIN)/python -m modeling.train --models-dir "$(MODELS_DIR)" $(TRAIN_ARGS) || exit 1; \
+	fi
+	@echo "Dashboard:  http://127.0.0.1:$(PORT)/"
+	@echo "API docs:   http://127.0.0.1:$(PORT)/docs"
+	@echo "Health:     http://127.0.0.1:$(PORT)/health"
+	MODELS_DIR="$(MODELS_DIR)" $(BIN)/gunicorn --worker-class gthread --workers $(WORKERS) --threads $(THREADS) \
+		--bind 0.0.0.0:$(PORT) --access-logfile - wsgi:server
+
+bench: venv-dev
+	$(BIN)/python benchmarks/bench_drift.py
+	$(BIN)/python benchmarks/bench_train.py
+	$(BIN)/python benchmarks/bench_api.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
