@@ -6,6 +6,7 @@ its user's language (spreadsheet rows, JSON array indexes).
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 import numpy as np
@@ -43,15 +44,16 @@ def match_columns(columns: Iterable[object], specs: Iterable[ColumnSpec]) -> tup
     return mapping, extra
 
 
-def _row_problems(mask: np.ndarray, raw: pd.Series, spec: ColumnSpec, message: str,
-                  expected: str, row_offset: int) -> list[Problem]:
+def _problems_for_rows(mask: np.ndarray, raw: pd.Series, spec: ColumnSpec, message: str,
+                  expected: str, row_offset: int, limit: int | None = MAX_PROBLEMS_PER_COLUMN) -> list[Problem]:
     positions = np.flatnonzero(mask)
+    shown = positions if limit is None else positions[:limit]
     problems = [
         Problem(spec.name, message, row=int(pos) + row_offset, value=_jsonable(raw.iloc[pos]), expected=expected)
-        for pos in positions[:MAX_PROBLEMS_PER_COLUMN]
+        for pos in shown
     ]
-    if len(positions) > MAX_PROBLEMS_PER_COLUMN:
-        problems.append(Problem(spec.name, f"{len(positions) - MAX_PROBLEMS_PER_COLUMN} more rows with the "
+    if len(positions) > len(shown):
+        problems.append(Problem(spec.name, f"{len(positions) - len(shown)} more rows with the "
                                 f"same problem ({message})", expected=expected))
     return problems
 
@@ -65,16 +67,31 @@ def _jsonable(value: object) -> object:
 
 
 def _to_number(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Convert to float64; return (values, mask of present-but-unparseable entries, booleans included)."""
+    """Convert to float64; return (values, mask of present-but-unparseable entries, booleans included).
+
+    Infinite values and integers too large for a float count as unparseable.
+    """
     if raw.dtype == bool:
         return pd.Series(np.nan, index=raw.index), np.ones(len(raw), dtype=bool)
     if raw.dtype != object:
-        return pd.to_numeric(raw, errors="coerce").astype("float64"), np.zeros(len(raw), dtype=bool)
+        values = pd.to_numeric(raw, errors="coerce").astype("float64")
+        bad = np.isinf(values.to_numpy())
+        return values.where(~bad), bad
     is_bool = raw.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
-    text = raw.map(lambda v: v.strip() or None if isinstance(v, str) else v)
-    values = pd.to_numeric(text.where(~is_bool), errors="coerce").astype("float64")
-    bad = (values.isna() & text.notna()).to_numpy() | is_bool
+    text = raw.map(lambda v: v.strip() or None if isinstance(v, str) else v).where(~is_bool)
+    try:
+        values = pd.to_numeric(text, errors="coerce").astype("float64")
+    except OverflowError:  # a Python int beyond float range
+        values = text.map(_float_or_nan).astype("float64")
+    bad = (values.isna() & text.notna()).to_numpy() | is_bool | np.isinf(values.to_numpy())
     return values.where(~bad), bad
+
+
+def _float_or_nan(value: object) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError):
+        return np.nan
 
 
 def _to_datetime(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
@@ -98,13 +115,19 @@ def _clean_text(value: object) -> object:
     return text if text else np.nan
 
 
-def coerce_column(raw: pd.Series, spec: ColumnSpec, row_offset: int = 0) -> tuple[pd.Series, list[Problem]]:
-    """Convert one column to its schema dtype; list unparseable, missing and out-of-range values."""
+def coerce_column(raw: pd.Series, spec: ColumnSpec, row_offset: int = 0,
+                  max_problems: int | None = MAX_PROBLEMS_PER_COLUMN) -> tuple[pd.Series, list[Problem]]:
+    """Convert one column to its schema dtype; list unparseable, missing and out-of-range values.
+
+    At most ``max_problems`` problems per kind are listed one by one (None: all of them).
+    """
     expected = _KIND_EXPECTED[spec.kind]
     raw = raw.reset_index(drop=True)
+    _row_problems = functools.partial(_problems_for_rows, limit=max_problems)
     if spec.kind == "category":
-        values, bad = raw.map(_clean_text).astype(object), np.zeros(len(raw), dtype=bool)
-        problems: list[Problem] = []
+        bad = raw.map(lambda v: isinstance(v, (dict, list, tuple, set))).to_numpy(dtype=bool)
+        values = raw.where(~bad).map(_clean_text).astype(object)
+        problems: list[Problem] = _row_problems(bad, raw, spec, "not a text value", expected, row_offset)
     elif spec.kind == "datetime":
         values, bad = _to_datetime(raw)
         problems = _row_problems(bad, raw, spec, "could not be parsed", expected, row_offset)
@@ -139,7 +162,7 @@ def coerce_column(raw: pd.Series, spec: ColumnSpec, row_offset: int = 0) -> tupl
 
 
 def coerce_frame(df: pd.DataFrame, specs: Iterable[ColumnSpec], *, optional: Iterable[str] = (),
-                 row_offset: int = 0) -> CoercedFrame:
+                 row_offset: int = 0, max_problems_per_column: int | None = MAX_PROBLEMS_PER_COLUMN) -> CoercedFrame:
     """Convert ``df`` (headers already matched) to the schema dtypes for ``specs``.
 
     Columns named in ``optional`` may be absent; absent optional columns are not
@@ -153,7 +176,7 @@ def coerce_frame(df: pd.DataFrame, specs: Iterable[ColumnSpec], *, optional: Ite
             if spec.name not in optional:
                 problems.append(Problem(spec.name, "missing column", expected=_KIND_EXPECTED[spec.kind]))
             continue
-        values, col_problems = coerce_column(df[spec.name], spec, row_offset)
+        values, col_problems = coerce_column(df[spec.name], spec, row_offset, max_problems_per_column)
         out[spec.name] = values
         problems += col_problems
     frame = pd.DataFrame(out, index=pd.RangeIndex(len(df)))

@@ -1,0 +1,130 @@
+"""Runtime settings: one frozen object read once from environment variables.
+
+| variable        | default                                    | meaning                                          |
+|-----------------|--------------------------------------------|--------------------------------------------------|
+| MODELS_DIR      | models/                                    | model bundles (LATEST + one folder per version)  |
+| PREDICTIONS_DIR | predicciones/                              | prediction log (SQLite) and batch outputs        |
+| DATABASE_URL    | sqlite:///PREDICTIONS_DIR/prediction_log.sqlite | SQLAlchemy URL of the prediction log        |
+| PORT            | 8000                                       | HTTP port (gunicorn)                             |
+| WORKERS         | 2                                          | gunicorn worker processes                        |
+| THREADS         | 4                                          | threads per gunicorn worker (gthread)            |
+| API_KEY         | (unset)                                    | when set, POST routes require X-API-Key          |
+| MAX_BATCH_ROWS  | 50000                                      | most records accepted in one batch               |
+| MAX_UPLOAD_MB   | 64                                         | largest request body / upload, in MiB            |
+| PSI_BAND_LOW    | 0.10                                       | PSI below this is "Bajo"                         |
+| PSI_BAND_HIGH   | 0.25                                       | PSI above this is "Alto"                         |
+| SEED_HOLDOUT    | 1                                          | log the bundle's held-out period at start-up     |
+
+Relative paths resolve against the project root, not the working directory.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from modeling.config import DEFAULT_MODELS_DIR, DEFAULT_PREDICTIONS_DIR, PROJECT_ROOT
+
+LOG_FILENAME = "prediction_log.sqlite"
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value that cannot be used."""
+
+
+def resolve_path(path: str | os.PathLike[str]) -> Path:
+    """Absolute path; relative ones are taken from the project root."""
+    path = Path(path).expanduser()
+    return path if path.is_absolute() else (PROJECT_ROOT / path).resolve()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the web process needs to know, fixed at start-up."""
+
+    models_dir: Path = DEFAULT_MODELS_DIR
+    predictions_dir: Path = DEFAULT_PREDICTIONS_DIR
+    database_url: str | None = None
+    port: int = 8000
+    workers: int = 2
+    threads: int = 4
+    api_key: str | None = None
+    max_batch_rows: int = 50_000
+    max_upload_mb: float = 64.0
+    psi_bands: tuple[float, float] = (0.10, 0.25)
+    seed_holdout: bool = True
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "models_dir", resolve_path(self.models_dir))
+        object.__setattr__(self, "predictions_dir", resolve_path(self.predictions_dir))
+        object.__setattr__(self, "psi_bands", tuple(float(b) for b in self.psi_bands))
+        low, high = self.psi_bands
+        if not 0 < low < high:
+            raise SettingsError(f"PSI bands must satisfy 0 < low < high, got {self.psi_bands}")
+        if self.max_batch_rows < 1 or self.max_upload_mb <= 0:
+            raise SettingsError("MAX_BATCH_ROWS and MAX_UPLOAD_MB must be positive")
+
+    @property
+    def log_database_url(self) -> str:
+        """The prediction log's SQLAlchemy URL (DATABASE_URL, else a SQLite file under predictions_dir)."""
+        return self.database_url or f"sqlite:///{self.predictions_dir / LOG_FILENAME}"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        """Request-body limit handed to Flask's MAX_CONTENT_LENGTH."""
+        return int(self.max_upload_mb * 1024 * 1024)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read the variables in this module's table; unset or empty ones keep their default."""
+        env = os.environ if environ is None else environ
+        defaults = cls()
+
+        def get(name: str, convert: Callable[[str], Any], default: Any) -> Any:
+            raw = env.get(name, "").strip()
+            if not raw:
+                return default
+            try:
+                return convert(raw)
+            except ValueError as exc:
+                raise SettingsError(f"environment variable {name}={raw!r} is invalid: {exc}") from None
+
+        return cls(
+            models_dir=get("MODELS_DIR", Path, defaults.models_dir),
+            predictions_dir=get("PREDICTIONS_DIR", Path, defaults.predictions_dir),
+            database_url=get("DATABASE_URL", str, None),
+            port=get("PORT", _positive_int, defaults.port),
+            workers=get("WORKERS", _positive_int, defaults.workers),
+            threads=get("THREADS", _positive_int, defaults.threads),
+            api_key=get("API_KEY", str, None),
+            max_batch_rows=get("MAX_BATCH_ROWS", _positive_int, defaults.max_batch_rows),
+            max_upload_mb=get("MAX_UPLOAD_MB", _positive_float, defaults.max_upload_mb),
+            psi_bands=(get("PSI_BAND_LOW", _positive_float, defaults.psi_bands[0]),
+                       get("PSI_BAND_HIGH", _positive_float, defaults.psi_bands[1])),
+            seed_holdout=get("SEED_HOLDOUT", _boolean, defaults.seed_holdout),
+        )
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise ValueError("expected a positive integer")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if not value > 0 or value == float("inf"):
+        raise ValueError("expected a positive number")
+    return value
+
+
+def _boolean(text: str) -> bool:
+    lowered = text.casefold()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError("expected one of 1/0, true/false, yes/no, on/off")

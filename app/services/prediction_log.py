@@ -1,0 +1,203 @@
+"""The prediction log: one ``predictions`` row per scored record, in SQLite or PostgreSQL via SQLAlchemy Core.
+
+Times are stored as naive UTC. ``inputs`` and ``warnings`` hold JSON text (serialised once per batch, in
+bulk). A batch is written in one transaction with an executemany-style insert.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine, make_url
+
+metadata = sa.MetaData()
+_BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+predictions = sa.Table(
+    "predictions", metadata,
+    sa.Column("id", _BIG_ID, primary_key=True, autoincrement=True),
+    sa.Column("request_id", sa.String(64), nullable=False, index=True),
+    sa.Column("scored_at", sa.DateTime(), nullable=False, index=True),
+    sa.Column("loan_date", sa.DateTime(), nullable=True, index=True),
+    sa.Column("source", sa.String(16), nullable=False, index=True),
+    sa.Column("model_version", sa.String(128), nullable=False, index=True),
+    sa.Column("inputs", sa.Text(), nullable=False),
+    sa.Column("prob_default", sa.Float(), nullable=False),
+    sa.Column("Pago_atiempo_pred", sa.SmallInteger(), nullable=False),
+    sa.Column("risk_band", sa.String(16), nullable=False),
+    sa.Column("warnings", sa.Text(), nullable=False),
+    sa.Column("latency_ms", sa.Float(), nullable=False),
+    sa.Column("actual", sa.SmallInteger(), nullable=True),
+)
+
+holdout_seeds = sa.Table(
+    "holdout_seeds", metadata,
+    sa.Column("model_version", sa.String(128), primary_key=True),
+    sa.Column("seeded_at", sa.DateTime(), nullable=False),
+    sa.Column("rows", sa.Integer(), nullable=False),
+)
+
+LOG_COLUMNS: tuple[str, ...] = tuple(c.name for c in predictions.columns if c.name != "id")
+SOURCES = ("api", "batch", "holdout")
+
+
+class PredictionLogError(RuntimeError):
+    """The log could not be read or written; the message says why."""
+
+
+@dataclass(frozen=True)
+class LogStatus:
+    """Outcome of a health probe."""
+
+    reachable: bool
+    backend: str
+    error: str | None = None
+
+
+def create_log_engine(url: str) -> Engine:
+    """Engine for ``url``; SQLite gets WAL mode, a busy timeout and its parent folder created."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return sa.create_engine(url, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, connect_args={"timeout": 30})
+
+    @sa.event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    return engine
+
+
+class PredictionLog:
+    """Append, read and count logged predictions."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def from_url(cls, url: str) -> PredictionLog:
+        """Connect and create the tables if missing."""
+        log = cls(create_log_engine(url))
+        log.create_tables()
+        return log
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    def create_tables(self) -> None:
+        """Create ``predictions`` and ``holdout_seeds`` if they do not exist (safe to race)."""
+        try:
+            metadata.create_all(self.engine, checkfirst=True)
+        except sa.exc.SQLAlchemyError:
+            metadata.create_all(self.engine, checkfirst=True)  # another worker created them in between
+
+    def append(self, rows: pd.DataFrame) -> int:
+        """Insert ``rows`` (columns ``LOG_COLUMNS``) in one transaction; return how many were written."""
+        if rows.empty:
+            return 0
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(predictions.insert(), _to_params(rows))
+        except sa.exc.SQLAlchemyError as exc:
+            raise PredictionLogError(f"could not write to the prediction log: {_short(exc)}") from exc
+        return len(rows)
+
+    def append_once(self, key: str, rows: pd.DataFrame) -> bool:
+        """Insert ``rows`` together with the marker ``key``; False (nothing written) if the marker exists."""
+        marker = {"model_version": key, "seeded_at": _utcnow(), "rows": len(rows)}
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(holdout_seeds.insert(), marker)  # first statement: takes the write lock
+                if not rows.empty:
+                    conn.execute(predictions.insert(), _to_params(rows))
+        except sa.exc.IntegrityError:
+            return False
+        except sa.exc.SQLAlchemyError as exc:
+            raise PredictionLogError(f"could not write to the prediction log: {_short(exc)}") from exc
+        return True
+
+    def has_marker(self, key: str) -> bool:
+        """Whether ``append_once`` already succeeded for ``key``."""
+        query = sa.select(holdout_seeds.c.model_version).where(holdout_seeds.c.model_version == key)
+        with self.engine.connect() as conn:
+            return conn.execute(query).first() is not None
+
+    def read(self, *, source: str | Sequence[str] | None = None, model_version: str | None = None,
+             since: datetime | None = None, until: datetime | None = None, limit: int | None = None,
+             newest_first: bool = False) -> pd.DataFrame:
+        """Logged rows matching the filters (``since``/``until`` on ``scored_at``), oldest first by default."""
+        query = _filtered(sa.select(predictions), source, model_version, since, until)
+        order = predictions.c.id.desc() if newest_first else predictions.c.id
+        query = query.order_by(order).limit(limit)
+        with self.engine.connect() as conn:
+            frame = pd.read_sql(query, conn)
+        return frame
+
+    def count(self, *, source: str | Sequence[str] | None = None, model_version: str | None = None,
+              since: datetime | None = None, until: datetime | None = None) -> int:
+        """Number of logged rows matching the filters."""
+        query = _filtered(sa.select(sa.func.count()).select_from(predictions), source, model_version, since, until)
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def ping(self) -> LogStatus:
+        """Whether the ``predictions`` table can be queried."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(sa.select(predictions.c.id).limit(1)).all()
+        except sa.exc.SQLAlchemyError as exc:
+            return LogStatus(False, self.backend, _short(exc))
+        return LogStatus(True, self.backend)
+
+    def dispose(self) -> None:
+        """Close pooled connections."""
+        self.engine.dispose()
+
+
+def _filtered(query: Any, source: str | Sequence[str] | None, model_version: str | None,
+              since: datetime | None, until: datetime | None) -> Any:
+    if source is not None:
+        sources = [source] if isinstance(source, str) else list(source)
+        query = query.where(predictions.c.source.in_(sources))
+    if model_version is not None:
+        query = query.where(predictions.c.model_version == model_version)
+    if since is not None:
+        query = query.where(predictions.c.scored_at >= since)
+    if until is not None:
+        query = query.where(predictions.c.scored_at < until)
+    return query
+
+
+def _to_params(rows: pd.DataFrame) -> list[dict[str, Any]]:
+    """Plain Python values per row (None for missing), as the DB-API drivers want them."""
+    frame = rows.loc[:, list(LOG_COLUMNS)]
+    columns: dict[str, list[Any]] = {}
+    for name in LOG_COLUMNS:
+        series = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(series):
+            columns[name] = series.to_numpy(dtype="datetime64[us]").astype(object).tolist()  # NaT -> None
+        else:
+            values = series.astype(object).where(series.notna(), None).tolist()
+            columns[name] = values
+    return [dict(zip(LOG_COLUMNS, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+
+
+def _utcnow() -> datetime:
+    return pd.Timestamp.now(tz="UTC").tz_localize(None).to_pydatetime()
+
+
+def _short(exc: Exception) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.splitlines()[0][:300] if text else type(exc).__name__
