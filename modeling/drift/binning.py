@@ -1,0 +1,157 @@
+"""Vectorised assignment of current values to a variable's frozen bins.
+
+Bin layout, shared by every function here and by the stored profile:
+
+* numeric: ``len(cuts) + 1`` value bins ``(-inf, c0), [c0, c1), …, [c_last, +inf)`` (left-closed,
+  open-ended outer bins), then one ``Missing`` bin;
+* categorical: one bin per reference category (in profile order), then ``Unseen``, then ``Missing``.
+
+Categories are compared through :func:`category_key`, so ``4``, ``4.0``, ``np.int64(4)`` and ``"4"`` are
+one category. No per-row Python objects are created: numeric columns use one comparison pass per cut,
+text columns one hash pass (``pd.factorize``) whose few uniques are then mapped to the frozen categories.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+import numbers
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+MISSING_LABEL = "Missing"
+UNSEEN_LABEL = "Unseen"
+
+
+def category_key(value: object) -> str | None:
+    """Canonical text key of one categorical value (``None`` for missing).
+
+    Integral numbers become their integer text (``4.0`` → ``"4"``), other reals their shortest
+    round-trip text, booleans ``"1"``/``"0"`` and anything else ``str(value)``.
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return "1" if value else "0"
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        number = float(value)
+        if math.isnan(number):
+            return None
+        return str(int(number)) if number.is_integer() else repr(number)
+    return str(value)
+
+
+def format_edge(value: float, digits: int = 4) -> str:
+    """Compact text for a bin edge: ``1920000.0`` → ``"1.92e6"``, ``12.0`` → ``"12"``."""
+    text = f"{value:.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}e{int(exponent)}"
+    return text
+
+
+def numeric_labels(cuts: Sequence[float]) -> list[str]:
+    """Labels of the value bins defined by ``cuts`` plus the missing bin, distinct for distinct cuts."""
+    for digits in range(4, 18):
+        edges = [format_edge(c, digits) for c in cuts]
+        if len(set(edges)) == len(edges):
+            break
+    bounds = ["-inf", *edges, "+inf"]
+    labels = [f"[{lo}, {hi})" for lo, hi in itertools.pairwise(bounds)]
+    labels[0] = "(" + labels[0][1:]
+    return [*labels, MISSING_LABEL]
+
+
+def as_float_array(values: pd.Series, name: str) -> np.ndarray:
+    """The column as float64 (NaN = missing); raises ``ValueError`` naming rows that are not numbers."""
+    if values.dtype == np.float64:
+        return values.to_numpy()
+    if pd.api.types.is_datetime64_any_dtype(values) or isinstance(values.dtype, pd.PeriodDtype):
+        raise ValueError(f"{name}: expected numbers, found dates (dtype {values.dtype})")
+    if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        return values.to_numpy(dtype=np.float64, na_value=np.nan)
+    converted = pd.to_numeric(values, errors="coerce")
+    bad = np.flatnonzero(converted.isna().to_numpy() & values.notna().to_numpy())
+    if bad.size:
+        raise ValueError(f"{name}: {bad.size} value(s) are not numbers (first at row {int(bad[0])}: "
+                         f"found {values.iloc[bad[0]]!r}, expected a number or empty)")
+    return converted.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def numeric_counts(x: np.ndarray, cuts: np.ndarray) -> np.ndarray:
+    """Counts per bin (value bins, then missing) of the float array ``x``; one comparison pass per cut."""
+    n_missing = int(np.count_nonzero(np.isnan(x)))
+    below = [int(np.count_nonzero(x < cut)) for cut in cuts]  # NaN compares False
+    cumulative = np.array([0, *below, x.size - n_missing], dtype=np.int64)
+    return np.append(np.diff(cumulative), n_missing)
+
+
+def numeric_bin_ids(x: np.ndarray, cuts: np.ndarray) -> np.ndarray:
+    """Bin index of every value of ``x`` (missing → ``len(cuts) + 1``), as a small unsigned int array."""
+    ids = np.zeros(x.size, dtype=np.min_scalar_type(len(cuts) + 1))
+    for cut in cuts:
+        ids += x >= cut
+    ids[np.isnan(x)] = len(cuts) + 1
+    return ids
+
+
+def _numeric_categories(categories: Sequence[str]) -> list[tuple[int, float]]:
+    """(bin index, number) of the categories whose key is a number: the only ones a number can match."""
+    found = []
+    for index, key in enumerate(categories):
+        try:
+            number = float(key)
+        except ValueError:
+            continue
+        if category_key(number) == key:  # "1e3" or " 4" are text, never the number
+            found.append((index, number))
+    return found
+
+
+def _code_lookup(values: pd.Series, categories: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Hash path: per-row codes of the distinct values and, per distinct value, its frozen bin.
+
+    The lookup has one extra trailing entry (the missing bin) so that code ``-1`` (missing) maps to it.
+    """
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    n_categories = len(categories)
+    keys = [category_key(u) for u in uniques]
+    lookup = pd.Index(list(categories), dtype=object).get_indexer(pd.Index(keys, dtype=object))
+    lookup = np.where(lookup < 0, n_categories, lookup)  # unseen
+    lookup[[k is None for k in keys]] = n_categories + 1
+    return codes, np.append(lookup, n_categories + 1)
+
+
+def categorical_counts(values: pd.Series, categories: Sequence[str]) -> np.ndarray:
+    """Counts per bin (categories, unseen, missing) of one current column."""
+    n_bins = len(categories) + 2
+    if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        x = as_float_array(values, str(values.name))
+        counts = np.zeros(n_bins, dtype=np.int64)
+        for index, number in _numeric_categories(categories):
+            counts[index] = np.count_nonzero(x == number)
+        counts[-1] = np.count_nonzero(np.isnan(x))
+        counts[-2] = x.size - counts.sum()
+        return counts
+    codes, lookup = _code_lookup(values, categories)
+    per_unique = np.bincount(codes + 1, minlength=lookup.size)  # slot 0 holds the missing code -1
+    per_unique = np.roll(per_unique, -1)  # align with lookup, whose last entry is the missing bin
+    return np.bincount(lookup, weights=per_unique, minlength=n_bins).astype(np.int64)
+
+
+def categorical_bin_ids(values: pd.Series, categories: Sequence[str]) -> np.ndarray:
+    """Bin index of every row of one current column (unseen → K, missing → K + 1)."""
+    n_categories = len(categories)
+    dtype = np.min_scalar_type(n_categories + 1)
+    if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        x = as_float_array(values, str(values.name))
+        ids = np.full(x.size, n_categories, dtype=dtype)
+        for index, number in _numeric_categories(categories):
+            ids[x == number] = index
+        ids[np.isnan(x)] = n_categories + 1
+        return ids
+    codes, lookup = _code_lookup(values, categories)
+    return lookup.astype(dtype)[codes]
