@@ -7,6 +7,7 @@ its user's language (spreadsheet rows, JSON array indexes).
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Iterable
 
 import numpy as np
@@ -78,12 +79,13 @@ def _to_number(raw: pd.Series) -> tuple[pd.Series, np.ndarray]:
         bad = np.isinf(values.to_numpy())
         return values.where(~bad), bad
     is_bool = raw.map(lambda v: isinstance(v, (bool, np.bool_))).to_numpy(dtype=bool)
-    text = raw.map(lambda v: v.strip() or None if isinstance(v, str) else v).where(~is_bool)
+    too_big = raw.map(lambda v: isinstance(v, int) and abs(v) > sys.float_info.max).to_numpy(dtype=bool)
+    text = raw.where(~(is_bool | too_big)).map(lambda v: v.strip() or None if isinstance(v, str) else v)
     try:
         values = pd.to_numeric(text, errors="coerce").astype("float64")
-    except OverflowError:  # a Python int beyond float range
+    except OverflowError:  # a Python int beyond int64 that pandas refuses to convert in bulk
         values = text.map(_float_or_nan).astype("float64")
-    bad = (values.isna() & text.notna()).to_numpy() | is_bool | np.isinf(values.to_numpy())
+    bad = (values.isna() & text.notna()).to_numpy() | is_bool | too_big | np.isinf(values.to_numpy())
     return values.where(~bad), bad
 
 

@@ -44,6 +44,8 @@ holdout_seeds = sa.Table(
 
 LOG_COLUMNS: tuple[str, ...] = tuple(c.name for c in predictions.columns if c.name != "id")
 SOURCES = ("api", "batch", "holdout")
+_READ_DTYPES = {"id": "int64", "scored_at": "datetime64[ns]", "loan_date": "datetime64[ns]", "prob_default": "float64",
+                "Pago_atiempo_pred": "int64", "latency_ms": "float64", "actual": "Int64"}
 
 
 class PredictionLogError(RuntimeError):
@@ -143,7 +145,7 @@ class PredictionLog:
         query = query.order_by(order).limit(limit)
         with self.engine.connect() as conn:
             frame = pd.read_sql(query, conn)
-        return frame
+        return frame.astype(_READ_DTYPES)
 
     def count(self, *, source: str | Sequence[str] | None = None, model_version: str | None = None,
               since: datetime | None = None, until: datetime | None = None) -> int:

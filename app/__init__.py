@@ -1,0 +1,34 @@
+"""The web application: one Flask server with the JSON API and the Dash dashboard mounted on it."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from app.config import Settings
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Composition root: settings → model bundle (loaded once) and services → JSON routes → Dash.
+
+    Raises ``modeling.artifacts.BundleNotFoundError`` (whose message says how to train a model) when the
+    models directory holds no loadable bundle.
+    """
+    from flask import Flask
+
+    from app.api import register_api
+    from app.dashboard import init_dashboard
+    from app.services import build_services
+
+    settings = settings or Settings.from_env()
+    services = build_services(settings)
+    server = Flask(__name__)
+    server.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes
+    server.config["JSON_SORT_KEYS"] = False
+    server.json.sort_keys = False
+    server.json.ensure_ascii = False
+    server.extensions["credit_risk"] = services
+    register_api(server, services)
+    init_dashboard(server, services, settings)
+    return server

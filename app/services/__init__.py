@@ -1,0 +1,40 @@
+"""Plain service objects built once per process by ``create_app``; no Flask or Dash imports here."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.config import Settings
+    from app.services.holdout import SeedOutcome
+    from app.services.prediction_log import PredictionLog
+    from app.services.scoring import ScoringService
+    from modeling.artifacts import Bundle
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything the routes and the dashboard call."""
+
+    settings: Settings
+    bundle: Bundle
+    log: PredictionLog
+    scoring: ScoringService
+    holdout: SeedOutcome | None = None
+
+
+def build_services(settings: Settings) -> Services:
+    """Load the model bundle (raises ``BundleNotFoundError`` with training instructions), open the log.
+
+    The held-out period is written to the log once per model version when ``settings.seed_holdout``.
+    """
+    from app.services.holdout import seed_holdout
+    from app.services.prediction_log import PredictionLog
+    from app.services.scoring import ScoringService
+    from modeling.artifacts import load_bundle
+
+    bundle = load_bundle(settings.models_dir)
+    log = PredictionLog.from_url(settings.log_database_url)
+    scoring = ScoringService(bundle, log)
+    holdout = seed_holdout(scoring, log) if settings.seed_holdout else None
+    return Services(settings=settings, bundle=bundle, log=log, scoring=scoring, holdout=holdout)

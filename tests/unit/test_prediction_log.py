@@ -1,0 +1,169 @@
+"""The prediction log store on SQLite (always) and PostgreSQL (when TEST_DATABASE_URL is set)."""
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from datetime import datetime, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from app.services.prediction_log import LOG_COLUMNS, PredictionLog, PredictionLogError
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=[
+    pytest.mark.postgres, pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL not set")])]
+
+
+@pytest.fixture(params=BACKENDS)
+def log_url(request, tmp_path):
+    """A database URL isolated for one test: a fresh SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'log.sqlite'}"
+        return
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture
+def log(log_url):
+    store = PredictionLog.from_url(log_url)
+    yield store
+    store.dispose()
+
+
+def log_rows(n: int, *, source: str = "api", version: str = "v1", scored_at: datetime | None = None) -> pd.DataFrame:
+    rng = np.random.default_rng(n)
+    prob = rng.random(n)
+    loan_dates = pd.Series(pd.date_range("2025-01-01", periods=n, freq="D"))
+    loan_dates.iloc[::3] = pd.NaT
+    return pd.DataFrame({
+        "request_id": [f"req-{i // 2}" for i in range(n)],
+        "scored_at": scored_at or datetime(2026, 1, 1, 12, 0, 0),
+        "loan_date": loan_dates.to_numpy(),
+        "source": source,
+        "model_version": version,
+        "inputs": [f'{{"edad_cliente": {20 + i}, "tipo_laboral": "Empleado"}}' for i in range(n)],
+        "prob_default": prob,
+        "Pago_atiempo_pred": (prob < 0.5).astype(int),
+        "risk_band": np.where(prob < 0.3, "Bajo", np.where(prob < 0.6, "Medio", "Alto")),
+        "warnings": "[]",
+        "latency_ms": 1.5,
+        "actual": pd.array([1, 0, None] * (n // 3) + [1] * (n % 3), dtype="Int64"),
+    })
+
+
+def test_append_then_read_round_trips_every_column(log):
+    rows = log_rows(7)
+    assert log.append(rows) == 7
+    back = log.read()
+    assert list(back.columns) == ["id", *LOG_COLUMNS]
+    assert back["id"].is_monotonic_increasing
+    pd.testing.assert_series_equal(back["prob_default"], rows["prob_default"], check_names=False)
+    assert back["inputs"].tolist() == rows["inputs"].tolist()
+    assert back["loan_date"].isna().tolist() == rows["loan_date"].isna().tolist()
+    assert back.loc[1, "loan_date"] == pd.Timestamp("2025-01-02")
+    assert back["actual"].dtype == "Int64" and back["actual"].iloc[:3].tolist() == [1, 0, pd.NA]
+    assert back["scored_at"].iloc[0] == pd.Timestamp("2026-01-01 12:00:00")
+
+
+def test_filters_and_count(log):
+    log.append(log_rows(4, source="api", scored_at=datetime(2026, 1, 1)))
+    log.append(log_rows(5, source="holdout", version="v2", scored_at=datetime(2026, 2, 1)))
+    assert log.count() == 9
+    assert log.count(source="holdout") == 5
+    assert log.count(source=["api", "holdout"]) == 9
+    assert log.count(model_version="v1") == 4
+    assert log.count(since=datetime(2026, 1, 15)) == 5
+    assert log.count(until=datetime(2026, 1, 15)) == 4
+    newest = log.read(limit=2, newest_first=True)
+    assert newest["source"].tolist() == ["holdout", "holdout"]
+    assert newest["id"].iloc[0] > newest["id"].iloc[1]
+
+
+def test_empty_append_writes_nothing(log):
+    assert log.append(log_rows(0)) == 0
+    assert log.count() == 0
+
+
+def test_batch_is_one_transaction(log):
+    rows = log_rows(50)
+    rows.loc[49, "risk_band"] = None  # NOT NULL violation on the last row
+    with pytest.raises(PredictionLogError, match="could not write"):
+        log.append(rows)
+    assert log.count() == 0
+
+
+def test_ten_thousand_rows_in_one_append(log):
+    assert log.append(log_rows(10_000)) == 10_000
+    assert log.count() == 10_000
+
+
+def test_append_once_is_idempotent(log):
+    assert not log.has_marker("v1")
+    assert log.append_once("v1", log_rows(6, source="holdout")) is True
+    assert log.has_marker("v1")
+    assert log.append_once("v1", log_rows(6, source="holdout")) is False
+    assert log.count(source="holdout") == 6
+
+
+def test_append_once_races_write_exactly_once(log_url):
+    """Two "workers" (separate engines) seeding at the same moment: one wins, the other writes nothing."""
+    stores = [PredictionLog.from_url(log_url) for _ in range(3)]
+    barrier = threading.Barrier(len(stores))
+    outcomes: list[bool] = []
+
+    def seed(store: PredictionLog) -> None:
+        barrier.wait()
+        outcomes.append(store.append_once("v9", log_rows(300, source="holdout", version="v9")))
+
+    threads = [threading.Thread(target=seed, args=(s,)) for s in stores]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == [False, False, True]
+    assert stores[0].count(model_version="v9") == 300
+    for store in stores:
+        store.dispose()
+
+
+def test_create_tables_is_idempotent(log_url):
+    PredictionLog.from_url(log_url).dispose()
+    second = PredictionLog.from_url(log_url)
+    second.append(log_rows(2))
+    assert second.count() == 2
+    second.dispose()
+
+
+def test_failures_raise_a_clear_error_and_ping_reports_them(log):
+    assert log.ping().reachable
+    with log.engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE predictions"))
+    status = log.ping()
+    assert not status.reachable and status.error
+    with pytest.raises(PredictionLogError, match="could not write to the prediction log"):
+        log.append(log_rows(3))
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
+    store = PredictionLog.from_url(f"sqlite:///{tmp_path / 'nested' / 'log.sqlite'}")
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+    store.dispose()
+
+
+def test_time_filters_accept_naive_utc(log):
+    now = datetime(2026, 3, 1, 8, 0, 0)
+    log.append(log_rows(3, scored_at=now))
+    assert log.count(since=now - timedelta(seconds=1), until=now + timedelta(seconds=1)) == 3
