@@ -1,0 +1,149 @@
+"""Serving speed, printed side by side: the bare pipeline floor, the in-process service, and HTTP via gunicorn.
+
+Usage: ``python benchmarks/bench_api.py [--models-dir models] [--requests 1000] [--batch 10000]``.
+Needs a trained bundle (``make train``). The prediction log goes to a temporary SQLite file.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app.config import Settings  # noqa: E402
+from app.services import build_services  # noqa: E402
+from modeling.config import DATE_COLUMN  # noqa: E402
+from modeling.input_checks import stored_specs  # noqa: E402
+from modeling.schema import FEATURE_COLUMNS  # noqa: E402
+from modeling.validation import coerce_frame  # noqa: E402
+
+
+def timed(fn: Callable[[], object], repeat: int) -> list[float]:
+    """Wall times in ms of ``repeat`` calls (after one warm-up call)."""
+    fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def sample_records(services, n: int) -> list[dict]:
+    """``n`` JSON-ready records cycled from the bundle's held-out period."""
+    frame = services.bundle.load_frame("holdout")
+    frame = frame[[c for c in FEATURE_COLUMNS if c in frame.columns]]
+    frame = frame.iloc[np.arange(n) % len(frame)].reset_index(drop=True)
+    frame[DATE_COLUMN] = frame[DATE_COLUMN].dt.strftime("%Y-%m-%dT%H:%M:%S")
+    return json.loads(frame.to_json(orient="records"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(port: int, env: dict[str, str]) -> subprocess.Popen:
+    command = [str(Path(sys.executable).with_name("gunicorn")), "--worker-class", "gthread",
+               "--workers", env.get("WORKERS", "2"), "--threads", env.get("THREADS", "4"),
+               "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:server"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/health")
+            if conn.getresponse().status == 200:
+                return process
+        except OSError:
+            time.sleep(0.3)
+        if process.poll() is not None:
+            raise SystemExit("gunicorn exited during start-up")
+    process.terminate()
+    raise SystemExit("gunicorn did not become healthy within 120 s")
+
+
+def post(conn: http.client.HTTPConnection, path: str, body: bytes) -> bytes:
+    conn.request("POST", path, body=body, headers={"Content-Type": "application/json"})
+    response = conn.getresponse()
+    data = response.read()
+    if response.status != 200:
+        raise SystemExit(f"POST {path} answered {response.status}: {data[:300]!r}")
+    return data
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models-dir", default=os.environ.get("MODELS_DIR", "models"))
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--batch", type=int, default=10_000)
+    args = parser.parse_args()
+    workdir = tempfile.mkdtemp(prefix="bench_api_")
+    settings = Settings(models_dir=Path(args.models_dir), predictions_dir=Path(workdir), seed_holdout=False)
+    services = build_services(settings)
+    scoring, pipeline = services.scoring, services.bundle.pipeline
+    records = sample_records(services, args.batch)
+    one = records[:1]
+    specs = stored_specs(services.bundle.schema)
+    raw_many = coerce_frame(pd.DataFrame(records), specs).frame
+    raw_one = raw_many.iloc[:1].copy()
+    print(f"model {scoring.model_version} · {type(pipeline[-1]).__name__} · {os.cpu_count()} CPUs")
+
+    floor_1 = statistics.median(timed(lambda: pipeline.predict_proba(raw_one), 200))
+    floor_n = statistics.median(timed(lambda: pipeline.predict_proba(raw_many), 3))
+    service_1 = statistics.median(timed(lambda: scoring.score_records(one, source="api"), 200))
+    service_n = statistics.median(timed(lambda: scoring.score_records(records, source="api"), 3))
+
+    env = {**os.environ, "MODELS_DIR": str(settings.models_dir), "PREDICTIONS_DIR": workdir, "SEED_HOLDOUT": "0"}
+    port = free_port()
+    server = start_gunicorn(port, env)
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        body_1 = json.dumps(one[0]).encode()
+        http_1 = timed(lambda: post(conn, "/predict", body_1), args.requests)
+        http_n = statistics.median(timed(
+            lambda: json.loads(post(conn, "/predict_batch", json.dumps(records).encode())), 3))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    p50, p99 = np.percentile(http_1, [50, 99])
+    rows = [
+        ("floor: predict_proba, 1 row", floor_1, "", ""),
+        (f"floor: predict_proba, {args.batch:,} rows", floor_n, "", ""),
+        ("service in process, 1 record", service_1, f"{service_1 / floor_1:.2f}× floor",
+         f"≤ {1.5 * floor_1 + 2:.2f} ms {'OK' if service_1 <= 1.5 * floor_1 + 2 else 'MISSED'}"),
+        (f"service in process, {args.batch:,} records", service_n, f"{service_n / floor_n:.2f}× floor",
+         f"{args.batch / service_n * 1000:,.0f} records/s"),
+        (f"POST /predict p50 ({args.requests} seq.)", p50, f"{p50 / floor_1:.2f}× floor",
+         f"≤ {2 * floor_1 + 5:.2f} ms {'OK' if p50 <= 2 * floor_1 + 5 else 'MISSED'}"),
+        (f"POST /predict p99 ({args.requests} seq.)", p99, f"{p99 / floor_1:.2f}× floor", ""),
+        (f"POST /predict_batch, {args.batch:,} records", http_n, f"{http_n / service_n:.2f}× in-process",
+         f"≤ 2× {'OK' if http_n <= 2 * service_n else 'MISSED'} · {args.batch / http_n * 1000:,.0f} records/s "
+         f"({'OK' if args.batch / http_n * 1000 >= 5000 else 'MISSED'} ≥ 5,000)"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"{'measure':<{width}}  {'ms':>10}  {'ratio':<18}  target")
+    for name, ms, ratio, target in rows:
+        print(f"{name:<{width}}  {ms:>10.2f}  {ratio:<18}  {target}")
+    logged = services.log.count()
+    print(f"prediction log rows written in process: {logged:,} ({pd.Timestamp.now():%Y-%m-%d %H:%M})")
+
+
+if __name__ == "__main__":
+    main()
