@@ -20,8 +20,8 @@ TERM_36_SHARE = (0.04, 0.03, 0.02, 0.03, 0.03, 0.02, 0.03, 0.03, 0.04, 0.04, 0.0
                  0.15, 0.15, 0.17)
 PRODUCT_9_SHARE = (0.21, 0.19, 0.13, 0.29, 0.27, 0.34, 0.42, 0.44, 0.31, 0.16, 0.23, 0.26, 0.35, 0.21, 0.24,
                    0.30, 0.45, 0.73)
-CAPITAL_MEDIAN = (1.50e6, 1.86e6, 2.00e6, 1.90e6, 1.92e6, 1.82e6, 1.72e6, 1.85e6, 1.97e6, 2.03e6, 2.02e6,
-                  2.12e6, 2.20e6, 2.90e6, 2.75e6, 2.95e6, 3.10e6, 3.25e6)
+CAPITAL_LEVEL = (1.50e6, 1.86e6, 2.00e6, 1.90e6, 1.92e6, 1.82e6, 1.72e6, 1.85e6, 1.97e6, 2.03e6, 2.02e6,
+                 2.12e6, 2.20e6, 3.15e6, 3.05e6, 3.20e6, 3.35e6, 3.50e6)  # ≈ the month's median principal
 LATE_RATE = (0.070, 0.060, 0.047, 0.058, 0.051, 0.060, 0.044, 0.038, 0.032, 0.034, 0.022, 0.020, 0.035,
              0.025, 0.040, 0.045, 0.045, 0.050)
 OVERALL_CAPITAL_MEDIAN = 1.92e6
@@ -55,7 +55,7 @@ def term_probabilities() -> tuple[np.ndarray, np.ndarray]:
 
 def capital_factor(month: np.ndarray) -> np.ndarray:
     """Multiplier of the overall capital distribution for each loan's month."""
-    return np.asarray(CAPITAL_MEDIAN)[month] / OVERALL_CAPITAL_MEDIAN
+    return np.asarray(CAPITAL_LEVEL)[month] / OVERALL_CAPITAL_MEDIAN
 
 
 def risk_offset(month: np.ndarray) -> np.ndarray:
