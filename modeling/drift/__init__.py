@@ -24,7 +24,6 @@ from modeling.drift.profile import (
     FrozenProfile,
     ProfileError,
     VariableProfile,
-    build_reference_profile,
     load_profile,
 )
 from modeling.drift.psi import (
@@ -37,6 +36,7 @@ from modeling.drift.psi import (
     psi_from_counts,
     smoothed_shares,
 )
+from modeling.drift.reference import build_reference_profile
 from modeling.drift.report import BinShare, DriftReport, VariableDrift, frame_records
 from modeling.drift.signals import CompanionSignals
 

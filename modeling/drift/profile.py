@@ -11,13 +11,17 @@ JSON layout (``version`` 1)::
     categorical: {"kind": "categorical", "categories": ["4", "9", …], "counts": [...], "labels": [...],
                   "missing_share": s}
 
+Numeric cuts are the reference quantiles ``1/n_bins, …, (n_bins-1)/n_bins`` with duplicates merged. A column
+with at most ``n_bins`` distinct values (a flag, a constant, a short code list) gets one bin per value
+instead: cuts halfway between consecutive values and half a gap beyond the extremes (±0.5, or 1 % of
+the value, for a constant), so a 0/1 flag with 3 % ones, or a constant that moves, still shows in PSI.
+
 Only the inner cut points are stored: the outer bins are open-ended by definition, so no ``±inf`` ever
 reaches the JSON. ``counts`` follows the bin layout of :mod:`modeling.drift.binning` (value bins or
 categories, [``Unseen``], ``Missing``); reference counts, not shares, so the reference size is known.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -121,68 +125,6 @@ class FrozenProfile:
     variables: dict[str, VariableProfile]
     score: VariableProfile | None
     n_bins: int
-
-
-def _numeric_profile(name: str, x: np.ndarray, n_bins: int) -> VariableProfile:
-    finite = x[np.isfinite(x)]
-    if finite.size:
-        cuts = np.unique(np.quantile(finite, np.arange(1, n_bins) / n_bins))
-        minimum, maximum = float(finite.min()), float(finite.max())
-    else:
-        cuts, minimum, maximum = np.empty(0), None, None
-    counts = binning.numeric_counts(x, cuts)
-    return VariableProfile(name, "numeric", counts, tuple(binning.numeric_labels(cuts)), cuts,
-                           minimum=minimum, maximum=maximum)
-
-
-def _categorical_profile(name: str, column: pd.Series) -> VariableProfile:
-    codes, uniques = pd.factorize(column, use_na_sentinel=True)
-    per_unique = np.bincount(codes[codes >= 0], minlength=len(uniques))
-    totals: dict[str, int] = {}
-    for value, count in zip(uniques, per_unique, strict=True):
-        key = binning.category_key(value)
-        totals[key] = totals.get(key, 0) + int(count)
-    categories = tuple(sorted(totals, key=lambda k: (-totals[k], k)))
-    counts = np.array([*(totals[k] for k in categories), 0, int(np.count_nonzero(codes < 0))], dtype=np.int64)
-    labels = (*categories, binning.UNSEEN_LABEL, binning.MISSING_LABEL)
-    return VariableProfile(name, "categorical", counts, labels, categories=categories)
-
-
-def build_reference_profile(frame: pd.DataFrame, *, numeric: Sequence[str], categorical: Sequence[str],
-                            scores: np.ndarray | None = None, n_bins: int = 10) -> dict:
-    """Freeze the bins of every variable (and of the score) on the reference period.
-
-    Parameters
-    ----------
-    frame : the reference (training-period) rows.
-    numeric : columns binned at the reference quantiles ``1/n_bins, …`` (duplicate cuts merged).
-    categorical : columns binned by category (integer codes such as ``tipo_credito`` included).
-    scores : reference model scores (``prob_default``), binned like a numeric column; optional.
-    n_bins : number of quantile bins for numeric variables and the score.
-
-    Returns
-    -------
-    dict : JSON-serialisable profile (see the module docstring).
-    """
-    if int(n_bins) != n_bins or n_bins < 2:
-        raise ValueError(f"n_bins: expected an integer >= 2, found {n_bins!r}")
-    absent = [c for c in (*numeric, *categorical) if c not in frame.columns]
-    both = sorted(set(numeric) & set(categorical))
-    if absent or both:
-        raise ValueError(f"reference frame: columns not found {absent}; declared both numeric and categorical {both}")
-    if len(frame) == 0:
-        raise ValueError("reference frame: expected at least one row, found none")
-    variables = {name: _numeric_profile(name, binning.as_float_array(frame[name], name), n_bins)
-                 for name in numeric}
-    variables.update({name: _categorical_profile(name, frame[name]) for name in categorical})
-    score = None
-    if scores is not None:
-        score_values = np.asarray(scores, dtype=np.float64).ravel()
-        if score_values.size != len(frame):
-            raise ValueError(f"scores: expected {len(frame)} values (one per reference row), found {score_values.size}")
-        score = _numeric_profile(SCORE_NAME, score_values, n_bins).to_dict()
-    return {"version": PROFILE_VERSION, "n_bins": int(n_bins), "score": score,
-            "variables": {name: variables[name].to_dict() for name in (*numeric, *categorical)}}
 
 
 def load_profile(profile: dict | FrozenProfile) -> FrozenProfile:

@@ -37,15 +37,25 @@ def test_numeric_bins_are_reference_deciles_with_open_ends_and_missing_bin(refer
 
 
 def test_duplicate_edges_are_merged() -> None:
-    frame = pd.DataFrame({"plazo": [6.0] * 60 + [12.0] * 30 + [36.0] * 10})
-    cuts = build_reference_profile(frame, numeric=["plazo"], categorical=[])["variables"]["plazo"]["cuts"]
+    # 13 distinct terms, 60 % of them 6 months: several deciles coincide
+    plazo = [6.0] * 60 + [12.0] * 20 + [2.0, 3.0, 4.0, 5.0, 7.0, 8.0, 9.0, 10.0, 11.0, 18.0, 24.0, 36.0] + [48.0] * 8
+    cuts = build_reference_profile(pd.DataFrame({"plazo": plazo}), numeric=["plazo"],
+                                   categorical=[])["variables"]["plazo"]["cuts"]
     assert cuts == sorted(set(cuts)) and len(cuts) < 9
-    assert 6.0 in cuts and 12.0 in cuts
+    assert cuts == np.unique(np.quantile(plazo, np.arange(1, 10) / 10)).tolist()
+
+
+def test_few_distinct_values_get_one_bin_each() -> None:
+    flag = pd.DataFrame({"flag": [0.0] * 97 + [1.0] * 3})  # 3 % ones: deciles alone would merge them with the zeros
+    variable = build_reference_profile(flag, numeric=["flag"], categorical=[])["variables"]["flag"]
+    assert variable["cuts"] == [-0.5, 0.5, 1.5]
+    assert variable["counts"] == [0, 97, 3, 0, 0]
+    assert variable["labels"] == ["(-inf, -0.5)", "[-0.5, 0.5)", "[0.5, 1.5)", "[1.5, +inf)", "Missing"]
 
 
 def test_constant_and_all_missing_columns(profile: dict) -> None:
     constant, empty = profile["variables"]["constante"], profile["variables"]["vacia"]
-    assert constant["cuts"] == [7.0] and constant["counts"] == [0, 4000, 0]
+    assert constant["cuts"] == [6.5, 7.5] and constant["counts"] == [0, 4000, 0, 0]
     assert constant["min"] == constant["max"] == 7.0
     assert empty["cuts"] == [] and empty["counts"] == [0, 4000] and empty["missing_share"] == 1.0
     assert empty["min"] is None and empty["max"] is None
