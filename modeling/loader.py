@@ -90,10 +90,12 @@ def _decode_text(data: bytes, name: str) -> str:
         raise _file_error(name, "binary content, not a text table (UTF-16 files must be saved as UTF-8)")
     if data.startswith(_UTF8_BOM):
         data = data[len(_UTF8_BOM):]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
+    for encoding in ("utf-8", "cp1252", "latin-1"):  # cp1252: Latin-1 as Windows writes it (curly quotes, €)
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
     sample = text[:65536]
     controls = sum(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in sample)
     if controls > 0.01 * len(sample):

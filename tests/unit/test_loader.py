@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import zipfile
 
 import numpy as np
 import pandas as pd
@@ -177,6 +178,29 @@ def test_damaged_workbook(loans, tmp_path):
     truncated = (tmp_path / "ok.xlsx").read_bytes()[:300]
     with pytest.raises(DataFileError, match=r"could not be read as an Excel workbook \(BadZipFile"):
         load_table(truncated, filename="broken.xlsx")
+
+
+def test_zip_that_is_not_a_workbook(tmp_path):
+    with zipfile.ZipFile(tmp_path / "fake.xlsx", "w") as archive:
+        archive.writestr("notes.txt", "hola")
+    with pytest.raises(DataFileError, match="could not be read as an Excel workbook"):
+        load_table(tmp_path / "fake.xlsx")
+
+
+def test_ragged_csv_names_the_offending_line():
+    content = b"tipo_credito,plazo_meses\n4,12\n9,6,extra\n"
+    with pytest.raises(DataFileError) as excinfo:
+        load_table(content, filename="ragged.csv")
+    assert excinfo.value.problems[0].message.startswith("malformed CSV (")
+    assert "line 3" in excinfo.value.problems[0].message
+
+
+def test_windows_latin_text_and_tab_separator(loans, expected, tmp_path):
+    frame = loans.assign(nota="“crédito” 5 €")
+    write_csv(frame, tmp_path / "windows.csv", sep="\t", encoding="cp1252")
+    loaded = load_table(tmp_path / "windows.csv")
+    pd.testing.assert_frame_equal(loaded.frame, expected)
+    assert loaded.warnings == ["ignored 1 extra column(s): nota"]
 
 
 @pytest.mark.parametrize("extension", ["csv", "xlsx"])
