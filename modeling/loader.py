@@ -1,7 +1,7 @@
 """Read a loan table (.xlsx or .csv, from a path, bytes or an upload) and coerce it to the schema.
 
-CSV files may be comma or semicolon separated (decimal comma allowed with semicolons), in
-UTF-8 with or without BOM, or Latin-1. Headers are matched ignoring case and surrounding
+CSV files may be comma, semicolon or tab separated (decimal comma allowed with semicolons), in
+UTF-8 with or without BOM, or Latin-1 (Windows-1252). Headers are matched ignoring case and surrounding
 spaces; extra columns are ignored with a warning. Every problem of a bad file is reported
 at once in one ``DataFileError``, with spreadsheet row numbers (the header is row 1).
 """
