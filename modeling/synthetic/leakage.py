@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from modeling.synthetic.loans import exact_rows
-from modeling.synthetic.marginals import BALANCE, BALANCE_ZERO_SHARE, OVERDUE, QuantileTable
+from modeling.synthetic.marginals import BALANCE, BALANCE_ZERO_SHARE, OVERDUE, QuantileTable, exact_rows
 
 SCORE_CEILING = 95.227787
 CEILING_SHARE = 0.918  # of on-time loans

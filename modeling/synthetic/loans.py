@@ -4,15 +4,9 @@ from __future__ import annotations
 import numpy as np
 
 from modeling.synthetic.drift import PRODUCT_9_SHARE, capital_factor, term_probabilities
-from modeling.synthetic.marginals import CAPITAL, PRODUCT_10_SHARE, RARE_PRODUCT_SHARES
+from modeling.synthetic.marginals import CAPITAL, PRODUCT_10_SHARE, RARE_PRODUCT_SHARES, exact_rows
 
 MIN_CAPITAL = 3.0e5
-
-
-def exact_rows(rng: np.random.Generator, candidates: np.ndarray, share: float, n_rows: int) -> np.ndarray:
-    """Pick ``round(share * n_rows)`` distinct positions from ``candidates`` (fewer if there are not enough)."""
-    count = min(round(share * n_rows), len(candidates))
-    return rng.choice(candidates, size=count, replace=False)
 
 
 def sample_product(rng: np.random.Generator, month: np.ndarray, u_product: np.ndarray) -> np.ndarray:

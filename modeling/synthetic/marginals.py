@@ -49,6 +49,12 @@ class ShareTable:
         return np.asarray(self.values)[index]
 
 
+def exact_rows(rng: np.random.Generator, candidates: np.ndarray, share: float, n_rows: int) -> np.ndarray:
+    """Pick ``round(share * n_rows)`` distinct positions from ``candidates`` (fewer if there are not enough)."""
+    count = min(round(share * n_rows), len(candidates))
+    return rng.choice(candidates, size=count, replace=False)
+
+
 def _counts(shares: dict[int, float]) -> ShareTable:
     values = tuple(sorted(shares))
     return ShareTable(values, tuple(shares[v] for v in values))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from modeling.synthetic.loans import exact_rows
+from modeling.synthetic.marginals import exact_rows
 
 GAP_SHARE = 0.272
 GAP_WEIGHT_SELF_EMPLOYED = 2.2  # relative chance of a gap for the self-employed
