@@ -15,7 +15,6 @@ from modeling.drift.noise import (
     STATUS_DRIFT,
     STATUS_INSUFFICIENT,
     STATUS_STABLE,
-    STATUS_WITHIN_NOISE,
     classify,
     noise_level,
 )
@@ -53,7 +52,6 @@ __all__ = [
     "STATUS_DRIFT",
     "STATUS_INSUFFICIENT",
     "STATUS_STABLE",
-    "STATUS_WITHIN_NOISE",
     "UNSEEN_LABEL",
     "BinShare",
     "CompanionSignals",

@@ -9,10 +9,13 @@ Status rule (per variable, per window)
 --------------------------------------
 * ``insufficient data`` — the current sample is too small to tell: fewer than ``min_rows`` rows
   (default ``MIN_ROWS`` = 30, below which the χ² approximation is poor), or a noise level that reaches
-  the first band (noise alone would then often read as *Moderado*). Never an alert.
-* ``stable`` — PSI in the first band (*Bajo*).
-* ``within noise`` — PSI in a band ≥ *Moderado* but not above its noise level.
+  the first band (sampling noise alone would then often read as *Moderado*: with 10 bins and a large
+  reference that is any window under ~170 rows). Never an alert; PSI and band are still reported.
+* ``stable`` — PSI in the first band (*Bajo*). ``above_noise`` in the report tells whether even this
+  small value is beyond sampling noise (a real but small shift on a large sample).
 * ``drift`` — PSI in a band ≥ *Moderado* **and** above its noise level: the only status that alerts.
+  Since a sample is judged only when its noise level is below the first band, a PSI in a band
+  ≥ *Moderado* is then always above its noise level; the condition is still checked explicitly.
 """
 from __future__ import annotations
 
@@ -27,7 +30,6 @@ NOISE_QUANTILE = 0.95
 MIN_ROWS = 30
 STATUS_INSUFFICIENT = "insufficient data"
 STATUS_STABLE = "stable"
-STATUS_WITHIN_NOISE = "within noise"
 STATUS_DRIFT = "drift"
 
 
@@ -53,6 +55,5 @@ def classify(psi: np.ndarray | float, noise: np.ndarray | float, n_cur: np.ndarr
     insufficient = ~(n_cur >= min_rows) | np.isnan(psi) | ~(noise < low)
     band = band_index(psi, bands)
     alert = ~insufficient & (band >= 1) & (psi > noise)
-    status = np.where(insufficient, STATUS_INSUFFICIENT,
-                      np.where(band == 0, STATUS_STABLE, np.where(alert, STATUS_DRIFT, STATUS_WITHIN_NOISE)))
+    status = np.where(insufficient, STATUS_INSUFFICIENT, np.where(alert, STATUS_DRIFT, STATUS_STABLE))
     return status.astype(object), alert

@@ -33,8 +33,10 @@ class Windows:
 
 def _as_datetimes(dates: object) -> np.ndarray:
     """Dates as naive datetime64[ns] (UTC if they carried a time zone); ``ValueError`` on missing/bad dates."""
+    series = pd.Series(dates).reset_index(drop=True)
     try:
-        parsed = pd.to_datetime(pd.Series(dates).reset_index(drop=True), errors="raise")
+        parsed = series if pd.api.types.is_datetime64_any_dtype(series) else pd.to_datetime(
+            series, errors="raise", format="ISO8601")
     except (TypeError, ValueError) as error:
         raise ValueError(f"dates: expected dates (datetime or ISO text), found unparseable values ({error})") from error
     if getattr(parsed.dt, "tz", None) is not None:
