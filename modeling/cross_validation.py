@@ -16,6 +16,7 @@ from sklearn.model_selection import TimeSeriesSplit
 from modeling.candidates import Candidate, Params
 from modeling.evaluate import classification_metrics, summarize_folds
 from modeling.features import build_preprocessor
+from modeling.inference import predict_default
 
 CV_THRESHOLD = 0.5  # operating point of the per-fold recall/precision/F1 (class weights make 0.5 neutral)
 
@@ -76,8 +77,3 @@ def cross_validate(candidate: Candidate, params: Params | None, folds: Sequence[
         fold_metrics.append(classification_metrics(fold.y_valid, prob_default, CV_THRESHOLD))
     return CVResult(fold_metrics, summarize_folds(fold_metrics), oof)
 
-
-def predict_default(model: object, X: np.ndarray) -> np.ndarray:
-    """P(Pago_atiempo = 0) from a fitted classifier whose ``classes_`` are [0, 1]."""
-    classes = list(getattr(model, "classes_", [0, 1]))
-    return model.predict_proba(X)[:, classes.index(0)]

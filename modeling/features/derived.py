@@ -35,7 +35,7 @@ DERIVED_FEATURES: tuple[str, ...] = (
     "fin_de_mes",
     "total_creditos",
 )
-DERIVED_CATEGORICAL: tuple[str, ...] = ("grupoEdad",)
+DERIVED_CATEGORICAL: tuple[str, ...] = ("grupoEdad", "es_independiente", "fin_de_mes")  # profiled as categories
 DATE_DERIVED_FEATURES: tuple[str, ...] = ("anio_prestamo", "mes_prestamo", "dia_semana_prestamo", "fin_de_mes")
 SOURCE_COLUMNS_REPLACED: tuple[str, ...] = (DATE_COLUMN, "tipo_laboral")
 
