@@ -38,10 +38,16 @@ def variable_drift(variable: VariableProfile, cur_counts: np.ndarray, out_of_ran
     )
 
 
-def monitored(profile: FrozenProfile, exclude: Sequence[str]) -> list[VariableProfile]:
+def excluded_names(exclude: Sequence[str] | str | None) -> frozenset[str]:
+    """The names to leave out (``None`` → none; one string → that one name)."""
+    if exclude is None:
+        return frozenset()
+    return frozenset([exclude] if isinstance(exclude, str) else exclude)
+
+
+def monitored(profile: FrozenProfile, exclude: frozenset[str]) -> list[VariableProfile]:
     """The profile's variables minus the excluded ones, in profile order."""
-    excluded = set(exclude)
-    return [v for name, v in profile.variables.items() if name not in excluded]
+    return [v for name, v in profile.variables.items() if name not in exclude]
 
 
 def require_columns(current: pd.DataFrame, variables: list[VariableProfile]) -> None:
@@ -82,6 +88,7 @@ def drift_report(profile: dict | FrozenProfile, current: pd.DataFrame, *, scores
     """
     frozen = load_profile(profile)
     bands = validate_bands(bands)
+    exclude = excluded_names(exclude)
     variables = monitored(frozen, exclude)
     require_columns(current, variables)
     results = []
@@ -89,12 +96,12 @@ def drift_report(profile: dict | FrozenProfile, current: pd.DataFrame, *, scores
         counts, outside = variable.current_counts(current[variable.name])
         results.append(variable_drift(variable, counts, outside, bands=bands, min_rows=min_rows))
     score = None
-    if scores is not None and SCORE_NAME not in set(exclude):
+    if scores is not None and SCORE_NAME not in exclude:
         values = score_array(scores, len(current), frozen)
         counts, outside = frozen.score.current_counts(pd.Series(values, name=SCORE_NAME))
         score = variable_drift(frozen.score, counts, outside, bands=bands, min_rows=min_rows, kind="score")
     every = (*results, score) if score is not None else tuple(results)
     state, causes = overall_state(every)
     flags = tuple((r.variable, name) for r in every for name in r.signals.flagged)
-    excluded = tuple(name for name in frozen.variables if name in set(exclude))
+    excluded = tuple(name for name in frozen.variables if name in exclude)
     return DriftReport(tuple(results), score, state, causes, flags, bands, len(current), excluded)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from modeling.config import TEMPORAL_FEATURES
-from modeling.drift.compare import monitored, require_columns, score_array
+from modeling.drift.compare import excluded_names, monitored, require_columns, score_array
 from modeling.drift.noise import MIN_ROWS, classify, noise_level
 from modeling.drift.profile import SCORE_NAME, FrozenProfile, VariableProfile, load_profile
 from modeling.drift.psi import BAND_NAMES, DEFAULT_BANDS, band_index, occupied_bins, psi_from_counts, validate_bands
@@ -86,11 +86,12 @@ def psi_evolution(profile: dict | FrozenProfile, current: pd.DataFrame, dates: S
         dates = current[dates]
     if len(dates) != len(current):
         raise ValueError(f"dates: expected {len(current)} dates (one per current row), found {len(dates)}")
+    exclude = excluded_names(exclude)
     variables = monitored(frozen, exclude)
     require_columns(current, variables)
     windows = assign_windows(dates, freq)
     blocks = [variable_evolution(v, current[v.name], windows, bands=bands, min_rows=min_rows) for v in variables]
-    if scores is not None and SCORE_NAME not in set(exclude):
+    if scores is not None and SCORE_NAME not in exclude:
         values = pd.Series(score_array(scores, len(current), frozen), name=SCORE_NAME)
         blocks.append(variable_evolution(frozen.score, values, windows, bands=bands, min_rows=min_rows, kind="score"))
     if not blocks or windows.count == 0:

@@ -113,8 +113,9 @@ class VariableProfile:
         if counts.ndim != 1 or counts.size != n_value_bins + 1 or len(labels) != counts.size:
             raise ProfileError(f"{where}: expected {n_value_bins + 1} counts and labels, "
                                f"found {counts.size} counts and {len(labels)} labels")
-        if (counts < 0).any() or not np.isfinite(cuts).all() or (np.diff(cuts) <= 0).any():
-            raise ProfileError(f"{where}: counts must be >= 0 and cuts finite and strictly increasing")
+        if (counts < 0).any() or counts.sum() == 0 or not np.isfinite(cuts).all() or (np.diff(cuts) <= 0).any():
+            raise ProfileError(f"{where}: expected counts >= 0 with a positive total and finite, strictly "
+                               f"increasing cuts")
         return cls(name, kind, counts, labels, cuts, categories, bounds[0], bounds[1])
 
 

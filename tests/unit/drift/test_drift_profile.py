@@ -120,6 +120,8 @@ def test_build_errors_name_the_problem(reference: pd.DataFrame) -> None:
     lambda p: p["variables"]["capital"]["counts"].pop(),
     lambda p: p["variables"]["capital"].update(cuts=[3.0, 2.0] + [4.0] * 7),
     lambda p: p["variables"]["tipo_credito"].pop("labels"),
+    lambda p: p["variables"]["tipo_credito"].update(counts=[0, 0, 0, 0, 0]),
+    lambda p: p["variables"].update(edad=[1, 2]),
 ])
 def test_malformed_profiles_raise_profile_error(profile: dict, mutate) -> None:
     broken = copy.deepcopy(profile)

@@ -131,6 +131,9 @@ def test_temporal_features_are_excluded_by_default() -> None:
     assert set(report.excluded) == {"mes_prestamo", "anio_prestamo"} <= set(TEMPORAL_FEATURES)
     assert [r.variable for r in drift_report(profile, frame, exclude=()).variables] == [
         "capital", "mes_prestamo", "anio_prestamo"]
+    assert len(drift_report(profile, frame, exclude=None).variables) == 3
+    assert [r.variable for r in drift_report(profile, frame, exclude="mes_prestamo").variables] == [
+        "capital", "anio_prestamo"]
 
 
 def test_score_drift_is_reported_and_can_cause_the_state(profile: dict) -> None:
