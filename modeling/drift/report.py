@@ -29,7 +29,14 @@ def clean(value: object) -> object:
 
 
 def frame_records(frame: pd.DataFrame) -> list[dict]:
-    """Rows of any drift frame (e.g. :func:`psi_evolution`'s) as dicts with ``None`` for NaN/NaT."""
+    """Rows of any drift frame (e.g. :func:`psi_evolution`'s) as JSON-safe dicts.
+
+    NaN/NaT become ``None``, timestamps ISO text, numpy scalars plain Python values.
+    """
+    frame = frame.copy()
+    for column in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[column]):
+            frame[column] = frame[column].map(lambda t: None if pd.isna(t) else t.isoformat())
     return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
 
 

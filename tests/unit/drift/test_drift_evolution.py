@@ -61,7 +61,8 @@ def test_empty_and_one_row_windows_are_insufficient_data(profile: dict, current:
     assert march.loc["capital", "alert"] and not march.loc["edad", "alert"]
     records = frame_records(evolution)
     assert all(r["psi"] is None for r in records if r["n"] == 0)
-    json.dumps([{k: v for k, v in r.items() if not k.startswith("window")} for r in records], allow_nan=False)
+    json.dumps(records, allow_nan=False)
+    assert records[0]["window"] == "2025-01-01T00:00:00" and records[0]["window_end"] == "2025-02-01T00:00:00"
 
 
 def test_row_chunks_follow_date_order(profile: dict, current: pd.DataFrame) -> None:
