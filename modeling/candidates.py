@@ -50,7 +50,7 @@ def _catboost(params: Params, seed: int, n_jobs: int) -> CatBoostClassifier:
 
 def _rf_space(trial: optuna.Trial) -> Params:
     return {
-        "n_estimators": trial.suggest_int("n_estimators", 100, 250, step=50),
+        "n_estimators": trial.suggest_int("n_estimators", 100, 200, step=50),
         "max_depth": trial.suggest_int("max_depth", 3, 12),
         "min_samples_leaf": trial.suggest_int("min_samples_leaf", 5, 100, log=True),
         "max_features": trial.suggest_float("max_features", 0.2, 0.8),

@@ -12,6 +12,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from modeling.config import UNKNOWN_TREND
+from modeling.features.frames import with_columns
 from modeling.schema import COLUMNS_BY_NAME, FEATURE_COLUMNS, Problem, SchemaError
 
 TREND_COLUMN = "tendencia_ingresos"
@@ -19,18 +20,20 @@ CREDIT_TYPE_COLUMN = "tipo_credito"
 KNOWN_TRENDS: tuple[str, ...] = tuple(COLUMNS_BY_NAME[TREND_COLUMN].categories)
 
 
-def normalize_trend(values: pd.Series) -> pd.Series:
+def normalize_trend(values: pd.Series) -> np.ndarray:
     """Map every value that is not a known income trend (nulls, stray numbers, typos) to ``Sin_informacion``."""
-    return values.where(values.isin(KNOWN_TRENDS), UNKNOWN_TREND).astype(object)
+    raw = values.to_numpy(dtype=object)
+    known = pd.Index(KNOWN_TRENDS).get_indexer(raw) >= 0
+    return np.where(known, raw, UNKNOWN_TREND).astype(object)
 
 
-def credit_type_labels(values: pd.Series) -> pd.Series:
+def credit_type_labels(values: pd.Series) -> np.ndarray:
     """Turn the integer credit-type code into a text label (4.0 → "4"); missing stays missing."""
     numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64")
     present = ~np.isnan(numbers)
     labels = np.full(len(numbers), np.nan, dtype=object)
     labels[present] = np.round(numbers[present]).astype(np.int64).astype(str)
-    return pd.Series(labels, index=values.index, dtype=object)
+    return labels
 
 
 class RawRecordCleaner(TransformerMixin, BaseEstimator):
@@ -60,10 +63,9 @@ class RawRecordCleaner(TransformerMixin, BaseEstimator):
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         """Return a cleaned copy of ``X`` restricted to the feature columns."""
         self._check(X)
-        out = X[self.feature_names_out_].copy()
-        out[TREND_COLUMN] = normalize_trend(out[TREND_COLUMN])
-        out[CREDIT_TYPE_COLUMN] = credit_type_labels(out[CREDIT_TYPE_COLUMN])
-        return out
+        cleaned = {TREND_COLUMN: normalize_trend(X[TREND_COLUMN]),
+                   CREDIT_TYPE_COLUMN: credit_type_labels(X[CREDIT_TYPE_COLUMN])}
+        return with_columns(X, cleaned, keep=self.feature_names_out_)
 
     def _check(self, X: pd.DataFrame) -> None:
         if not isinstance(X, pd.DataFrame):

@@ -18,6 +18,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from modeling.config import DATE_COLUMN
+from modeling.features.frames import with_columns
 
 AGE_GROUPS: tuple[str, ...] = ("Joven", "Adulto", "Mayor")
 AGE_GROUP_UPPER_BOUNDS: tuple[float, float] = (30, 50)
@@ -66,16 +67,20 @@ def date_parts(dates: pd.Series) -> dict[str, np.ndarray]:
     return parts
 
 
-def derive_features(raw: pd.DataFrame) -> pd.DataFrame:
-    """The engineered variables for coerced raw records (same index, columns ``DERIVED_FEATURES``)."""
-    sectors = raw[list(SECTOR_CREDIT_COLUMNS)].to_numpy(dtype="float64")
-    derived = {
+def derived_columns(raw: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The engineered variables for coerced raw records, as arrays keyed by ``DERIVED_FEATURES``."""
+    sectors = [raw[name].to_numpy(dtype="float64") for name in SECTOR_CREDIT_COLUMNS]
+    return {
         "grupoEdad": age_group(raw["edad_cliente"]),
         "es_independiente": (raw["tipo_laboral"].to_numpy() == "Independiente").astype("float64"),
         **date_parts(raw[DATE_COLUMN]),
-        "total_creditos": sectors.sum(axis=1),
+        "total_creditos": sum(sectors[1:], start=sectors[0]),
     }
-    return pd.DataFrame(derived, index=raw.index)
+
+
+def derive_features(raw: pd.DataFrame) -> pd.DataFrame:
+    """The engineered variables for coerced raw records (same index, columns ``DERIVED_FEATURES``)."""
+    return pd.DataFrame(derived_columns(raw), index=raw.index)
 
 
 class LoanFeatureDeriver(TransformerMixin, BaseEstimator):
@@ -98,8 +103,7 @@ class LoanFeatureDeriver(TransformerMixin, BaseEstimator):
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         """Return the kept raw columns followed by the derived ones."""
-        kept = X.drop(columns=list(self.replaced))
-        return pd.concat([kept, derive_features(X)], axis=1)
+        return with_columns(X, appended=derived_columns(X), dropped=self.replaced)
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         """Kept raw columns followed by the derived ones."""

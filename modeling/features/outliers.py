@@ -8,6 +8,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from modeling.features.frames import with_columns
+
 
 class QuantileCapper(TransformerMixin, BaseEstimator):
     """Clip each variable to the [q, 1 − q] quantiles it had in the data passed to ``fit``.
@@ -49,12 +51,9 @@ class QuantileCapper(TransformerMixin, BaseEstimator):
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         """Return a copy of ``X`` with every variable clipped to its learned limits."""
         check_is_fitted(self, "lower_")
-        columns = list(self.variables)
-        lower = np.array([self.lower_[c] for c in columns])
-        upper = np.array([self.upper_[c] for c in columns])
-        out = X.copy()
-        out[columns] = np.clip(X[columns].to_numpy(dtype="float64"), lower, upper)
-        return out
+        clipped = {name: np.clip(X[name].to_numpy(dtype="float64"), self.lower_[name], self.upper_[name])
+                   for name in self.variables}
+        return with_columns(X, clipped)
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         """Same columns as the input."""

@@ -17,21 +17,22 @@ from feature_engine.encoding import OneHotEncoder, OrdinalEncoder, RareLabelEnco
 from feature_engine.imputation import CategoricalImputer, MeanMedianImputer
 from sklearn.utils.validation import check_is_fitted
 
+from modeling.features.frames import with_columns
+
 
 def _fill_missing(X: pd.DataFrame, fill_values: Mapping[str, object]) -> pd.DataFrame:
-    out = X.copy()
+    filled = {}
     for column, value in fill_values.items():
-        values = out[column].to_numpy()
+        values = X[column].to_numpy()
         missing = pd.isna(values)
         if missing.any():
-            out[column] = np.where(missing, value, values)
-    return out
+            filled[column] = np.where(missing, value, values)
+    return with_columns(X, filled) if filled else X  # nothing to fill: the (unmodified) input itself
 
 
 def _reject_missing(X: pd.DataFrame, variables: list[str], step: str) -> None:
-    present = X[variables].notna().to_numpy().all(axis=0)
-    if not present.all():
-        columns = [v for v, ok in zip(variables, present, strict=True) if not ok]
+    columns = [v for v in variables if pd.isna(X[v].to_numpy()).any()]
+    if columns:
         raise ValueError(f"{step}: missing values in {', '.join(columns)}; impute them first")
 
 
@@ -60,12 +61,12 @@ class FastRareLabelEncoder(RareLabelEncoder):
         """Group labels that were infrequent (or absent) in fit under ``replace_with``."""
         check_is_fitted(self)
         _reject_missing(X, self.variables_, type(self).__name__)
-        out = X.copy()
+        grouped = {}
         for feature, frequent in self.encoder_dict_.items():
-            values = out[feature].to_numpy()
+            values = X[feature].to_numpy()
             known = pd.Index(frequent).get_indexer(values) >= 0
-            out[feature] = np.where(known, values, self.replace_with).astype(object)
-        return out
+            grouped[feature] = np.where(known, values, self.replace_with).astype(object)
+        return with_columns(X, grouped)
 
 
 class FastOrdinalEncoder(OrdinalEncoder):
@@ -77,12 +78,12 @@ class FastOrdinalEncoder(OrdinalEncoder):
         if self.unseen != "encode":
             raise ValueError("FastOrdinalEncoder supports unseen='encode' only")
         _reject_missing(X, self.variables_, type(self).__name__)
-        out = X.copy()
+        encoded = {}
         for feature, mapping in self.encoder_dict_.items():
-            position = pd.Index(list(mapping)).get_indexer(out[feature].to_numpy())
+            position = pd.Index(list(mapping)).get_indexer(X[feature].to_numpy())
             codes = np.asarray(list(mapping.values()), dtype="float64")[position]
-            out[feature] = np.where(position >= 0, codes, float(self._unseen))
-        return out
+            encoded[feature] = np.where(position >= 0, codes, float(self._unseen))
+        return with_columns(X, encoded)
 
 
 class FastOneHotEncoder(OneHotEncoder):
@@ -97,5 +98,4 @@ class FastOneHotEncoder(OneHotEncoder):
             for feature in self.variables_
             for category in self.encoder_dict_[feature]
         }
-        kept = X.drop(columns=self.variables_)
-        return pd.concat([kept, pd.DataFrame(dummies, index=X.index)], axis=1)
+        return with_columns(X, appended=dummies, dropped=self.variables_)
