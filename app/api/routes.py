@@ -96,11 +96,13 @@ def read_json_body() -> Any:
 
 
 def batch_json(batch: ScoredBatch) -> str:
-    """``{"results", "errors", "summary"}`` with the results serialised in one vectorised call."""
-    results = batch.results.reset_index().assign(model_version=batch.model_version, request_id=batch.request_id)
-    results_text = results.to_json(orient="records", double_precision=15, force_ascii=False) if len(results) else "[]"
-    return ('{"results":' + results_text + ',"errors":' + json.dumps(batch.errors, ensure_ascii=False)
-            + ',"summary":' + json.dumps(batch.summary) + "}")
+    """``{"results", "errors", "summary"}``; floats keep full precision, equal to the logged values."""
+    results = batch.results
+    columns = zip(results.index.tolist(), results["prob_default"].tolist(), results["Pago_atiempo_pred"].tolist(),
+                  results["risk_band"].tolist(), results["warnings"].tolist(), strict=True)
+    items = [{"index": i, "prob_default": p, "Pago_atiempo_pred": y, "risk_band": b, "warnings": w,
+              "model_version": batch.model_version, "request_id": batch.request_id} for i, p, y, b, w in columns]
+    return json.dumps({"results": items, "errors": batch.errors, "summary": batch.summary}, ensure_ascii=False)
 
 
 def _post_only() -> Response:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import time
 import uuid
 from collections.abc import Sequence
@@ -159,8 +160,15 @@ def _errors(problems_by_row: dict[int, list[Problem]], positions: np.ndarray,
 
 
 def _problem_dict(problem: Problem) -> dict[str, Any]:
+    """JSON-safe problem: no row (the caller groups by index), no NaN, infinities as text."""
     data = problem.to_dict()
     data.pop("row", None)
+    value = data.get("value")
+    if isinstance(value, float) and not math.isfinite(value):
+        if math.isnan(value):
+            del data["value"]
+        else:
+            data["value"] = str(value)
     return data
 
 

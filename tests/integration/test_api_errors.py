@@ -6,10 +6,15 @@ import json
 import pytest
 
 
+def strict_json(response):
+    """The body parsed as standard JSON (NaN / Infinity literals rejected)."""
+    assert response.mimetype == "application/json"
+    return json.loads(response.get_data(as_text=True), parse_constant=lambda name: pytest.fail(f"{name} in JSON"))
+
+
 def assert_json_error(response, status: int, error: str | None = None) -> dict:
     assert response.status_code == status, response.get_data(as_text=True)[:500]
-    assert response.mimetype == "application/json"
-    body = response.get_json()
+    body = strict_json(response)
     assert body["message"]
     if error:
         assert body["error"] == error
@@ -67,9 +72,9 @@ def test_odd_values_in_any_field_never_cause_a_500(client, record, value):
     for field in ("edad_cliente", "tipo_laboral", "fecha_prestamo", "tipo_credito", "tendencia_ingresos"):
         single = client.post("/predict", json={**record, field: value})
         assert single.status_code in (200, 422), (field, value, single.get_data(as_text=True)[:300])
-        assert single.is_json
+        strict_json(single)
     batch = client.post("/predict_batch", json=[{**record, "capital_prestado": value}, value, record])
-    assert batch.status_code == 200 and batch.get_json()["results"][-1]["index"] == 2
+    assert batch.status_code == 200 and strict_json(batch)["results"][-1]["index"] == 2
 
 
 @pytest.mark.parametrize("payload", [
@@ -79,4 +84,4 @@ def test_odd_values_in_any_field_never_cause_a_500(client, record, value):
 def test_structural_oddities_never_cause_a_500(client, payload):
     response = client.post("/predict_batch", data=payload, content_type="application/json")
     assert response.status_code in (200, 400, 413, 422)
-    assert response.is_json
+    strict_json(response)

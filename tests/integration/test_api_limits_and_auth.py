@@ -1,6 +1,7 @@
 """API key on POST routes, body-size and batch-size limits (413), and the log-failure policy (503)."""
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -61,17 +62,24 @@ def test_a_large_body_is_refused_without_being_read(client, services):
     """A declared length over the limit is refused from the headers; the stream is never consumed."""
     limit = services.settings.max_upload_bytes
 
-    class Stream:
-        read_bytes = 0
+    class CountingStream(io.BytesIO):
+        consumed = 0
 
         def read(self, size=-1):
-            Stream.read_bytes += max(size, 0)
-            return b"[" if Stream.read_bytes < 10 * limit else b""
+            data = super().read(size)
+            CountingStream.consumed += len(data)
+            return data
 
-    response = client.post("/predict_batch", input_stream=Stream(), content_type="application/json",
-                           headers={"Content-Length": str(limit * 4)})
+        def readinto(self, buffer):
+            n = super().readinto(buffer)
+            CountingStream.consumed += n
+            return n
+
+    stream = CountingStream(b"[" + b"0," * (2 * limit) + b"0]")
+    response = client.post("/predict_batch", input_stream=stream, content_type="application/json",
+                           headers={"Content-Length": str(len(stream.getvalue()))})
     assert response.status_code == 413
-    assert Stream.read_bytes == 0
+    assert CountingStream.consumed == 0
 
 
 def test_log_failure_means_503_and_no_prediction_returned(client, services, record):

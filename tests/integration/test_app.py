@@ -1,6 +1,7 @@
 """create_app as a whole: start-up, health, docs, dashboard shell, hold-out seeding and concurrency."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import threading
@@ -69,7 +70,7 @@ def test_dashboard_shell_is_mounted_at_the_root(client):
     page = client.get("/")
     assert page.status_code == 200
     assert "MLOps Pipeline – Monitoreo y Data Drift" in page.get_data(as_text=True)
-    layout = client.get("/_dash-layout").get_data(as_text=True)
+    layout = json.dumps(client.get("/_dash-layout").get_json(), ensure_ascii=False)
     for label in ("Gráficas", "Data Drift", "Logs", "Predicciones por Lotes"):
         assert label in layout
 
