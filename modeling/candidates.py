@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from catboost import CatBoostClassifier
 from sklearn.ensemble import RandomForestClassifier
 from xgboost import XGBClassifier
+
+from modeling.estimators import SklearnCatBoostClassifier
 
 if TYPE_CHECKING:
     import optuna
@@ -40,11 +41,13 @@ def _random_forest(params: Params, seed: int, n_jobs: int) -> RandomForestClassi
 
 
 def _xgboost(params: Params, seed: int, n_jobs: int) -> XGBClassifier:
-    return XGBClassifier(tree_method="hist", eval_metric="logloss", random_state=seed, n_jobs=n_jobs, **params)
+    # Always one thread: XGBoost's OpenMP workers spin at a barrier after every tree level, and on a shared
+    # two-core machine a busy neighbour turns that into 10–100× slower fits; on ~10k rows one thread is fast.
+    return XGBClassifier(tree_method="hist", eval_metric="logloss", random_state=seed, n_jobs=1, **params)
 
 
-def _catboost(params: Params, seed: int, n_jobs: int) -> CatBoostClassifier:
-    return CatBoostClassifier(auto_class_weights="Balanced", random_seed=seed, thread_count=n_jobs,
+def _catboost(params: Params, seed: int, n_jobs: int) -> SklearnCatBoostClassifier:
+    return SklearnCatBoostClassifier(auto_class_weights="Balanced", random_seed=seed, thread_count=n_jobs,
                               verbose=False, allow_writing_files=False, **params)
 
 
@@ -119,8 +122,9 @@ CANDIDATES: dict[str, Candidate] = {
 }
 
 
-def prepare_for_serving(model: Any) -> Any:
-    """Make a fitted model predict on one thread (no thread start-up per single-record call).
+def predict_single_threaded(model: Any) -> Any:
+    """Make a fitted model predict on one thread: no thread start-up per single-record call, and
+    bit-identical results (a multi-threaded RandomForest adds its trees' votes in arbitrary order).
 
     RandomForest and XGBoost take ``n_jobs``; CatBoost's fitted parameters are frozen and it
     already answers a one-row call in about 0.1 ms.

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import TimeSeriesSplit
 
-from modeling.candidates import Candidate, Params
+from modeling.candidates import Candidate, Params, predict_single_threaded
 from modeling.evaluate import classification_metrics, summarize_folds
 from modeling.features import build_preprocessor
 from modeling.inference import predict_default
@@ -72,6 +72,7 @@ def cross_validate(candidate: Candidate, params: Params | None, folds: Sequence[
     for fold in folds:
         model = candidate.build(params, seed=seed, n_jobs=n_jobs)
         model.fit(fold.X_train, fold.y_train, **candidate.fit_params(fold.y_train))
+        predict_single_threaded(model)
         prob_default = predict_default(model, fold.X_valid)
         oof[fold.valid_positions] = prob_default
         fold_metrics.append(classification_metrics(fold.y_valid, prob_default, CV_THRESHOLD))

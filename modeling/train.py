@@ -25,7 +25,7 @@ import pandas as pd
 
 from modeling.artifacts import save_bundle
 from modeling.bundle_metadata import build_metadata, reference_profile
-from modeling.candidates import CANDIDATES, prepare_for_serving
+from modeling.candidates import CANDIDATES, predict_single_threaded
 from modeling.config import DEFAULT_MODELS_DIR, TARGET
 from modeling.cross_validation import cross_validate, prepare_folds
 from modeling.evaluate import choose_threshold, classification_metrics, confusion, risk_band_cuts, stability_score
@@ -107,7 +107,7 @@ def train_table(table: LoadedTable, options: TrainOptions, timer: PhaseTimer | N
         candidate = CANDIDATES[selected]
         pipeline = build_pipeline(candidate.build(tuning.best_params, seed=options.seed, n_jobs=options.n_jobs))
         pipeline.fit(train_rows, y, **{f"model__{k}": v for k, v in candidate.fit_params(y).items()})
-        prepare_for_serving(pipeline.named_steps["model"])
+        predict_single_threaded(pipeline.named_steps["model"])
     with timer.phase("evaluate test"):
         test_prob = predict_default(pipeline, split.test)
         test_metrics = {**classification_metrics(y_test, test_prob, threshold),
