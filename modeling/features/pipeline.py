@@ -12,9 +12,16 @@ cross-validation — and none depends on today's date):
    (6, 7, 68 …) and any unseen code into "Rare", so rare codes never break a fold or the test period;
 6. ``encode_age``: feature-engine ordinal encoding of ``grupoEdad`` (ordered by training default rate);
 7. ``one_hot``: feature-engine one-hot of ``tipo_credito`` and ``tendencia_ingresos``;
-8. ``to_array``: the model's columns, in a frozen order, as one float64 array.
+8. ``to_array``: the model's columns, in a frozen order, as one float64 array. The calendar position of a
+   loan (``anio_prestamo``, ``mes_prestamo``) is computed for monitoring but not given to the model: the
+   model always scores loans from after its training period, so those values are outside (year) or barely
+   inside (month) what it saw, and they can only encode period effects that do not recur. On the
+   training-period folds the models do as well without them. ``dia_semana_prestamo`` and ``fin_de_mes``
+   recur and stay in.
 """
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -48,16 +55,26 @@ IMPUTED_NUMERIC: tuple[str, ...] = (
 AGE_GROUP_COLUMN = "grupoEdad"
 IMPUTED_CATEGORICAL: tuple[str, ...] = (CREDIT_TYPE_COLUMN, AGE_GROUP_COLUMN)
 ONE_HOT_COLUMNS: tuple[str, ...] = (CREDIT_TYPE_COLUMN, TREND_COLUMN)
+NOT_MODEL_INPUTS: tuple[str, ...] = ("anio_prestamo", "mes_prestamo")
 RARE_CREDIT_TYPE_SHARE = 0.01
 CAP_QUANTILE = 0.01
 
 
 class ToFloatArray(TransformerMixin, BaseEstimator):
-    """Freeze the encoded column order at fit and hand the model one float64 array (fast for every model)."""
+    """Freeze the model's columns and their order at fit and hand the model one float64 array.
+
+    Parameters
+    ----------
+    excluded : sequence of str
+        Columns computed upstream that the model does not use.
+    """
+
+    def __init__(self, excluded: Sequence[str] = ()) -> None:
+        self.excluded = excluded
 
     def fit(self, X: pd.DataFrame, y: object = None) -> ToFloatArray:
         """Remember the model's input columns."""
-        self.feature_names_out_ = [str(c) for c in X.columns]
+        self.feature_names_out_ = [str(c) for c in X.columns if c not in self.excluded]
         return self
 
     def transform(self, X: pd.DataFrame) -> np.ndarray:
@@ -83,7 +100,7 @@ def build_preprocessor() -> Pipeline:
         ("encode_age", FastOrdinalEncoder(encoding_method="ordered", variables=[AGE_GROUP_COLUMN],
                                            unseen="encode")),
         ("one_hot", FastOneHotEncoder(variables=list(ONE_HOT_COLUMNS))),
-        ("to_array", ToFloatArray()),
+        ("to_array", ToFloatArray(excluded=NOT_MODEL_INPUTS)),
     ]
     return Pipeline(steps)
 
