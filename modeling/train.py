@@ -46,7 +46,7 @@ class TrainOptions:
 
     data: Path | None = None
     models_dir: Path = DEFAULT_MODELS_DIR
-    trials: int = 15
+    trials: int = 20
     seed: int = 42
     folds: int = 5
     n_jobs: int = 2
@@ -135,12 +135,14 @@ def _rows(frame: pd.DataFrame) -> pd.DataFrame:
 def parse_args(argv: Sequence[str] | None = None) -> TrainOptions:
     """Command-line options → ``TrainOptions`` (``--models-dir`` defaults to ``$MODELS_DIR`` or ``models/``)."""
     defaults = TrainOptions()
-    parser = argparse.ArgumentParser(prog="python -m modeling.train", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m modeling.train",
+                                     description="Train, evaluate and save a loan-default model bundle.")
     parser.add_argument("--data", type=Path, default=None,
                         help="loan file (.xlsx/.csv); default: the built-in synthetic dataset")
-    parser.add_argument("--models-dir", type=Path, default=Path(os.environ.get("MODELS_DIR") or DEFAULT_MODELS_DIR))
+    parser.add_argument("--models-dir", type=Path, default=Path(os.environ.get("MODELS_DIR") or DEFAULT_MODELS_DIR),
+                        help="where bundles and LATEST are written (default: $MODELS_DIR or models/)")
     parser.add_argument("--trials", type=int, default=defaults.trials, help="Optuna trials for the selected model")
-    parser.add_argument("--seed", type=int, default=defaults.seed)
+    parser.add_argument("--seed", type=int, default=defaults.seed, help="seed of the models and of Optuna")
     parser.add_argument("--folds", type=int, default=defaults.folds, help="TimeSeriesSplit folds")
     parser.add_argument("--n-jobs", type=int, default=defaults.n_jobs, help="threads per model fit")
     parser.add_argument("--target-recall", type=float, default=defaults.target_recall,
