@@ -84,20 +84,20 @@ def _column_checks(series: pd.Series, entry: Mapping[str, Any]) -> list[tuple[np
     kind, name = entry["kind"], entry["name"]
     training = entry.get("training") or {}
     values = series.to_numpy()
-    present = series.notna().to_numpy()
+    present = pd.notna(values)
     checks: list[tuple[np.ndarray, str, Any]] = []
     if name == TREND_COLUMN:
         known = set(entry.get("categories") or ())
-        stray = present & ~series.isin(known).to_numpy()
+        stray = present & ~pd.Index(values).isin(list(known))
         checks.append((np.flatnonzero(stray), "unknown_trend",
                        lambda p: f"{values[p]!r} is not one of {sorted(known)}: read as {UNKNOWN_TREND}"))
     elif kind in ("code", "category") and "categories" in training:
         seen = training["categories"]
-        unseen = present & ~series.isin(seen).to_numpy()
+        unseen = present & ~pd.Index(values).isin(seen)
         checks.append((np.flatnonzero(unseen), "unseen_category",
                        lambda p: f"{_fmt(values[p])} was never seen in training (seen: {_fmt_list(seen)})"))
     elif kind in ("integer", "numeric"):
-        number = series.to_numpy(dtype="float64", na_value=np.nan)
+        number = values.astype("float64")
         if training.get("min") is not None and training.get("max") is not None:
             checks.append(_range_check(number, present, (training["min"], training["max"]),
                                        "outside_training_range", "training range"))

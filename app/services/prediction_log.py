@@ -5,7 +5,7 @@ bulk). A batch is written in one transaction with an executemany-style insert.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -46,6 +46,9 @@ LOG_COLUMNS: tuple[str, ...] = tuple(c.name for c in predictions.columns if c.na
 SOURCES = ("api", "batch", "holdout")
 _READ_DTYPES = {"id": "int64", "scored_at": "datetime64[ns]", "loan_date": "datetime64[ns]", "prob_default": "float64",
                 "Pago_atiempo_pred": "int64", "latency_ms": "float64", "actual": "Int64"}
+
+
+LogRows = pd.DataFrame | Sequence[Mapping[str, Any]]
 
 
 class PredictionLogError(RuntimeError):
@@ -105,9 +108,9 @@ class PredictionLog:
         except sa.exc.SQLAlchemyError:
             metadata.create_all(self.engine, checkfirst=True)  # another worker created them in between
 
-    def append(self, rows: pd.DataFrame) -> int:
-        """Insert ``rows`` (columns ``LOG_COLUMNS``) in one transaction; return how many were written."""
-        if rows.empty:
+    def append(self, rows: LogRows) -> int:
+        """Insert ``rows`` (keys / columns ``LOG_COLUMNS``) in one transaction; return how many were written."""
+        if len(rows) == 0:
             return 0
         try:
             with self.engine.begin() as conn:
@@ -116,13 +119,13 @@ class PredictionLog:
             raise PredictionLogError(f"could not write to the prediction log: {_short(exc)}") from exc
         return len(rows)
 
-    def append_once(self, key: str, rows: pd.DataFrame) -> bool:
+    def append_once(self, key: str, rows: LogRows) -> bool:
         """Insert ``rows`` together with the marker ``key``; False (nothing written) if the marker exists."""
         marker = {"model_version": key, "seeded_at": _utcnow(), "rows": len(rows)}
         try:
             with self.engine.begin() as conn:
                 conn.execute(holdout_seeds.insert(), marker)  # first statement: takes the write lock
-                if not rows.empty:
+                if len(rows):
                     conn.execute(predictions.insert(), _to_params(rows))
         except sa.exc.IntegrityError:
             return False
@@ -182,8 +185,10 @@ def _filtered(query: Any, source: str | Sequence[str] | None, model_version: str
     return query
 
 
-def _to_params(rows: pd.DataFrame) -> list[dict[str, Any]]:
+def _to_params(rows: LogRows) -> list[dict[str, Any]]:
     """Plain Python values per row (None for missing), as the DB-API drivers want them."""
+    if not isinstance(rows, pd.DataFrame):
+        return list(rows)
     frame = rows.loc[:, list(LOG_COLUMNS)]
     columns: dict[str, list[Any]] = {}
     for name in LOG_COLUMNS:

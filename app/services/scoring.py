@@ -4,7 +4,6 @@ Used by the JSON routes, the dashboard's batch tab and the hold-out seeding alik
 """
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 import time
@@ -17,12 +16,12 @@ import numpy as np
 import pandas as pd
 
 from app.services.prediction_log import PredictionLog
+from app.services.record_validation import RecordValidator, ValidatedRecords
 from modeling.artifacts import Bundle
 from modeling.config import DATE_COLUMN
 from modeling.inference import score_frame
-from modeling.input_checks import input_warnings, stored_specs
+from modeling.input_checks import input_warnings
 from modeling.schema import Problem
-from modeling.validation import coerce_frame, match_columns
 
 RESULT_COLUMNS = ("prob_default", "Pago_atiempo_pred", "risk_band", "warnings")
 
@@ -53,110 +52,95 @@ class ScoredBatch:
 
 
 class ScoringService:
-    """Validates raw loan records against the bundle's stored schema, scores them and logs every result."""
+    """Validates raw loan records against the bundle's stored schema, scores them and logs every result.
+
+    Log-write failures raise ``PredictionLogError``: the caller must not hand out an unlogged prediction.
+    """
 
     def __init__(self, bundle: Bundle, log: PredictionLog) -> None:
         self.bundle = bundle
         self.log = log
         self.model_version = bundle.model_version
-        features = stored_specs(bundle.schema, roles=("feature",))
-        self._feature_specs = tuple(dataclasses.replace(s, nullable=True) if s.name == DATE_COLUMN else s
-                                    for s in features)
-        self._known_specs = stored_specs(bundle.schema, roles=("feature", "leakage", "target"))
-        self._feature_names = {s.name for s in features}
+        self.validator = RecordValidator(bundle.schema)
 
     def score_records(self, records: Sequence[Any], *, source: str = "api",
                       request_id: str | None = None) -> ScoredBatch:
-        """Score JSON-like records (dicts); anything that is not an object is reported by its index."""
-        is_object = np.fromiter((isinstance(r, dict) for r in records), dtype=bool, count=len(records))
-        positions = np.flatnonzero(is_object)
-        frame = pd.DataFrame.from_records([records[i] for i in positions]) if len(positions) else pd.DataFrame()
-        not_objects = {int(i): [Problem("(record)", "not a JSON object", value=_type_name(records[i]),
-                                        expected="an object with the loan's fields")]
-                       for i in np.flatnonzero(~is_object)}
-        return self.score_frame(frame, source=source, request_id=request_id, positions=positions,
-                                n_records=len(records), prior_errors=not_objects)
+        """Score JSON-like records (dicts) and log them; non-objects and invalid records are reported."""
+        started = time.perf_counter()
+        batch, rows = self._score(self.validator.validate_records(records), source, request_id, None, started)
+        self.log.append(rows)
+        return batch
 
     def score_frame(self, frame: pd.DataFrame, *, source: str = "batch", request_id: str | None = None,
-                    actual: pd.Series | None = None, **layout: Any) -> ScoredBatch:
-        """Score a table of raw records and write every scored row to the log in one transaction."""
-        batch, rows = self.prepare(frame, source=source, request_id=request_id, actual=actual, **layout)
+                    actual: pd.Series | None = None) -> ScoredBatch:
+        """Score a table of raw records (e.g. an uploaded file) and log every scored row in one transaction."""
+        batch, rows = self.prepare(frame, source=source, request_id=request_id, actual=actual)
         self.log.append(rows)
         return batch
 
     def prepare(self, frame: pd.DataFrame, *, source: str, request_id: str | None = None,
-                actual: pd.Series | None = None, positions: np.ndarray | None = None,
-                n_records: int | None = None,
-                prior_errors: dict[int, list[Problem]] | None = None) -> tuple[ScoredBatch, pd.DataFrame]:
-        """Validate and score without logging; return the batch and its log rows.
-
-        ``positions`` maps each frame row to its index in the caller's input (default: 0..n-1), and
-        ``prior_errors`` carries problems found before the frame was built (e.g. non-object records).
-        """
+                actual: pd.Series | None = None) -> tuple[ScoredBatch, list[dict[str, Any]]]:
+        """Validate and score a table without logging; return the batch and its log rows."""
         started = time.perf_counter()
-        scored_at = pd.Timestamp.now(tz="UTC").tz_localize(None)
+        return self._score(self.validator.validate_frame(frame), source, request_id, actual, started)
+
+    def _score(self, checked: ValidatedRecords, source: str, request_id: str | None,
+               actual: pd.Series | None, started: float) -> tuple[ScoredBatch, list[dict[str, Any]]]:
+        scored_at = pd.Timestamp.now(tz="UTC").tz_localize(None).to_pydatetime()
         request_id = request_id or uuid.uuid4().hex
-        positions = np.arange(len(frame)) if positions is None else np.asarray(positions)
-        n_records = len(frame) if n_records is None else n_records
-
-        mapping, extra = match_columns(frame.columns, self._known_specs)
-        named = frame.rename(columns=mapping)
-        coerced = coerce_frame(named, self._feature_specs, optional=(DATE_COLUMN,), max_problems_per_column=None)
-        raw = coerced.frame
-        problems_by_row = _problems_by_row(coerced.problems, len(frame))
-        valid = np.ones(len(frame), dtype=bool)
-        valid[list(problems_by_row)] = False
-
-        raw = raw.loc[valid].reset_index(drop=True)
-        if DATE_COLUMN not in raw.columns:
-            raw[DATE_COLUMN] = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
-        loan_date = raw[DATE_COLUMN].copy()
-        date_defaulted = loan_date.isna().to_numpy()
-        raw.loc[date_defaulted, DATE_COLUMN] = scored_at
-        scores = score_frame(self.bundle, raw) if len(raw) else _empty_scores()
-        warnings = input_warnings(raw, self.bundle.schema, date_defaulted)
-        _note_ignored_fields(warnings, named.loc[valid].reset_index(drop=True), extra)
+        raw = checked.raw
+        loan_dates = raw[DATE_COLUMN]
+        date_defaulted = loan_dates.isna().to_numpy()
+        features = raw.assign(**{DATE_COLUMN: loan_dates.where(~date_defaulted, scored_at)})
+        scores = score_frame(self.bundle, features)
+        warnings = input_warnings(features, self.bundle.schema, date_defaulted if date_defaulted.any() else None)
+        for row, fields in enumerate(checked.ignored):
+            warnings[row].extend({"field": f, "code": "ignored_field", "message": "not a model input: ignored"}
+                                 for f in fields)
         latency_ms = (time.perf_counter() - started) * 1000.0
 
-        index = pd.Index(positions[valid], name="index")
-        results = pd.DataFrame({
-            "prob_default": scores["prob_default"].to_numpy(dtype="float64"),
-            "Pago_atiempo_pred": scores["Pago_atiempo_pred"].to_numpy(dtype="int64"),
-            "risk_band": scores["risk_band"].to_numpy(dtype=object),
-            "warnings": pd.Series(warnings, dtype=object).to_numpy(),
-        }, index=index)
-        errors = _errors(problems_by_row, positions, prior_errors or {})
-        batch = ScoredBatch(request_id, self.model_version, n_records, results, errors, latency_ms)
-        inputs = raw.assign(**{DATE_COLUMN: loan_date})
-        rows = pd.DataFrame({
-            "request_id": request_id, "scored_at": scored_at, "loan_date": loan_date.to_numpy(),
-            "source": source, "model_version": self.model_version, "inputs": _json_lines(inputs),
-            "prob_default": results["prob_default"].to_numpy(), "Pago_atiempo_pred": results["Pago_atiempo_pred"]
-            .to_numpy(), "risk_band": results["risk_band"].to_numpy(),
-            "warnings": [json.dumps(w, ensure_ascii=False) if w else "[]" for w in warnings],
-            "latency_ms": latency_ms, "actual": _actual_for(actual, valid),
-        })
+        prob = scores["prob_default"].to_numpy(dtype="float64")
+        pred = scores["Pago_atiempo_pred"].to_numpy(dtype="int64")
+        band = scores["risk_band"].to_numpy(dtype=object)
+        results = pd.DataFrame({"prob_default": prob, "Pago_atiempo_pred": pred, "risk_band": band,
+                                "warnings": pd.Series(warnings, dtype=object).to_numpy()},
+                               index=pd.Index(checked.positions, name="index"))
+        errors = [{"index": i, "problems": [_problem_dict(p) for p in problems]}
+                  for i, problems in checked.errors.items()]
+        batch = ScoredBatch(request_id, self.model_version, checked.n_records, results, errors, latency_ms)
+        rows = _log_rows(batch, source, scored_at, raw.assign(**{DATE_COLUMN: loan_dates}), warnings,
+                         _actual_values(actual, checked.positions))
         return batch, rows
 
 
-def _problems_by_row(problems: list[Problem], n_rows: int) -> dict[int, list[Problem]]:
-    """Group problems by frame row; a problem without a row (a missing column) applies to every row."""
-    by_row: dict[int, list[Problem]] = {}
-    everywhere = [dataclasses.replace(p, message="missing field") for p in problems if p.row is None]
-    for problem in problems:
-        if problem.row is not None:
-            by_row.setdefault(problem.row, []).append(problem)
-    if everywhere:
-        for row in range(n_rows):
-            by_row.setdefault(row, []).extend(everywhere)
-    return by_row
+def _log_rows(batch: ScoredBatch, source: str, scored_at: Any, inputs: pd.DataFrame,
+              warnings: list[list[dict[str, str]]], actual: list[Any]) -> list[dict[str, Any]]:
+    """One ``predictions`` row per scored record, built column-wise."""
+    loan_dates = inputs[DATE_COLUMN].to_numpy(dtype="datetime64[us]").astype(object).tolist()
+    results = batch.results
+    columns = zip(loan_dates, _json_lines(inputs), results["prob_default"].tolist(),
+                  results["Pago_atiempo_pred"].tolist(), results["risk_band"].tolist(), warnings, actual, strict=True)
+    common = {"request_id": batch.request_id, "scored_at": scored_at, "source": source,
+              "model_version": batch.model_version, "latency_ms": batch.latency_ms}
+    return [{**common, "loan_date": date, "inputs": text, "prob_default": prob, "Pago_atiempo_pred": pred,
+             "risk_band": band, "warnings": json.dumps(warn, ensure_ascii=False) if warn else "[]", "actual": act}
+            for date, text, prob, pred, band, warn, act in columns]
 
 
-def _errors(problems_by_row: dict[int, list[Problem]], positions: np.ndarray,
-            prior: dict[int, list[Problem]]) -> list[dict[str, Any]]:
-    by_index = {int(positions[row]): problems for row, problems in problems_by_row.items()}
-    by_index.update(prior)
-    return [{"index": i, "problems": [_problem_dict(p) for p in by_index[i]]} for i in sorted(by_index)]
+def _json_lines(frame: pd.DataFrame) -> list[str]:
+    """One JSON object per row, serialised in one vectorised call."""
+    if frame.empty:
+        return []
+    text = frame.to_json(orient="records", lines=True, date_format="iso", date_unit="s", double_precision=15,
+                         force_ascii=False)
+    return text.rstrip("\n").split("\n")
+
+
+def _actual_values(actual: pd.Series | None, positions: np.ndarray) -> list[Any]:
+    if actual is None:
+        return [None] * len(positions)
+    values = pd.Series(actual).reset_index(drop=True).iloc[positions]
+    return [None if pd.isna(v) else int(v) for v in values.tolist()]
 
 
 def _problem_dict(problem: Problem) -> dict[str, Any]:
@@ -170,35 +154,3 @@ def _problem_dict(problem: Problem) -> dict[str, Any]:
         else:
             data["value"] = str(value)
     return data
-
-
-def _note_ignored_fields(warnings: list[list[dict[str, str]]], named: pd.DataFrame, extra: list[Any]) -> None:
-    for column in extra:
-        note = {"field": str(column), "code": "ignored_field", "message": "not a model input: ignored"}
-        for pos in np.flatnonzero(named[column].notna().to_numpy()):
-            warnings[pos].append(dict(note))
-
-
-def _json_lines(frame: pd.DataFrame) -> list[str]:
-    """One JSON object per row, serialised in one vectorised call."""
-    if frame.empty:
-        return []
-    text = frame.to_json(orient="records", lines=True, date_format="iso", date_unit="s", double_precision=15,
-                         force_ascii=False)
-    return text.rstrip("\n").split("\n")
-
-
-def _actual_for(actual: pd.Series | None, valid: np.ndarray) -> Any:
-    if actual is None:
-        return None
-    values = pd.Series(actual).reset_index(drop=True).loc[valid]
-    return pd.array(values.to_numpy(), dtype="Int64")
-
-
-def _empty_scores() -> pd.DataFrame:
-    return pd.DataFrame({"prob_default": pd.Series(dtype="float64"), "Pago_atiempo_pred": pd.Series(dtype="int64"),
-                         "risk_band": pd.Series(dtype=object)})
-
-
-def _type_name(value: Any) -> str:
-    return "null" if value is None else type(value).__name__

@@ -129,3 +129,11 @@ def test_predict_with_invalid_fields_lists_every_problem(client, record):
     assert by_field["capital_prestado"]["value"] == "mucho"
     assert by_field["edad_cliente"]["message"] == "not a whole number"
     assert all("expected" in p for p in body["problems"])
+
+
+def test_nullable_fields_may_be_null_or_left_out(client, record):
+    del record["puntaje_datacredito"]
+    record["tendencia_ingresos"] = None
+    response = client.post("/predict", json=record)
+    assert response.status_code == 200
+    assert response.get_json()["warnings"] == []
