@@ -46,7 +46,8 @@ def reference_profile(pipeline: Any, train_rows: pd.DataFrame, prob_default: np.
 
 def build_metadata(*, table: LoadedTable, options: dict[str, Any], split: TimeSplit, train_rows: pd.DataFrame,
                    dropped: dict[str, int], cv_table: dict[str, Any], scores: dict[str, float], selected: str,
-                   tuning: TuningResult, threshold: float, cuts: list[float], metrics: dict[str, Any],
+                   tuning: TuningResult, calibration: tuple[float, float], threshold: float, cuts: list[float],
+                   metrics: dict[str, Any],
                    profile: dict[str, Any], models_dir: Path) -> dict[str, Any]:
     """Every key of the bundle contract, JSON-ready (NaN → null)."""
     created = datetime.now(UTC).replace(microsecond=0)
@@ -65,6 +66,8 @@ def build_metadata(*, table: LoadedTable, options: dict[str, Any], split: TimeSp
                            "cv": tuning.best_cv.summary,
                            "tuning": {"trials": len(tuning.trials), "best_value": tuning.best_value,
                                       "history": tuning.trials}},
+        "calibration": {"method": "platt", "slope": calibration[0], "intercept": calibration[1],
+                        "fitted_on": "out-of-fold predictions of the training period"},
         "threshold": threshold,
         "threshold_rule": f"highest threshold with out-of-fold recall_0 >= {options['target_recall']}",
         "risk_bands": {"labels": list(RISK_BAND_LABELS), "cuts": cuts},

@@ -4,8 +4,8 @@
 2. drop implausible rows from the training period by the schema's fixed rules;
 3. cross-validate RandomForest, XGBoost and CatBoost with ``TimeSeriesSplit`` on the training period and
    select by mean − std of the priority metric (PR-AUC of class 0 by default);
-4. tune the selected model with Optuna (seeded), choose the threshold and the risk-band cuts on the
-   out-of-fold predictions of the training period;
+4. tune the selected model with Optuna (seeded); on the out-of-fold predictions of the training period,
+   fit the Platt recalibration of ``prob_default`` and choose the threshold and the risk-band cuts;
 5. fit the final pipeline on the whole training period, evaluate it once on the test period, build the
    drift reference profile and write the bundle atomically.
 """
@@ -25,10 +25,19 @@ import pandas as pd
 
 from modeling.artifacts import save_bundle
 from modeling.bundle_metadata import build_metadata, reference_profile
+from modeling.calibration import apply_platt, fit_platt
 from modeling.candidates import CANDIDATES, predict_single_threaded
 from modeling.config import DEFAULT_MODELS_DIR, TARGET
 from modeling.cross_validation import cross_validate, prepare_folds
-from modeling.evaluate import choose_threshold, classification_metrics, confusion, risk_band_cuts, stability_score
+from modeling.estimators import PlattCalibratedClassifier
+from modeling.evaluate import (
+    choose_threshold,
+    classification_metrics,
+    confusion,
+    is_risk,
+    risk_band_cuts,
+    stability_score,
+)
 from modeling.features import build_pipeline, model_feature_names
 from modeling.inference import predict_default
 from modeling.loader import LoadedTable, load_training_data
@@ -98,16 +107,22 @@ def train_table(table: LoadedTable, options: TrainOptions, timer: PhaseTimer | N
     with timer.phase(f"tune {selected}"):
         tuning = tune(CANDIDATES[selected], folds, len(train_rows), n_trials=max(options.trials, 1),
                       seed=options.seed, n_jobs=options.n_jobs, metric=options.priority_metric)
-    with timer.phase("threshold"):
-        oof, oof_y = tuning.best_cv.oof[tuning.best_cv.validated], y[tuning.best_cv.validated]
+    with timer.phase("calibrate and choose threshold"):
+        validated = tuning.best_cv.validated
+        slope, intercept = fit_platt(tuning.best_cv.oof[validated], is_risk(y[validated]))
+        oof, oof_y = apply_platt(tuning.best_cv.oof[validated], slope, intercept), y[validated]
         threshold = choose_threshold(oof_y, oof, options.target_recall)
         cuts = risk_band_cuts(oof, threshold)
         cv_metrics = classification_metrics(oof_y, oof, threshold)
+        log.info("Platt slope %.3f intercept %.3f; threshold %.4f; risk-band cuts %s", slope, intercept, threshold,
+                 [round(c, 4) for c in cuts])
     with timer.phase("final fit"):
         candidate = CANDIDATES[selected]
-        pipeline = build_pipeline(candidate.build(tuning.best_params, seed=options.seed, n_jobs=options.n_jobs))
+        model = PlattCalibratedClassifier(candidate.build(tuning.best_params, seed=options.seed,
+                                                          n_jobs=options.n_jobs), slope=slope, intercept=intercept)
+        pipeline = build_pipeline(model)
         pipeline.fit(train_rows, y, **{f"model__{k}": v for k, v in candidate.fit_params(y).items()})
-        predict_single_threaded(pipeline.named_steps["model"])
+        predict_single_threaded(model.estimator_)
     with timer.phase("evaluate test"):
         test_prob = predict_default(pipeline, split.test)
         test_metrics = {**classification_metrics(y_test, test_prob, threshold),
@@ -118,8 +133,9 @@ def train_table(table: LoadedTable, options: TrainOptions, timer: PhaseTimer | N
     with timer.phase("save bundle"):
         metadata = build_metadata(
             table=table, options=asdict(options), split=split, train_rows=train_rows, dropped=dropped,
-            cv_table=cv_table, scores=scores, selected=selected, tuning=tuning, threshold=threshold, cuts=cuts,
-            metrics={"cv": cv_metrics, "test": test_metrics}, profile=profile, models_dir=options.models_dir)
+            cv_table=cv_table, scores=scores, selected=selected, tuning=tuning, calibration=(slope, intercept),
+            threshold=threshold, cuts=cuts, metrics={"cv": cv_metrics, "test": test_metrics}, profile=profile,
+            models_dir=options.models_dir)
         frames = {"reference": _rows(train_rows).assign(prob_default=train_prob), "holdout": _rows(split.test)}
         path = save_bundle(options.models_dir, pipeline=pipeline, metadata=metadata,
                            feature_names=model_feature_names(pipeline), frames=frames)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from modeling.artifacts import load_bundle
 from modeling.evaluate import METRIC_NAMES
 from modeling.features import DERIVED_FEATURES
 from modeling.train import TrainOptions, main, parse_args
@@ -102,3 +103,11 @@ def test_a_bad_data_file_ends_with_a_clear_message(tmp_path, capsys):
     error = capsys.readouterr().err
     assert "training failed" in error and "capital_prestado" in error and "Traceback" not in error
     assert not (tmp_path / "models").exists()
+
+
+def test_scores_are_recalibrated_on_out_of_fold_predictions(metadata, trained_models_dir):
+    calibration = metadata["calibration"]
+    assert calibration["method"] == "platt" and calibration["slope"] > 0
+    reference = load_bundle(trained_models_dir).load_frame("reference")
+    late_share = (reference["Pago_atiempo"] == 0).mean()
+    assert reference["prob_default"].mean() == pytest.approx(late_share, abs=0.1)
