@@ -25,7 +25,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     services = build_services(settings)
     server = Flask(__name__)
     server.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes
-    server.config["JSON_SORT_KEYS"] = False
     server.json.sort_keys = False
     server.json.ensure_ascii = False
     server.extensions["credit_risk"] = services

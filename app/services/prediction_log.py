@@ -1,7 +1,10 @@
 """The prediction log: one ``predictions`` row per scored record, in SQLite or PostgreSQL via SQLAlchemy Core.
 
-Times are stored as naive UTC. ``inputs`` and ``warnings`` hold JSON text (serialised once per batch, in
-bulk). A batch is written in one transaction with an executemany-style insert.
+Times are stored as naive UTC (``scored_at``); ``loan_date`` is the record's ``fecha_prestamo`` (NULL when the
+client left it out). ``inputs`` (the validated feature values) and ``warnings`` hold JSON text.
+``latency_ms`` is the validation + scoring time of the request the row came in. ``actual`` is the real
+outcome (Pago_atiempo) when known — set for the held-out period. A batch is written in one transaction
+with an executemany-style insert.
 """
 from __future__ import annotations
 
