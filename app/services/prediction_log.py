@@ -8,6 +8,7 @@ with an executemany-style insert.
 """
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +18,8 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
+
+from modeling.config import DATE_COLUMN
 
 metadata = sa.MetaData()
 _BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
@@ -172,6 +175,20 @@ class PredictionLog:
     def dispose(self) -> None:
         """Close pooled connections."""
         self.engine.dispose()
+
+
+def inputs_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """The logged ``inputs`` of ``rows`` (a :meth:`PredictionLog.read` result) as a frame, same index.
+
+    Numbers come back as float64, text as object, ``fecha_prestamo`` as datetime64 (NaT when it was left out).
+    """
+    if rows.empty:
+        return pd.DataFrame(index=rows.index)
+    frame = pd.read_json(io.StringIO("\n".join(rows["inputs"])), lines=True, dtype=False, convert_dates=False)
+    frame.index = rows.index
+    if DATE_COLUMN in frame.columns:
+        frame[DATE_COLUMN] = pd.to_datetime(frame[DATE_COLUMN], errors="coerce")
+    return frame
 
 
 def _filtered(query: Any, source: str | Sequence[str] | None, model_version: str | None,

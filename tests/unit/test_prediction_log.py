@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from app.services.prediction_log import LOG_COLUMNS, PredictionLog, PredictionLogError
+from app.services.prediction_log import LOG_COLUMNS, PredictionLog, PredictionLogError, inputs_frame
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=[
@@ -167,3 +167,17 @@ def test_time_filters_accept_naive_utc(log):
     now = datetime(2026, 3, 1, 8, 0, 0)
     log.append(log_rows(3, scored_at=now))
     assert log.count(since=now - timedelta(seconds=1), until=now + timedelta(seconds=1)) == 3
+
+
+def test_inputs_expand_back_to_a_frame(log):
+    rows = log_rows(4)
+    rows["inputs"] = ['{"edad_cliente": 30.0, "tendencia_ingresos": "8315", "fecha_prestamo": "2025-03-14T10:30:00"}',
+                      '{"edad_cliente": 41.0, "tendencia_ingresos": null, "fecha_prestamo": null}'] * 2
+    log.append(rows)
+    back = log.read(limit=2)
+    inputs = inputs_frame(back)
+    assert inputs.index.equals(back.index)
+    assert inputs["edad_cliente"].tolist() == [30.0, 41.0]
+    assert inputs["tendencia_ingresos"].iloc[0] == "8315" and pd.isna(inputs["tendencia_ingresos"].iloc[1])
+    assert inputs["fecha_prestamo"].iloc[0] == pd.Timestamp("2025-03-14 10:30") and pd.isna(inputs["fecha_prestamo"][1])
+    assert inputs_frame(log.read(source="batch")).empty
