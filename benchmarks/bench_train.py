@@ -44,8 +44,11 @@ def main() -> None:
     print(f"\nbench_train: {result.metadata['data']['path']}, {options.trials} trials, {options.folds} folds, "
           f"{os.cpu_count()} CPUs, selected {result.metadata['selected_model']['name']}")
     for phase, seconds in result.timings.items():
-        print(f"  {phase:<24}{seconds:>8.1f} s")
-    print(f"  {'score_frame, 1 record':<24}{one_row:>8.2f} ms")
+        print(f"  {phase:<32}{seconds:>8.1f} s")
+    print(f"  {'score_frame, 1 record':<32}{one_row:>8.2f} ms")
+    test = result.metadata["metrics"]["test"]
+    print(f"  held-out test: ROC-AUC {test['roc_auc']:.3f}, recall_0 {test['recall_0']:.3f}, "
+          f"precision_0 {test['precision_0']:.3f}")
     verdict = "under" if result.timings["total"] < 180 else "OVER"
     print(f"total {result.timings['total']:.1f} s — {verdict} the 3-minute target")
 
