@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from app.services.log_tables import SOURCES
 from app.services.prediction_log import PredictionLog
 from app.services.record_validation import RecordValidator, ValidatedRecords
 from modeling.artifacts import Bundle
@@ -86,6 +87,8 @@ class ScoringService:
 
     def _score(self, checked: ValidatedRecords, source: str, request_id: str | None,
                actual: pd.Series | None, started: float) -> tuple[ScoredBatch, list[dict[str, Any]]]:
+        if source not in SOURCES:
+            raise ValueError(f"source must be one of {SOURCES}, got {source!r}")
         scored_at = pd.Timestamp.now(tz="UTC").tz_localize(None).to_pydatetime()
         request_id = request_id or uuid.uuid4().hex
         raw = checked.raw
