@@ -38,5 +38,5 @@ def seed_holdout(scoring: ScoringService, log: PredictionLog) -> SeedOutcome:
         return SeedOutcome(version, seeded=False)
     if batch.errors:
         logger.warning("hold-out seeding skipped %d invalid rows of %s", len(batch.errors), version)
-    logger.info("seeded the prediction log with %d hold-out rows of %s", len(rows), version)
-    return SeedOutcome(version, seeded=True, rows=len(rows), rejected=len(batch.errors))
+    logger.info("seeded the prediction log with %d hold-out rows of %s", len(batch.results), version)
+    return SeedOutcome(version, seeded=True, rows=len(batch.results), rejected=len(batch.errors))

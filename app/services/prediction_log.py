@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
@@ -26,7 +27,8 @@ _READ_DTYPES = {"id": "int64", "scored_at": "datetime64[ns]", "loan_date": "date
                 "Pago_atiempo_pred": "int64", "latency_ms": "float64", "actual": "Int64"}
 
 
-LogRows = pd.DataFrame | Sequence[Mapping[str, Any]]
+LogRows = pd.DataFrame | Mapping[str, Any]  # column → one value per row (or one value for all rows)
+_DATETIME_COLUMNS = frozenset(c.name for c in predictions.columns if isinstance(c.type, sa.DateTime))
 
 
 class PredictionLogError(RuntimeError):
@@ -87,29 +89,45 @@ class PredictionLog:
             metadata.create_all(self.engine, checkfirst=True)  # another worker created them in between
 
     def append(self, rows: LogRows) -> int:
-        """Insert ``rows`` (keys / columns ``LOG_COLUMNS``) in one transaction; return how many were written."""
-        if len(rows) == 0:
+        """Insert ``rows`` (columns ``LOG_COLUMNS``) in one transaction; return how many were written."""
+        n = _length(rows)
+        if n == 0:
             return 0
         try:
             with self.engine.begin() as conn:
-                conn.execute(predictions.insert(), _to_params(rows))
+                self._insert(conn, rows, n)
         except sa.exc.SQLAlchemyError as exc:
             raise PredictionLogError(f"could not write to the prediction log: {_short(exc)}") from exc
-        return len(rows)
+        return n
 
     def append_once(self, key: str, rows: LogRows) -> bool:
         """Insert ``rows`` together with the marker ``key``; False (nothing written) if the marker exists."""
-        marker = {"model_version": key, "seeded_at": _utcnow(), "rows": len(rows)}
+        n = _length(rows)
+        marker = {"model_version": key, "seeded_at": _utcnow(), "rows": n}
         try:
             with self.engine.begin() as conn:
                 conn.execute(holdout_seeds.insert(), marker)  # first statement: takes the write lock
-                if len(rows):
-                    conn.execute(predictions.insert(), _to_params(rows))
+                if n:
+                    self._insert(conn, rows, n)
         except sa.exc.IntegrityError:
             return False
         except sa.exc.SQLAlchemyError as exc:
             raise PredictionLogError(f"could not write to the prediction log: {_short(exc)}") from exc
         return True
+
+    def _insert(self, conn: sa.Connection, rows: LogRows, n: int) -> None:
+        """One executemany: on SQLite straight to the driver (dates pre-formatted as SQLAlchemy stores them)."""
+        sqlite = self.backend == "sqlite"
+        columns = [_datetimes(rows[name], n, as_text=sqlite) if name in _DATETIME_COLUMNS else _plain(rows[name], n)
+                   for name in LOG_COLUMNS]
+        rows_as_tuples = list(zip(*columns, strict=True))
+        if sqlite:
+            quote = self.engine.dialect.identifier_preparer.quote
+            sql = (f"INSERT INTO predictions ({', '.join(quote(c) for c in LOG_COLUMNS)}) "
+                   f"VALUES ({', '.join('?' * len(LOG_COLUMNS))})")
+            conn.exec_driver_sql(sql, rows_as_tuples)
+        else:
+            conn.execute(predictions.insert(), [dict(zip(LOG_COLUMNS, row, strict=True)) for row in rows_as_tuples])
 
     def has_marker(self, key: str) -> bool:
         """Whether ``append_once`` already succeeded for ``key``."""
@@ -177,20 +195,33 @@ def _filtered(query: Any, source: str | Sequence[str] | None, model_version: str
     return query
 
 
-def _to_params(rows: LogRows) -> list[dict[str, Any]]:
-    """Plain Python values per row (None for missing), as the DB-API drivers want them."""
-    if not isinstance(rows, pd.DataFrame):
-        return list(rows)
-    frame = rows.loc[:, list(LOG_COLUMNS)]
-    columns: dict[str, list[Any]] = {}
-    for name in LOG_COLUMNS:
-        series = frame[name]
-        if pd.api.types.is_datetime64_any_dtype(series):
-            columns[name] = series.to_numpy(dtype="datetime64[us]").astype(object).tolist()  # NaT -> None
-        else:
-            values = series.astype(object).where(series.notna(), None).tolist()
-            columns[name] = values
-    return [dict(zip(LOG_COLUMNS, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+def _length(rows: LogRows) -> int:
+    return len(rows) if isinstance(rows, pd.DataFrame) else len(rows["prob_default"])
+
+
+def _plain(values: Any, n: int) -> Sequence[Any]:
+    """Python values with None for missing; a single value stands for every row."""
+    if isinstance(values, (pd.Series, pd.api.extensions.ExtensionArray)):
+        series = pd.Series(values)
+        return series.astype(object).where(series.notna(), None).tolist()
+    if isinstance(values, np.ndarray):
+        return values.tolist()
+    if isinstance(values, (list, tuple)):
+        return values
+    return [values] * n
+
+
+def _datetimes(values: Any, n: int, *, as_text: bool) -> list[Any]:
+    """Naive datetimes (None for NaT); as SQLAlchemy's SQLite text format when ``as_text``."""
+    stamps = np.asarray(pd.to_datetime(values) if isinstance(values, (list, tuple)) else values,
+                        dtype="datetime64[us]")
+    stamps = np.broadcast_to(stamps, (n,))
+    missing = np.isnat(stamps)
+    if not as_text:
+        return stamps.astype(object).tolist()
+    text = np.char.replace(np.datetime_as_string(stamps, unit="us"), "T", " ").astype(object)
+    text[missing] = None
+    return text.tolist()
 
 
 def _utcnow() -> datetime:

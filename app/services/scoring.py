@@ -80,13 +80,13 @@ class ScoringService:
         return batch
 
     def prepare(self, frame: pd.DataFrame, *, source: str, request_id: str | None = None,
-                actual: pd.Series | None = None) -> tuple[ScoredBatch, list[dict[str, Any]]]:
+                actual: pd.Series | None = None) -> tuple[ScoredBatch, dict[str, Any]]:
         """Validate and score a table without logging; return the batch and its log rows."""
         started = time.perf_counter()
         return self._score(self.validator.validate_frame(frame), source, request_id, actual, started)
 
     def _score(self, checked: ValidatedRecords, source: str, request_id: str | None,
-               actual: pd.Series | None, started: float) -> tuple[ScoredBatch, list[dict[str, Any]]]:
+               actual: pd.Series | None, started: float) -> tuple[ScoredBatch, dict[str, Any]]:
         if source not in SOURCES:
             raise ValueError(f"source must be one of {SOURCES}, got {source!r}")
         scored_at = pd.Timestamp.now(tz="UTC").tz_localize(None).to_pydatetime()
@@ -117,17 +117,14 @@ class ScoringService:
 
 
 def _log_rows(batch: ScoredBatch, source: str, scored_at: Any, inputs: pd.DataFrame,
-              warnings: list[list[dict[str, str]]], actual: list[Any]) -> list[dict[str, Any]]:
-    """One ``predictions`` row per scored record, built column-wise."""
-    loan_dates = inputs[DATE_COLUMN].to_numpy(dtype="datetime64[us]").astype(object).tolist()
+              warnings: list[list[dict[str, str]]], actual: list[Any]) -> dict[str, Any]:
+    """The ``predictions`` rows of a batch, column by column (single values apply to every row)."""
     results = batch.results
-    columns = zip(loan_dates, _json_lines(inputs), results["prob_default"].tolist(),
-                  results["Pago_atiempo_pred"].tolist(), results["risk_band"].tolist(), warnings, actual, strict=True)
-    common = {"request_id": batch.request_id, "scored_at": scored_at, "source": source,
-              "model_version": batch.model_version, "latency_ms": batch.latency_ms}
-    return [{**common, "loan_date": date, "inputs": text, "prob_default": prob, "Pago_atiempo_pred": pred,
-             "risk_band": band, "warnings": json.dumps(warn, ensure_ascii=False) if warn else "[]", "actual": act}
-            for date, text, prob, pred, band, warn, act in columns]
+    return {"request_id": batch.request_id, "scored_at": scored_at, "loan_date": inputs[DATE_COLUMN].to_numpy(),
+            "source": source, "model_version": batch.model_version, "inputs": _json_lines(inputs),
+            "prob_default": results["prob_default"].to_numpy(), "Pago_atiempo_pred": results["Pago_atiempo_pred"]
+            .to_numpy(), "risk_band": results["risk_band"].tolist(), "latency_ms": batch.latency_ms,
+            "warnings": [json.dumps(w, ensure_ascii=False) if w else "[]" for w in warnings], "actual": actual}
 
 
 def _json_lines(frame: pd.DataFrame) -> list[str]:

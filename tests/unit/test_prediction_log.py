@@ -182,3 +182,18 @@ def test_inputs_expand_back_to_a_frame(log):
     assert inputs["tendencia_ingresos"].iloc[0] == "8315" and pd.isna(inputs["tendencia_ingresos"].iloc[1])
     assert inputs["fecha_prestamo"].iloc[0] == pd.Timestamp("2025-03-14 10:30") and pd.isna(inputs["fecha_prestamo"][1])
     assert inputs_frame(log.read(source="batch")).empty
+
+
+def test_column_batches_with_shared_values(log):
+    stamp = datetime(2026, 5, 6, 7, 8, 9, 123456)
+    written = log.append({
+        "request_id": "r1", "scored_at": stamp, "loan_date": [stamp, None], "source": "batch", "model_version": "v3",
+        "inputs": ["{}", "{}"], "prob_default": np.array([0.1, 0.9]), "Pago_atiempo_pred": np.array([1, 0]),
+        "risk_band": ["Bajo", "Alto"], "warnings": ["[]", "[]"], "latency_ms": 2.5, "actual": [None, 0],
+    })
+    assert written == 2
+    back = log.read(source="batch")
+    assert back["scored_at"].tolist() == [pd.Timestamp(stamp)] * 2
+    assert back["loan_date"].iloc[0] == pd.Timestamp(stamp) and pd.isna(back["loan_date"].iloc[1])
+    assert back["actual"].tolist() == [pd.NA, 0]
+    assert log.count(since=stamp, until=stamp + timedelta(microseconds=1)) == 2
