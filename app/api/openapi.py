@@ -98,6 +98,11 @@ def _operation(summary: str, request_schema: str, response_schema: str,
                          ("415", "body is not JSON"), ("422", "invalid fields (every problem listed)"),
                          ("503", "the prediction log could not be written; nothing was scored")):
         responses[status] = _json_ref("Error", text)
+    if response_schema == "BatchResponse":
+        either = {"oneOf": [ref("Error"), ref("BatchResponse")]}
+        responses["422"] = {"description": "a body that is not a list of records (Error), or no record could be "
+                                           "scored (BatchResponse with every row's problems)",
+                            "content": {"application/json": {"schema": either}}}
     return {"summary": summary, "security": security, "responses": responses,
             "requestBody": {"required": True, "content": {"application/json": {
                 "schema": {"$ref": f"#/components/schemas/{request_schema}"}}}}}

@@ -7,6 +7,7 @@ from flask import Flask
 
 from app.config import Settings
 from app.services import Services
+from modeling.config import PROJECT_ROOT
 
 TITLE = "MLOps Pipeline – Monitoreo y Data Drift"
 TAB_LABELS = ("Gráficas", "Data Drift", "Logs", "Predicciones por Lotes")
@@ -15,7 +16,7 @@ TAB_LABELS = ("Gráficas", "Data Drift", "Logs", "Predicciones por Lotes")
 def init_dashboard(server: Flask, services: Services, settings: Settings) -> Dash:
     """Mount the dashboard on ``server``; callbacks are registered on this instance (``app.callback``)."""
     app = Dash(__name__, server=server, url_base_pathname="/", title=TITLE,
-               external_stylesheets=[dbc.themes.BOOTSTRAP])
+               assets_folder=str(PROJECT_ROOT / "assets"), external_stylesheets=[dbc.themes.BOOTSTRAP])
     app.layout = _layout(services)
     return app
 
