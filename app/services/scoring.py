@@ -111,7 +111,7 @@ class ScoringService:
         errors = [{"index": i, "problems": [_problem_dict(p) for p in problems]}
                   for i, problems in checked.errors.items()]
         batch = ScoredBatch(request_id, self.model_version, checked.n_records, results, errors, latency_ms)
-        rows = _log_rows(batch, source, scored_at, raw.assign(**{DATE_COLUMN: loan_dates}), warnings,
+        rows = _log_rows(batch, source, scored_at, raw, warnings,
                          _actual_values(actual, checked.positions))
         return batch, rows
 
