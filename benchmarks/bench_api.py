@@ -102,12 +102,13 @@ def main() -> None:
     specs = stored_specs(services.bundle.schema)
     raw_many = coerce_frame(pd.DataFrame(records), specs).frame
     raw_one = raw_many.iloc[:1].copy()
-    print(f"model {scoring.model_version} · {type(pipeline[-1]).__name__} · {os.cpu_count()} CPUs")
+    print(f"model {scoring.model_version} · {type(pipeline[-1]).__name__} · {os.cpu_count()} CPUs · "
+          f"load average {os.getloadavg()[0]:.2f} (other processes skew every figure)")
 
     floor_1 = statistics.median(timed(lambda: pipeline.predict_proba(raw_one), 200))
-    floor_n = statistics.median(timed(lambda: pipeline.predict_proba(raw_many), 3))
+    floor_n = statistics.median(timed(lambda: pipeline.predict_proba(raw_many), 5))
     service_1 = statistics.median(timed(lambda: scoring.score_records(one, source="api"), 200))
-    service_n = statistics.median(timed(lambda: scoring.score_records(records, source="api"), 3))
+    service_n = statistics.median(timed(lambda: scoring.score_records(records, source="api"), 5))
 
     env = {**os.environ, "MODELS_DIR": str(settings.models_dir), "PREDICTIONS_DIR": workdir, "SEED_HOLDOUT": "0"}
     port = free_port()
@@ -117,7 +118,7 @@ def main() -> None:
         body_1 = json.dumps(one[0]).encode()
         http_1 = timed(lambda: post(conn, "/predict", body_1), args.requests)
         http_n = statistics.median(timed(
-            lambda: json.loads(post(conn, "/predict_batch", json.dumps(records).encode())), 3))
+            lambda: json.loads(post(conn, "/predict_batch", json.dumps(records).encode())), 5))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -133,7 +134,7 @@ def main() -> None:
         (f"POST /predict p50 ({args.requests} seq.)", p50, f"{p50 / floor_1:.2f}× floor",
          f"≤ {2 * floor_1 + 5:.2f} ms {'OK' if p50 <= 2 * floor_1 + 5 else 'MISSED'}"),
         (f"POST /predict p99 ({args.requests} seq.)", p99, f"{p99 / floor_1:.2f}× floor", ""),
-        (f"POST /predict_batch, {args.batch:,} records", http_n, f"{http_n / service_n:.2f}× in-process",
+        (f"POST /predict_batch, {args.batch:,} records*", http_n, f"{http_n / service_n:.2f}× in-process",
          f"≤ 2× {'OK' if http_n <= 2 * service_n else 'MISSED'} · {args.batch / http_n * 1000:,.0f} records/s "
          f"({'OK' if args.batch / http_n * 1000 >= 5000 else 'MISSED'} ≥ 5,000)"),
     ]
@@ -141,8 +142,7 @@ def main() -> None:
     print(f"{'measure':<{width}}  {'ms':>10}  {'ratio':<18}  target")
     for name, ms, ratio, target in rows:
         print(f"{name:<{width}}  {ms:>10.2f}  {ratio:<18}  {target}")
-    logged = services.log.count()
-    print(f"prediction log rows written in process: {logged:,} ({pd.Timestamp.now():%Y-%m-%d %H:%M})")
+    print("* end to end from the client's point of view: encode the records, POST, receive, decode the results")
 
 
 if __name__ == "__main__":
