@@ -1,31 +1,34 @@
-"""The Dash dashboard mounted at ``/`` on the Flask server (shell page until the dashboard issue lands)."""
+"""The Dash dashboard mounted at ``/`` on the Flask server: four tabs that call the services in process."""
 from __future__ import annotations
 
-import dash_bootstrap_components as dbc
-from dash import Dash, html
+from dash import Dash, Input, Output
 from flask import Flask
 
 from app.config import Settings
+from app.dashboard import ids
+from app.dashboard.layout import TITLE, shell, validation_layout
+from app.dashboard.tabs import TABS
+from app.dashboard.vendor import STYLESHEETS, register_vendor_assets
 from app.services import Services
 from modeling.config import PROJECT_ROOT
 
-TITLE = "MLOps Pipeline – Monitoreo y Data Drift"
-TAB_LABELS = ("Gráficas", "Data Drift", "Logs", "Predicciones por Lotes")
+__all__ = ["TITLE", "init_dashboard"]
 
 
 def init_dashboard(server: Flask, services: Services, settings: Settings) -> Dash:
     """Mount the dashboard on ``server``; callbacks are registered on this instance (``app.callback``)."""
-    app = Dash(__name__, server=server, url_base_pathname="/", title=TITLE,
-               assets_folder=str(PROJECT_ROOT / "assets"), external_stylesheets=[dbc.themes.BOOTSTRAP])
-    app.layout = _layout(services)
+    register_vendor_assets(server)
+    app = Dash(__name__, server=server, url_base_pathname="/", title=TITLE, update_title=None,
+               assets_folder=str(PROJECT_ROOT / "assets"), external_stylesheets=STYLESHEETS,
+               serve_locally=True)
+    app.layout = lambda: shell(services)
+    app.validation_layout = validation_layout(services)
+    tab_layouts = {tab.TAB_ID: tab.layout for tab in TABS}
+
+    @app.callback(Output(ids.Shell.CONTENT, "children"), Input(ids.Shell.TABS, "active_tab"))
+    def _render_tab(active_tab: str):
+        return tab_layouts.get(active_tab, TABS[0].layout)(services)
+
+    for tab in TABS:
+        tab.register_callbacks(app, services)
     return app
-
-
-def _layout(services: Services) -> dbc.Container:
-    tabs = [dbc.Tab(html.P(f"{label}: en construcción.", className="mt-3 text-muted"), label=label,
-                    tab_id=f"tab-{i}") for i, label in enumerate(TAB_LABELS)]
-    return dbc.Container([
-        html.H1(TITLE, className="h3 my-3"),
-        html.P(f"Modelo {services.scoring.model_version}", className="text-muted"),
-        dbc.Tabs(tabs, id="shell-tabs", active_tab="tab-0"),
-    ], fluid=True)

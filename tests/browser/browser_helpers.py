@@ -1,0 +1,20 @@
+"""Waiting and console helpers shared by the browser tests."""
+from __future__ import annotations
+
+
+def wait_for(driver, css: str, timeout: float = 20.0, text: str | None = None):
+    """The first element matching ``css`` (containing ``text`` when given), waiting up to ``timeout`` s."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(driver, timeout)
+    if text is None:
+        return wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, css)))
+    wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, css), text))
+    return driver.find_element(By.CSS_SELECTOR, css)
+
+
+def browser_errors(driver) -> list[str]:
+    """SEVERE entries of the browser console (JavaScript errors, failed requests)."""
+    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
