@@ -7,6 +7,7 @@ at once in one ``DataFileError``, with spreadsheet row numbers (the header is ro
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import logging
@@ -141,6 +142,65 @@ def _coerce(raw: pd.DataFrame, name: str, *, require_target: bool) -> pd.DataFra
     return result.frame
 
 
+def read_table(source: str | Path | bytes | BinaryIO, *, filename: str | None = None,
+               keep_extra: bool = False) -> LoadedTable:
+    """Read a loan table and match its headers to the schema, without converting any value.
+
+    Every file-level check of :func:`load_table` applies (type, emptiness, header); value problems
+    are left to the caller, so a scorer can reject bad rows one by one and keep the good ones.
+
+    Parameters
+    ----------
+    source, filename
+        As for :func:`load_table`.
+    keep_extra
+        Keep the columns that are not in the schema (after the schema columns) instead of dropping them.
+
+    Returns
+    -------
+    LoadedTable
+        The frame has the schema columns present, renamed to their schema names, with the values as read
+        (text for CSV files; decimal commas of semicolon files already turned into points).
+
+    Raises
+    ------
+    DataFileError
+        For an unsupported extension, an empty or header-only file, content that is not a table, or a
+        header without any known column.
+    """
+    data, name = _read_source(source, filename)
+    extension = _extension(name, data)
+    if extension not in SUPPORTED_EXTENSIONS:
+        raise _file_error(name, f"unsupported file type {extension or '(no extension)'!r}",
+                          expected=" or ".join(SUPPORTED_EXTENSIONS))
+    if not data.strip():
+        raise _file_error(name, "the file is empty (0 bytes)" if not data else "the file is empty")
+    if extension == ".xlsx":
+        raw, separator = _read_excel(data, name), None
+    else:
+        raw, separator = _read_csv(data, name)
+    if raw.columns.empty:
+        raise _file_error(name, "the file is empty (no header row)")
+
+    mapping, extra = match_columns(raw.columns, RAW_COLUMNS)
+    if not mapping:
+        found = ", ".join(repr(str(c)) for c in list(raw.columns)[:5])
+        raise _file_error(name, f"not a loan table: no known column in the header (found {found})")
+    if raw.empty:
+        raise _file_error(name, "the file has a header row but no data rows")
+    warnings = []
+    if extra:
+        verb = "kept" if keep_extra else "ignored"
+        warnings.append(f"{verb} {len(extra)} extra column(s): {', '.join(str(c) for c in extra)}")
+        logger.warning("%s: %s", name, warnings[-1])
+    table = raw[list(mapping)].rename(columns=mapping)
+    if separator == ";":
+        table = _with_decimal_points(table)
+    if keep_extra and extra:
+        table = pd.concat([table, raw[extra]], axis=1)
+    return LoadedTable(table, warnings, name, hashlib.sha256(data).hexdigest(), len(table))
+
+
 def load_table(source: str | Path | bytes | BinaryIO, *, filename: str | None = None,
                require_target: bool = True) -> LoadedTable:
     """Load a loan table from an .xlsx or .csv file and coerce it to the declared schema.
@@ -167,35 +227,9 @@ def load_table(source: str | Path | bytes | BinaryIO, *, filename: str | None = 
         Listing every problem: missing columns, unparseable values (column, row, value),
         an empty or header-only file, content that is not a table, an unsupported extension.
     """
-    data, name = _read_source(source, filename)
-    extension = _extension(name, data)
-    if extension not in SUPPORTED_EXTENSIONS:
-        raise _file_error(name, f"unsupported file type {extension or '(no extension)'!r}",
-                          expected=" or ".join(SUPPORTED_EXTENSIONS))
-    if not data.strip():
-        raise _file_error(name, "the file is empty (0 bytes)" if not data else "the file is empty")
-    if extension == ".xlsx":
-        raw, separator = _read_excel(data, name), None
-    else:
-        raw, separator = _read_csv(data, name)
-    if raw.columns.empty:
-        raise _file_error(name, "the file is empty (no header row)")
-
-    mapping, extra = match_columns(raw.columns, RAW_COLUMNS)
-    if not mapping:
-        found = ", ".join(repr(str(c)) for c in list(raw.columns)[:5])
-        raise _file_error(name, f"not a loan table: no known column in the header (found {found})")
-    if raw.empty:
-        raise _file_error(name, "the file has a header row but no data rows")
-    warnings = []
-    if extra:
-        warnings.append(f"ignored {len(extra)} extra column(s): {', '.join(str(c) for c in extra)}")
-        logger.warning("%s: %s", name, warnings[-1])
-    raw = raw[list(mapping)].rename(columns=mapping)
-    if separator == ";":
-        raw = _with_decimal_points(raw)
-    frame = _coerce(raw, name, require_target=require_target)
-    return LoadedTable(frame, warnings, name, hashlib.sha256(data).hexdigest(), len(frame))
+    table = read_table(source, filename=filename)
+    frame = _coerce(table.frame, table.source, require_target=require_target)
+    return dataclasses.replace(table, frame=frame, rows=len(frame))
 
 
 def load_training_data(path: str | Path | None = None, *, seed: int = DEFAULT_SEED) -> LoadedTable:
