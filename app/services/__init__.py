@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from app.config import Settings
     from app.services.holdout import SeedOutcome
+    from app.services.monitoring import MonitoringService
+    from app.services.performance import PerformanceService
     from app.services.prediction_log import PredictionLog
     from app.services.scoring import ScoringService
     from modeling.artifacts import Bundle
@@ -20,6 +22,8 @@ class Services:
     bundle: Bundle
     log: PredictionLog
     scoring: ScoringService
+    monitoring: MonitoringService
+    performance: PerformanceService
     holdout: SeedOutcome | None = None
 
 
@@ -29,6 +33,8 @@ def build_services(settings: Settings) -> Services:
     The held-out period is written to the log once per model version when ``settings.seed_holdout``.
     """
     from app.services.holdout import seed_holdout
+    from app.services.monitoring import MonitoringService
+    from app.services.performance import PerformanceService
     from app.services.prediction_log import PredictionLog
     from app.services.scoring import ScoringService
     from modeling.artifacts import load_bundle
@@ -37,4 +43,6 @@ def build_services(settings: Settings) -> Services:
     log = PredictionLog.from_url(settings.log_database_url)
     scoring = ScoringService(bundle, log)
     holdout = seed_holdout(scoring, log) if settings.seed_holdout else None
-    return Services(settings=settings, bundle=bundle, log=log, scoring=scoring, holdout=holdout)
+    monitoring = MonitoringService(bundle, log, bands=settings.psi_bands)
+    return Services(settings=settings, bundle=bundle, log=log, scoring=scoring, monitoring=monitoring, holdout=holdout,
+                    performance=PerformanceService(bundle, log))

@@ -1,0 +1,150 @@
+"""Data-drift monitoring of the prediction log against the bundle's frozen reference profile.
+
+The current sample is what the model scored (the log), filtered by source, loan date and model version.
+Every view is cached per process, keyed by the filters and the version's log stamp (row count, max id), so
+re-rendering costs one ``COUNT``/``MAX`` query. The typed rows of each version are cached too and extended
+with only the new rows when the log grows, so API traffic does not force a re-read of the whole log.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+
+import pandas as pd
+
+from app.services.monitoring_cache import LruCache
+from app.services.monitoring_data import LogStamp, current_frame, log_stamp, logged_versions, read_rows
+from app.services.monitoring_filters import MAX_EVOLUTION_WINDOWS, DriftFilters, WindowError
+from app.services.monitoring_report import DriftView, ReferencePeriod, report_table, variable_type
+from app.services.prediction_log import PredictionLog
+from modeling.artifacts import Bundle
+from modeling.config import TEMPORAL_FEATURES
+from modeling.drift import (
+    DEFAULT_BANDS,
+    EVOLUTION_COLUMNS,
+    SCORE_NAME,
+    VariableDrift,
+    drift_report,
+    load_profile,
+    psi_evolution,
+)
+from modeling.drift.windows import assign_windows
+from modeling.schema import FEATURE_COLUMNS
+
+_Frame = tuple[LogStamp, pd.DataFrame]
+
+
+class MonitoringService:
+    """Drift reports and PSI evolution of logged predictions; no Dash or Flask here."""
+
+    def __init__(self, bundle: Bundle, log: PredictionLog, *, bands: tuple[float, float] = DEFAULT_BANDS,
+                 exclude: Sequence[str] = TEMPORAL_FEATURES, cache_size: int = 16) -> None:
+        self.bundle = bundle
+        self.log = log
+        self.bands = tuple(bands)
+        self.profile = load_profile(bundle.reference_profile)
+        self.excluded = tuple(name for name in self.profile.variables if name in set(exclude))
+        self.derived = tuple(bundle.metadata.get("derived_features", ()))
+        self._frames: LruCache[_Frame] = LruCache(4)
+        self._views: LruCache[object] = LruCache(cache_size)
+
+    @property
+    def model_version(self) -> str:
+        return self.bundle.model_version
+
+    def reference_period(self) -> ReferencePeriod:
+        """Dates and rows of the training period (rows actually used, after the plausibility filter)."""
+        train = self.bundle.metadata["split"]["train"]
+        return ReferencePeriod(pd.Timestamp(train["start"]), pd.Timestamp(train["end"]),
+                               int(train.get("rows_used", train["rows"])))
+
+    def variables(self) -> list[tuple[str, str]]:
+        """``(name, type)`` of every monitored variable in profile order, then the score."""
+        names = [(v.name, variable_type(v.kind, v.name, self.derived)) for v in self.profile.variables.values()
+                 if v.name not in self.excluded]
+        return names + ([(SCORE_NAME, "score")] if self.profile.score is not None else [])
+
+    def versions(self) -> list[str]:
+        """The loaded model version first, then every other version present in the log."""
+        return [self.model_version, *(v for v in logged_versions(self.log.engine) if v != self.model_version)]
+
+    def date_bounds(self, model_version: str | None = None) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+        """First and last date (loan date, else scoring date) logged for a version; None for no rows."""
+        _, frame = self._frame(model_version or self.model_version)
+        if frame.empty:
+            return None
+        return frame["time"].min(), frame["time"].max()
+
+    def report(self, filters: DriftFilters) -> DriftView:
+        """The drift view of the rows selected by ``filters`` (cached until the log changes)."""
+        version = filters.model_version or self.model_version
+        stamp, frame = self._frame(version)
+        return self._views.get_or_compute(("report", filters, version, stamp), lambda: self._report(
+            version, frame[filters.mask(frame)]))
+
+    def variable(self, filters: DriftFilters, name: str) -> VariableDrift | None:
+        """One variable's result (with its per-bin table); None when no rows match or it is not monitored."""
+        report = self.report(filters).report
+        names = {r.variable for r in report.results} if report is not None else set()
+        return report.get(name) if name in names else None
+
+    def evolution(self, filters: DriftFilters, freq: str | int) -> pd.DataFrame:
+        """PSI per window (``modeling.drift.psi_evolution`` columns plus ``type``) of the selected rows.
+
+        Raises ``WindowError`` when ``freq`` would give more than ``MAX_EVOLUTION_WINDOWS`` windows.
+        """
+        version = filters.model_version or self.model_version
+        stamp, frame = self._frame(version)
+        return self._views.get_or_compute(("evolution", filters, version, stamp, freq), lambda: self._evolution(
+            version, frame[filters.mask(frame)], freq))
+
+    def report_csv(self, filters: DriftFilters) -> str:
+        """The PSI table of ``filters`` as CSV text."""
+        return self.report(filters).to_csv()
+
+    def report_json(self, filters: DriftFilters) -> str:
+        """The full report of ``filters`` (with filters and reference period) as JSON text."""
+        filters_dict = {**asdict(filters), "model_version": filters.model_version or self.model_version}
+        return self.report(filters).to_json(self.reference_period(), filters_dict)
+
+    def _exclude(self, version: str) -> tuple[str, ...]:
+        return self.excluded if version == self.model_version else (*self.excluded, SCORE_NAME)
+
+    def _report(self, version: str, rows: pd.DataFrame) -> DriftView:
+        counts = {str(k): int(v) for k, v in rows["source"].value_counts().items()}
+        if rows.empty:
+            return DriftView(version, None, report_table(None, self.derived), 0, None, None, counts,
+                             version == self.model_version)
+        scores = rows[SCORE_NAME].to_numpy()
+        report = drift_report(self.profile, rows, scores=scores, exclude=self._exclude(version), bands=self.bands)
+        return DriftView(version, report, report_table(report, self.derived), len(rows), rows["time"].min(),
+                         rows["time"].max(), counts, version == self.model_version)
+
+    def _evolution(self, version: str, rows: pd.DataFrame, freq: str | int) -> pd.DataFrame:
+        if rows.empty:
+            return pd.DataFrame(columns=[*EVOLUTION_COLUMNS, "type"])
+        windows = assign_windows(rows["time"], freq).count
+        if windows > MAX_EVOLUTION_WINDOWS:
+            raise WindowError(windows, MAX_EVOLUTION_WINDOWS)
+        frame = psi_evolution(self.profile, rows, rows["time"], freq=freq, scores=rows[SCORE_NAME].to_numpy(),
+                              exclude=self._exclude(version), bands=self.bands)
+        types = {name: kind for name, kind in self.variables()}
+        return frame.assign(type=frame["variable"].map(types))
+
+    def _frame(self, version: str) -> _Frame:
+        """The version's typed rows: cached, extended with new rows only, fully re-read if rows vanished."""
+        stamp = log_stamp(self.log.engine, version)
+        cached = self._frames.get(version)
+        if cached is not None and cached[0] == stamp:
+            return cached
+        if cached is not None and log_stamp(self.log.engine, version, up_to_id=cached[0].max_id) == cached[0]:
+            new = self._typed(read_rows(self.log.engine, version, after_id=cached[0].max_id))
+            frame = pd.concat([cached[1], new], ignore_index=True)
+        else:
+            frame = self._typed(read_rows(self.log.engine, version))
+        stamp = LogStamp(len(frame), int(frame["id"].max()) if len(frame) else 0)
+        return self._frames.put(version, (stamp, frame))
+
+    def _typed(self, rows: pd.DataFrame) -> pd.DataFrame:
+        return current_frame(self.bundle, rows, list(FEATURE_COLUMNS))
+
