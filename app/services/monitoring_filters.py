@@ -13,7 +13,7 @@ from modeling.drift import MIN_ROWS
 
 DEFAULT_SOURCES: tuple[str, ...] = ("holdout", "api", "batch")
 PERIOD_WINDOWS: tuple[str, ...] = ("M", "W", "D")
-MAX_EVOLUTION_WINDOWS = 400
+MAX_EVOLUTION_WINDOWS = 1000
 
 
 class FilterError(ValueError):
