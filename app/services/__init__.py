@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from app.config import Settings
+    from app.services.batch_files import BatchFiles
     from app.services.holdout import SeedOutcome
     from app.services.monitoring import MonitoringService
     from app.services.performance import PerformanceService
@@ -24,6 +25,7 @@ class Services:
     scoring: ScoringService
     monitoring: MonitoringService
     performance: PerformanceService
+    batch_files: BatchFiles
     holdout: SeedOutcome | None = None
 
 
@@ -32,6 +34,7 @@ def build_services(settings: Settings) -> Services:
 
     The held-out period is written to the log once per model version when ``settings.seed_holdout``.
     """
+    from app.services.batch_files import BatchFiles
     from app.services.holdout import seed_holdout
     from app.services.monitoring import MonitoringService
     from app.services.performance import PerformanceService
@@ -45,4 +48,6 @@ def build_services(settings: Settings) -> Services:
     holdout = seed_holdout(scoring, log) if settings.seed_holdout else None
     monitoring = MonitoringService(bundle, log, bands=settings.psi_bands)
     return Services(settings=settings, bundle=bundle, log=log, scoring=scoring, monitoring=monitoring, holdout=holdout,
-                    performance=PerformanceService(bundle, log))
+                    performance=PerformanceService(bundle, log),
+                    batch_files=BatchFiles(settings.predictions_dir, scoring, max_rows=settings.max_batch_rows,
+                                           max_request_bytes=settings.max_upload_bytes))
