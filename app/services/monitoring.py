@@ -7,6 +7,7 @@ with only the new rows when the log grows, so API traffic does not force a re-re
 """
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import asdict
 
@@ -46,6 +47,7 @@ class MonitoringService:
         self.excluded = tuple(name for name in self.profile.variables if name in set(exclude))
         self.derived = tuple(bundle.metadata.get("derived_features", ()))
         self._frames: LruCache[_Frame] = LruCache(4)
+        self._frame_lock = threading.Lock()
         self._views: LruCache[object] = LruCache(cache_size)
 
     @property
@@ -105,7 +107,7 @@ class MonitoringService:
     def report_json(self, filters: DriftFilters) -> str:
         """The full report of ``filters`` (with filters and reference period) as JSON text."""
         filters_dict = {**asdict(filters), "model_version": filters.model_version or self.model_version}
-        return self.report(filters).to_json(self.reference_period(), filters_dict)
+        return self.report(filters).to_json(filters_dict)
 
     def _exclude(self, version: str) -> tuple[str, ...]:
         return self.excluded if version == self.model_version else (*self.excluded, SCORE_NAME)
@@ -113,12 +115,12 @@ class MonitoringService:
     def _report(self, version: str, rows: pd.DataFrame) -> DriftView:
         counts = {str(k): int(v) for k, v in rows["source"].value_counts().items()}
         if rows.empty:
-            return DriftView(version, None, report_table(None, self.derived), 0, None, None, counts,
-                             version == self.model_version)
+            return DriftView(version, self.reference_period(), None, report_table(None, self.derived), 0, None,
+                             None, counts, version == self.model_version)
         scores = rows[SCORE_NAME].to_numpy()
         report = drift_report(self.profile, rows, scores=scores, exclude=self._exclude(version), bands=self.bands)
-        return DriftView(version, report, report_table(report, self.derived), len(rows), rows["time"].min(),
-                         rows["time"].max(), counts, version == self.model_version)
+        return DriftView(version, self.reference_period(), report, report_table(report, self.derived), len(rows),
+                         rows["time"].min(), rows["time"].max(), counts, version == self.model_version)
 
     def _evolution(self, version: str, rows: pd.DataFrame, freq: str | int) -> pd.DataFrame:
         if rows.empty:
@@ -132,7 +134,14 @@ class MonitoringService:
         return frame.assign(type=frame["variable"].map(types))
 
     def _frame(self, version: str) -> _Frame:
-        """The version's typed rows: cached, extended with new rows only, fully re-read if rows vanished."""
+        """The version's typed rows: cached, extended with new rows only, fully re-read if rows vanished.
+
+        One thread at a time, so the callbacks of one page render do not all read a cold log at once.
+        """
+        with self._frame_lock:
+            return self._load_frame(version)
+
+    def _load_frame(self, version: str) -> _Frame:
         stamp = log_stamp(self.log.engine, version)
         cached = self._frames.get(version)
         if cached is not None and cached[0] == stamp:

@@ -29,11 +29,13 @@ class ReferencePeriod:
 class DriftView:
     """A drift report of the rows selected by some filters, with what the page says about them.
 
-    ``report`` is None when no logged row matches (then ``table`` is empty). ``score_compared`` is False when
-    the rows belong to another model version than the loaded one (whose score reference would not apply).
+    ``reference`` is the training period. ``report`` is None when no logged row matches (then ``table`` is
+    empty). ``score_compared`` is False when the rows belong to another model version than the loaded one
+    (whose score reference would not apply).
     """
 
     model_version: str
+    reference: ReferencePeriod
     report: DriftReport | None
     table: pd.DataFrame
     n_rows: int
@@ -51,8 +53,9 @@ class DriftView:
         frame = self.table.assign(flagged_signals=self.table["flagged_signals"].map(";".join))
         return frame.to_csv(index=False, float_format="%.6g")
 
-    def to_json(self, reference: ReferencePeriod, filters: dict) -> str:
+    def to_json(self, filters: dict) -> str:
         """The full report (``DriftReport.to_dict``) with the filters and reference period, as JSON text."""
+        reference = self.reference
         body = {"model_version": self.model_version, "filters": filters,
                 "reference": {"start": reference.start.isoformat(), "end": reference.end.isoformat(),
                               "rows": reference.rows},
