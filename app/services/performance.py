@@ -69,10 +69,12 @@ class FilterOptions:
 
 @dataclass(frozen=True)
 class PerformanceView:
-    """The performance section: metrics on labelled rows (None: no outcomes known) and the time series."""
+    """The performance section: metrics on labelled rows (None: no outcomes known), the time series, and the
+    held-out metrics measured at training (``training_test_metrics``) to compare with."""
 
     evaluation: LabelledEvaluation | None
-    timeline: Timeline | None
+    timeline: Timeline
+    training_test_metrics: dict[str, float]
 
 
 class PerformanceService:
@@ -115,7 +117,8 @@ class PerformanceService:
             labelled = frame[frame["actual"].notna()]
             evaluation = evaluate_labelled(labelled["actual"].to_numpy(dtype="int64"),
                                            labelled["prob_default"].to_numpy(), self.bundle.threshold)
-            return PerformanceView(evaluation, timeline(frame, granularity, self.band_labels))
+            return PerformanceView(evaluation, timeline(frame, granularity, self.band_labels),
+                                   dict((self.bundle.metadata.get("metrics") or {}).get("test") or {}))
         return self._cached(("performance", granularity), filters, compute)
 
     @cached_property

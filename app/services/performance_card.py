@@ -33,6 +33,7 @@ class ModelCard:
     calibration: dict[str, Any]
     split: pd.DataFrame
     data: dict[str, Any] = field(default_factory=dict)
+    target_recall: float | None = None
 
 
 def build_model_card(metadata: dict[str, Any]) -> ModelCard:
@@ -57,6 +58,7 @@ def build_model_card(metadata: dict[str, Any]) -> ModelCard:
         calibration=dict(metadata.get("calibration") or {}),
         split=split_table(metadata.get("split") or {}),
         data=data_summary(metadata.get("data") or {}),
+        target_recall=(metadata.get("options") or {}).get("target_recall"),
     )
 
 

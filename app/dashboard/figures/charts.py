@@ -1,0 +1,116 @@
+"""Pure plotly figures of the Gráficas tab: the score distribution and the time series of the prediction log.
+
+Data in (the performance service's results) → ``go.Figure`` out. No Dash imports.
+"""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from app.services.performance_stats import ScoreDistribution, Timeline
+
+BAND_COLORS = {"Bajo": "#2e7d32", "Medio": "#f9a825", "Moderado": "#f9a825", "Alto": "#c62828"}
+REFERENCE_COLOR = "#9e9e9e"
+CURRENT_COLOR = "#1565c0"
+OBSERVED_COLOR = "#6a1b9a"
+GRANULARITY_LABELS = {"month": "mes", "week": "semana", "day": "día"}
+_DATE_FORMATS = {"month": "%b %Y", "week": "semana del %d %b %Y", "day": "%d %b %Y"}
+
+
+def style(fig: go.Figure, title: str, x_title: str, y_title: str, height: int = 380) -> go.Figure:
+    """The tab's common look: white template, title, axis titles, legend on top, readable hover."""
+    fig.update_layout(template="plotly_white", title={"text": title, "x": 0.01, "font": {"size": 15}},
+                      height=height, margin={"l": 60, "r": 30, "t": 50, "b": 100},
+                      legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0.0,
+                              "xanchor": "left", "x": 0.0},
+                      hoverlabel={"bgcolor": "white", "font_size": 12}, font={"size": 12})
+    fig.update_xaxes(title_text=x_title)
+    fig.update_yaxes(title_text=y_title)
+    return fig
+
+
+def score_histogram(dist: ScoreDistribution) -> go.Figure:
+    """Shares of ``prob_default`` per bin, filtered log vs training reference, over shaded risk bands with the
+    decision threshold marked."""
+    edges = dist.edges
+    left, right = edges[:-1], edges[1:]
+    ranges = [f"[{a:.3f}, {b:.3f})" for a, b in zip(left, right, strict=True)]
+    if dist.overflow:
+        ranges[-1] = f"≥ {left[-1]:.3f}"
+    fig = go.Figure()
+    for name, shares, n, color in (
+            (f"Referencia (entrenamiento, n={dist.n_reference:,})", dist.reference_share, dist.n_reference,
+             REFERENCE_COLOR),
+            (f"Predicciones filtradas (n={dist.n_current:,})", dist.current_share, dist.n_current, CURRENT_COLOR)):
+        fig.add_bar(x=(left + right) / 2, y=shares * 100, width=right - left, name=name, marker_color=color,
+                    opacity=0.65, customdata=list(zip(ranges, (shares * n).round(), strict=True)),
+                    hovertemplate="%{customdata[0]}<br>%{y:.1f} % (%{customdata[1]:,.0f} préstamos)<extra></extra>")
+    bounds = [0.0, *dist.cuts, float(edges[-1])]
+    for label, start, end in zip(dist.band_labels, bounds[:-1], bounds[1:], strict=False):
+        color = BAND_COLORS.get(label, REFERENCE_COLOR)
+        fig.add_vrect(x0=start, x1=min(end, edges[-1]), fillcolor=color, opacity=0.1, line_width=0, layer="below")
+        fig.add_scatter(x=[None], y=[None], mode="markers", name=f"Banda {label} [{start:.3f}, {end:.3f})"
+                        if end < edges[-1] else f"Banda {label} ≥ {start:.3f}",
+                        marker={"symbol": "square", "size": 12, "color": color, "opacity": 0.35})
+    fig.add_vline(x=dist.threshold, line_dash="dash", line_color="#212121")
+    fig.add_scatter(x=[None], y=[None], mode="lines", name=f"Umbral {dist.threshold:.3f}",
+                    line={"color": "#212121", "dash": "dash"})
+    fig.update_layout(barmode="overlay", bargap=0)
+    title = (f"Distribución de prob_default: predicciones vs referencia (media {dist.current_mean:.3f} vs "
+             f"{dist.reference_mean:.3f})")
+    return style(fig, title, "Probabilidad de pago tardío (prob_default)", "% de préstamos", height=420)
+
+
+def volume_and_score(timeline: Timeline) -> go.Figure:
+    """Predictions per window (bars) and their mean ``prob_default`` (line, right axis)."""
+    frame, unit = timeline.frame, GRANULARITY_LABELS[timeline.granularity]
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_bar(x=frame.index, y=frame["n"], name="Predicciones", marker_color=CURRENT_COLOR, opacity=0.55,
+                hovertemplate=f"%{{x|{_DATE_FORMATS[timeline.granularity]}}}<br>%{{y:,}} predicciones<extra></extra>")
+    fig.add_scatter(x=frame.index, y=frame["mean_prob"], name="prob_default media", mode="lines+markers",
+                    line={"color": "#ef6c00", "width": 2}, secondary_y=True,
+                    hovertemplate="prob_default media %{y:.4f}<extra></extra>")
+    fig.add_scatter(x=frame.index, y=frame["predicted_late_share"], name="% predicho pago tardío",
+                    mode="lines", line={"color": BAND_COLORS["Alto"], "dash": "dot"}, secondary_y=True,
+                    hovertemplate="predicho pago tardío %{y:.1%}<extra></extra>")
+    style(fig, f"Volumen y puntaje medio por {unit} del préstamo", f"Fecha del préstamo ({unit})", "Predicciones")
+    fig.update_yaxes(title_text="Probabilidad / proporción", secondary_y=True, rangemode="tozero", showgrid=False)
+    fig.update_layout(hovermode="x unified")
+    return fig
+
+
+def risk_band_mix(timeline: Timeline) -> go.Figure:
+    """Share of each risk band per window, stacked to 100 %."""
+    frame, unit = timeline.frame, GRANULARITY_LABELS[timeline.granularity]
+    fig = go.Figure()
+    for label in timeline.band_labels:
+        fig.add_bar(x=frame.index, y=frame[f"share_{label}"] * 100, name=label,
+                    marker_color=BAND_COLORS.get(label, REFERENCE_COLOR), customdata=frame["n"],
+                    hovertemplate=f"{label}: %{{y:.1f}} % de %{{customdata:,}}<extra></extra>")
+    fig.update_layout(barmode="stack", hovermode="x unified")
+    fig.update_yaxes(range=[0, 100], ticksuffix=" %")
+    return style(fig, f"Mezcla de bandas de riesgo por {unit} del préstamo", f"Fecha del préstamo ({unit})",
+                 "% de predicciones")
+
+
+def observed_vs_predicted(timeline: Timeline) -> go.Figure:
+    """Per window with known outcomes: the observed late-payment rate (95 % Wilson interval) and the mean
+    predicted probability of the same loans."""
+    frame = timeline.frame[timeline.frame["n_labelled"] > 0]
+    unit = GRANULARITY_LABELS[timeline.granularity]
+    fig = go.Figure()
+    fig.add_scatter(x=frame.index, y=frame["observed_late_rate"], name="Tasa real de pago tardío",
+                    mode="lines+markers", line={"color": OBSERVED_COLOR, "width": 2},
+                    error_y={"type": "data", "symmetric": False,
+                             "array": frame["observed_high"] - frame["observed_late_rate"],
+                             "arrayminus": frame["observed_late_rate"] - frame["observed_low"], "thickness": 1},
+                    customdata=frame[["n_labelled", "late_actual", "observed_low", "observed_high"]],
+                    hovertemplate=("real %{y:.1%} (%{customdata[1]} de %{customdata[0]:,}; IC95 "
+                                   "%{customdata[2]:.1%}–%{customdata[3]:.1%})<extra></extra>"))
+    fig.add_scatter(x=frame.index, y=frame["mean_prob_labelled"], name="Probabilidad media predicha",
+                    mode="lines+markers", line={"color": "#ef6c00", "width": 2, "dash": "dash"},
+                    hovertemplate="predicha %{y:.1%}<extra></extra>")
+    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+    fig.update_layout(hovermode="x unified")
+    return style(fig, f"Tasa real vs probabilidad predicha de pago tardío por {unit}", f"Fecha del préstamo ({unit})",
+                 "Proporción de pagos tardíos")

@@ -1,0 +1,115 @@
+"""KPI cards of the Gráficas tab: the filtered log's summary and the performance metrics, each with a tooltip."""
+from __future__ import annotations
+
+import math
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from app.dashboard import ids
+from app.dashboard.components import empty_state, kpi_card
+from app.dashboard.figures.charts import BAND_COLORS
+from app.services.performance_labelled import LabelledEvaluation
+from app.services.performance_stats import LogSummary
+
+NO_ROWS = "No hay predicciones registradas para estos filtros. Amplíe las fuentes o el rango de fechas."
+SOURCE_LABELS = {"holdout": "Período reservado", "api": "API", "batch": "Lotes"}
+METRIC_HELP: dict[str, tuple[str, str]] = {
+    "roc_auc": ("ROC-AUC", "Probabilidad de que un préstamo pagado tarde reciba un prob_default mayor que uno "
+                "pagado a tiempo. 0,5 = azar, 1 = separación perfecta. No depende del umbral."),
+    "pr_auc_0": ("PR-AUC pago tardío", "Precisión promedio al detectar pagos tardíos sobre todos los umbrales. "
+                 "El azar vale la tasa real de pagos tardíos ({late_rate}); es la métrica que importa con clases "
+                 "tan desbalanceadas."),
+    "recall_0": ("Recall clase 0", "De los préstamos que realmente se pagaron tarde, la fracción que el modelo "
+                 "marcó (prob_default ≥ umbral {threshold})."),
+    "precision_0": ("Precisión clase 0", "De los préstamos marcados como pago tardío, la fracción que realmente se "
+                    "pagó tarde. Con una tasa base de {late_rate}, valores bajos son esperables."),
+    "f1_0": ("F1 clase 0", "Media armónica de precisión y recall de la clase 0 en el umbral {threshold}."),
+    "brier": ("Brier", "Error cuadrático medio entre prob_default y el resultado (1 = pago tardío). Menor es "
+              "mejor; no depende del umbral. Predecir siempre la tasa base daría {base_brier}."),
+}
+
+
+def number(value: float | None, digits: int = 3) -> str:
+    """``value`` with ``digits`` decimals, or an em dash for missing/NaN."""
+    return "—" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:,.{digits}f}"
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    """``value`` as a percentage, or an em dash."""
+    return "—" if value is None or math.isnan(value) else f"{value:.{digits}%}"
+
+
+def with_tooltip(card: dbc.Card, card_id: str, text: str) -> html.Div:
+    """``card`` (built with ``card_id``) plus a tooltip explaining it on hover."""
+    return html.Div([card, dbc.Tooltip(text, target=card_id, placement="bottom")], className="h-100")
+
+
+def kpi_row(summary: LogSummary | None, threshold: float) -> html.Div | dbc.Row:
+    """Six cards for the filtered log, or an empty state when no prediction matches."""
+    if summary is None:
+        return empty_state(NO_ROWS, icon="funnel")
+    sources = " · ".join(f"{SOURCE_LABELS.get(k, k)} {v:,}" for k, v in summary.by_source.items())
+    dates = f"préstamos {summary.first_date:%Y-%m-%d} → {summary.last_date:%Y-%m-%d}"
+    cards = [
+        ("count", kpi_card("Predicciones", f"{summary.n:,}", sources, icon="collection", card_id=_kpi_id("count")),
+         "Predicciones registradas en el log con los filtros elegidos, por fuente: período reservado (holdout), "
+         "API y lotes."),
+        ("late", kpi_card("Predicho pago tardío", percent(summary.predicted_late_share),
+                          f"umbral prob_default ≥ {threshold:.3f}", color="danger", icon="exclamation-triangle",
+                          card_id=_kpi_id("late")),
+         "Proporción de predicciones del modelo con Pago_atiempo_pred = 0 (prob_default ≥ umbral). Es lo que "
+         "predijo el modelo, no el resultado real."),
+        ("mean", kpi_card("prob_default media", number(summary.mean_prob_default, 4), "probabilidad de pago tardío",
+                          icon="speedometer2", card_id=_kpi_id("mean")),
+         "Media de la probabilidad de pago tardío (Pago_atiempo = 0) que asignó el modelo."),
+        ("bands", _band_card(summary), "Reparto de las predicciones en las bandas de riesgo fijadas al entrenar "
+         "(ver Ficha del modelo). Alto equivale a predicho pago tardío."),
+        ("latency", kpi_card("Latencia media", f"{number(summary.mean_latency_ms, 1)} ms",
+                             f"por solicitud · {number(summary.latency_per_record_ms, 2)} ms por registro · "
+                             f"{summary.requests:,} solicitudes", icon="stopwatch", color="secondary",
+                             card_id=_kpi_id("latency")),
+         "Tiempo de validación y puntuación de cada solicitud (un lote entero es una solicitud) y ese tiempo "
+         "repartido entre sus registros."),
+        ("last", kpi_card("Última predicción", f"{summary.last_scored_at:%Y-%m-%d}",
+                          f"{summary.last_scored_at:%H:%M} UTC · {dates} · {summary.n_labelled:,} con resultado real",
+                          icon="clock-history", color="secondary", card_id=_kpi_id("last")),
+         "Hora (UTC) de la predicción más reciente, rango de fechas de préstamo y cuántas tienen resultado real "
+         "conocido (hoy, solo el período reservado)."),
+    ]
+    return dbc.Row([dbc.Col(with_tooltip(card, _kpi_id(key), text), xs=12, md=6, xl=2)
+                    for key, card, text in cards], className="g-3")
+
+
+def metric_cards(evaluation: LabelledEvaluation, training: dict[str, float]) -> dbc.Row:
+    """One card per metric on the labelled rows, beside the value measured on the test period at training."""
+    context = {"late_rate": percent(evaluation.late_rate), "threshold": f"{evaluation.threshold:.3f}",
+               "base_brier": number(evaluation.late_rate * (1 - evaluation.late_rate), 4)}
+    cols = [dbc.Col(with_tooltip(kpi_card("Con resultado real", f"{evaluation.n:,}",
+                                          f"{evaluation.n_late:,} pagos tardíos ({percent(evaluation.late_rate)})",
+                                          icon="check2-square", card_id=_kpi_id("labelled")), _kpi_id("labelled"),
+                                 "Predicciones cuyo resultado real (Pago_atiempo) se conoce; las métricas de esta "
+                                 "sección usan solo estas filas. Clase 0 = pago tardío."), xs=12, md=6, xl=True)]
+    for key, (title, help_text) in METRIC_HELP.items():
+        card_id = _kpi_id(key)
+        card = kpi_card(title, number(evaluation.metrics.get(key)), f"prueba al entrenar: {number(training.get(key))}",
+                        color="primary" if key != "brier" else "secondary", card_id=card_id)
+        cols.append(dbc.Col(with_tooltip(card, card_id, help_text.format(**context)), xs=12, md=6, xl=True))
+    return dbc.Row(cols, className="g-3")
+
+
+def _band_card(summary: LogSummary) -> dbc.Card:
+    bars = [dbc.Progress(value=share * 100, bar=True, color=BAND_COLORS.get(label, "secondary"),
+                         label=f"{share:.0%}" if share >= 0.08 else "")
+            for label, share in summary.band_shares.items()]
+    legend = [html.Span([html.Span("■ ", style={"color": BAND_COLORS.get(label)}), f"{label} {percent(share)}"],
+                        className="me-2") for label, share in summary.band_shares.items()]
+    body = [html.Div([html.I(className="bi bi-bar-chart-steps me-2"), "Bandas de riesgo"],
+                     className="text-muted small text-uppercase fw-semibold"),
+            dbc.Progress(bars, className="my-2", style={"height": "1.6rem"}),
+            html.Div(legend, className="small text-muted")]
+    return dbc.Card(dbc.CardBody(body), className="shadow-sm h-100", id=_kpi_id("bands"))
+
+
+def _kpi_id(key: str) -> str:
+    return f"{ids.Charts.KPIS}-{key}"
