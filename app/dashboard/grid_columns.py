@@ -1,0 +1,58 @@
+"""AG Grid column definitions shared by the Logs and Predicciones por Lotes tabs (formatting, band colours)."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+BAND_STYLES = {"Bajo": {"backgroundColor": "#2e7d32", "color": "white"},
+               "Medio": {"backgroundColor": "#f9a825", "color": "#212121"},
+               "Alto": {"backgroundColor": "#c62828", "color": "white"}}
+SPANISH_GRID_TEXT = {
+    "page": "Página", "of": "de", "to": "a", "more": "más", "next": "Siguiente", "last": "Última",
+    "first": "Primera", "previous": "Anterior", "nextPage": "Página siguiente", "lastPage": "Última página",
+    "firstPage": "Primera página", "previousPage": "Página anterior", "pageSizeSelectorLabel": "Filas por página:",
+    "noRowsToShow": "No hay filas que mostrar", "loadingOoo": "Cargando…", "filterOoo": "Filtrar…",
+    "equals": "Igual a", "notEqual": "Distinto de", "contains": "Contiene", "notContains": "No contiene",
+    "startsWith": "Empieza por", "endsWith": "Termina en", "blank": "Vacío", "notBlank": "No vacío",
+    "lessThan": "Menor que", "greaterThan": "Mayor que", "lessThanOrEqual": "Menor o igual que",
+    "greaterThanOrEqual": "Mayor o igual que", "inRange": "Entre", "andCondition": "Y", "orCondition": "O",
+    "applyFilter": "Aplicar", "resetFilter": "Restablecer", "clearFilter": "Limpiar",
+}
+_NUMBER = {"function": "params.value == null ? '' : d3.format(',.6~f')(params.value)"}
+
+
+def grid_options(no_rows: str, **extra: Any) -> dict[str, Any]:
+    """Spanish texts and a Spanish "no rows" overlay for ``components.data_grid``'s ``dashGridOptions``."""
+    return {"localeText": {**SPANISH_GRID_TEXT, "noRowsToShow": no_rows}, "tooltipShowDelay": 300, **extra}
+
+
+def probability_column(field: str = "prob_default", header: str = "Prob. impago") -> dict[str, Any]:
+    return {"field": field, "headerName": header, "type": "numericColumn", "filter": "agNumberColumnFilter",
+            "headerTooltip": "Probabilidad estimada de pago tardío (Pago_atiempo = 0)",
+            "valueFormatter": {"function": "params.value == null ? '' : d3.format('.2%')(params.value)"}}
+
+
+def band_column(field: str = "risk_band", header: str = "Banda de riesgo") -> dict[str, Any]:
+    conditions = [{"condition": f"params.value == '{band}'", "style": {**style, "fontWeight": "600"}}
+                  for band, style in BAND_STYLES.items()]
+    return {"field": field, "headerName": header, "cellStyle": {"styleConditions": conditions},
+            "headerTooltip": "Bajo / Medio / Alto según los cortes de prob_default fijados en el entrenamiento"}
+
+
+def text_column(field: str, header: str | None = None, width: int | None = None, **extra: Any) -> dict[str, Any]:
+    column = {"field": field, "headerName": header or field, "tooltipField": field, **extra}
+    if width:
+        column["width"] = width
+    return column
+
+
+def number_column(field: str, header: str | None = None, **extra: Any) -> dict[str, Any]:
+    return {"field": field, "headerName": header or field, "type": "numericColumn", "filter": "agNumberColumnFilter",
+            "valueFormatter": _NUMBER, **extra}
+
+
+def input_columns(specs: Iterable[Any], skip: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """One column per model input (``ColumnSpec``-like objects), numbers right-aligned with separators."""
+    skipped = set(skip)
+    return [number_column(s.name, headerTooltip=s.description) if s.kind in ("integer", "numeric")
+            else text_column(s.name, headerTooltip=s.description) for s in specs if s.name not in skipped]
