@@ -25,7 +25,7 @@ from modeling.input_checks import stored_specs
 
 LABEL = "Logs"
 TAB_ID = "tab-logs"
-SOURCE_LABELS = {"holdout": "Holdout (periodo reservado)", "api": "API", "batch": "Lotes"}
+SOURCE_LABELS = {"holdout": "Período reservado", "api": "API", "batch": "Lotes"}
 PREDICTED_LABELS = {1: "Paga a tiempo (1)", 0: "Pago tardío (0)"}
 _FILTERS = (Input(ids.Logs.SOURCE, "value"), Input(ids.Logs.BAND, "value"), Input(ids.Logs.PREDICTED, "value"),
             Input(ids.Logs.LOAN_DATES, "start_date"), Input(ids.Logs.LOAN_DATES, "end_date"),
@@ -42,8 +42,8 @@ def _filters(services: Services) -> dbc.Card:
     bands = services.bundle.risk_bands["labels"]
     dropdown = {"multi": True, "placeholder": "Todos", "className": "small"}
     controls = dbc.Row([
-        dbc.Col([_label("Origen", "holdout: periodo reservado con resultado real; api: peticiones JSON; "
-                                   "batch: archivos subidos en Predicciones por Lotes"),
+        dbc.Col([_label("Origen", "Período reservado (holdout): últimos préstamos del conjunto, con resultado "
+                                   "real; API: peticiones JSON; Lotes: archivos subidos en Predicciones por Lotes"),
                  dcc.Dropdown([{"label": SOURCE_LABELS.get(s, s), "value": s} for s in SOURCES],
                               id=ids.Logs.SOURCE, **dropdown)], md=3),
         dbc.Col([_label("Banda de riesgo"), dcc.Dropdown(list(bands), id=ids.Logs.BAND, **dropdown)], md=2),
