@@ -15,6 +15,8 @@ CURRENT_COLOR = "#1565c0"
 OBSERVED_COLOR = "#6a1b9a"
 GRANULARITY_LABELS = {"month": "mes", "week": "semana", "day": "día"}
 _DATE_FORMATS = {"month": "%b %Y", "week": "semana del %d %b %Y", "day": "%d %b %Y"}
+_DAY_MS = 86_400_000
+BAR_WIDTHS_MS = {"month": 24 * _DAY_MS, "week": 5.5 * _DAY_MS, "day": 0.8 * _DAY_MS}  # sparse windows stay narrow
 
 
 def style(fig: go.Figure, title: str, x_title: str, y_title: str, height: int = 380) -> go.Figure:
@@ -66,6 +68,7 @@ def volume_and_score(timeline: Timeline) -> go.Figure:
     frame, unit = timeline.frame, GRANULARITY_LABELS[timeline.granularity]
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_bar(x=frame.index, y=frame["n"], name="Predicciones", marker_color=CURRENT_COLOR, opacity=0.55,
+                width=BAR_WIDTHS_MS[timeline.granularity],
                 hovertemplate=f"%{{x|{_DATE_FORMATS[timeline.granularity]}}}<br>%{{y:,}} predicciones<extra></extra>")
     fig.add_scatter(x=frame.index, y=frame["mean_prob"], name="prob_default media", mode="lines+markers",
                     line={"color": "#ef6c00", "width": 2}, secondary_y=True,
@@ -85,6 +88,7 @@ def risk_band_mix(timeline: Timeline) -> go.Figure:
     fig = go.Figure()
     for label in timeline.band_labels:
         fig.add_bar(x=frame.index, y=frame[f"share_{label}"] * 100, name=label,
+                    width=BAR_WIDTHS_MS[timeline.granularity],
                     marker_color=BAND_COLORS.get(label, REFERENCE_COLOR), customdata=frame["n"],
                     hovertemplate=f"{label}: %{{y:.1f}} % de %{{customdata:,}}<extra></extra>")
     fig.update_layout(barmode="stack", hovermode="x unified")
