@@ -42,6 +42,27 @@ class Drift(StrEnum):
     """Data Drift tab."""
 
     ROOT = "drift-root"
+    SOURCES = "drift-sources"
+    DATES = "drift-dates"
+    VERSION = "drift-version"
+    WINDOW = "drift-window"
+    ROWS = "drift-rows"
+    REFRESH = "drift-refresh"
+    SUMMARY = "drift-summary"
+    BANNER = "drift-status-banner"
+    GRID = "drift-psi-grid"
+    TABLE_INFO = "drift-table-info"
+    TABLE_HELP = "drift-table-help"
+    BARS = "drift-psi-bars"
+    VARIABLE = "drift-variable"
+    BINS = "drift-bins"
+    HEATMAP = "drift-heatmap"
+    LINE_VARIABLES = "drift-line-variables"
+    LINES = "drift-lines"
+    CSV_BUTTON = "drift-csv-button"
+    CSV_DOWNLOAD = "drift-csv-download"
+    JSON_BUTTON = "drift-json-button"
+    JSON_DOWNLOAD = "drift-json-download"
 
 
 class Logs(StrEnum):
