@@ -6,6 +6,7 @@ field as its own column. Filtering, counting and ordering happen in the database
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -117,6 +118,7 @@ def flatten(rows: pd.DataFrame) -> pd.DataFrame:
     rows = rows.astype({k: v for k, v in _DTYPES.items() if k in rows.columns}).reset_index(drop=True)
     found = rows["warnings"].str.extractall(_WARNING)
     text = (found["field"] + ": " + found["message"]).groupby(level=0).agg("; ".join)
+    text = text.str.replace(r"\\(.)", _unescape, regex=True)
     flat = rows.assign(warnings_count=rows["warnings"].str.count(r'"code":').astype("int64"),
                        warnings=text.reindex(rows.index))
     inputs = _whole_numbers_as_integers(inputs_frame(rows).drop(columns=[DATE_COLUMN], errors="ignore"))
@@ -129,6 +131,11 @@ def _whole_numbers_as_integers(frame: pd.DataFrame) -> pd.DataFrame:
     floats = frame.select_dtypes("float64")
     whole = [c for c in floats if ((floats[c] % 1 == 0) | floats[c].isna()).all() and floats[c].abs().max() < 2**53]
     return frame.astype(dict.fromkeys(whole, "Int64"))
+
+
+def _unescape(match: re.Match[str]) -> str:
+    """One JSON escape of a warning text undone (control characters become a space)."""
+    return " " if match.group(1) in "nrtbf" else match.group(1)
 
 
 def _where(query: Any, filters: LogFilters) -> Any:
