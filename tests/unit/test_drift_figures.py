@@ -1,0 +1,148 @@
+"""Figure and component builders of the Data Drift tab, on a small seeded profile (no bundle, no server)."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from app.dashboard.figures import drift as figures
+from app.dashboard.figures import drift_evolution as evolution
+from app.dashboard.tabs import drift_summary, drift_table
+from app.services.monitoring_report import DriftView, ReferencePeriod, report_table
+from modeling.drift import SCORE_NAME, STATUS_INSUFFICIENT, build_reference_profile, drift_report, psi_evolution
+
+BANDS = (0.10, 0.25)
+
+
+def _frame(n: int, rng: np.random.Generator, shift: float) -> pd.DataFrame:
+    return pd.DataFrame({"monto": rng.normal(shift, 1.0, n), "plazo": rng.choice([6.0, 12.0, 24.0], n),
+                         "segmento": rng.choice(["A", "B", "C"], n, p=[0.5 - shift / 5, 0.3, 0.2 + shift / 5]),
+                         "grupo": rng.choice(["x", "y"], n)})
+
+
+@pytest.fixture(scope="module")
+def profile() -> dict:
+    rng = np.random.default_rng(0)
+    return build_reference_profile(_frame(3000, rng, 0.0), numeric=["monto", "plazo"],
+                                   categorical=["segmento", "grupo"], scores=rng.beta(2, 20, 3000))
+
+
+@pytest.fixture(scope="module")
+def current() -> pd.DataFrame:
+    """800 shifted rows in January, 500 unshifted in February and 20 in March (too few to judge)."""
+    rng = np.random.default_rng(1)
+    parts = [_frame(800, rng, 1.2).assign(fecha=pd.Timestamp("2025-01-10")),
+             _frame(500, rng, 0.0).assign(fecha=pd.Timestamp("2025-02-10")),
+             _frame(20, rng, 0.0).assign(fecha=pd.Timestamp("2025-03-10"))]
+    frame = pd.concat(parts, ignore_index=True)
+    return frame.assign(**{SCORE_NAME: rng.beta(2, 20, len(frame))})
+
+
+@pytest.fixture(scope="module")
+def view(profile, current) -> DriftView:
+    report = drift_report(profile, current, scores=current[SCORE_NAME], bands=BANDS)
+    return DriftView("v1", ReferencePeriod(pd.Timestamp("2024-01-01"), pd.Timestamp("2024-12-31"), 3000), report,
+                     report_table(report, derived={"grupo"}), len(current), current["fecha"].min(),
+                     current["fecha"].max(), {"api": len(current)}, True)
+
+
+@pytest.fixture(scope="module")
+def evolution_frame(profile, current) -> pd.DataFrame:
+    return psi_evolution(profile, current, current["fecha"], freq="M", scores=current[SCORE_NAME], bands=BANDS)
+
+
+def test_psi_bars_one_bar_per_variable_coloured_by_band_with_noise_and_band_lines(view):
+    fig = figures.psi_bars(view.table, BANDS)
+    bars, noise = fig.data
+    assert len(bars.y) == len(view.table) and bars.y[-1] == view.table["variable"].iloc[0]  # largest on top
+    by_name = dict(zip(bars.y, bars.marker.color, strict=True))
+    row = view.table.iloc[0]
+    assert row["variable"] == "monto" and row["band"] == "Alto" and by_name["monto"] == figures.BAND_COLORS["Alto"]
+    assert by_name[f"{SCORE_NAME} (score)"] in (figures.BAND_COLORS["Bajo"], figures.INSUFFICIENT_COLOR)
+    assert list(noise.x) == pytest.approx(list(view.table["noise_level"].iloc[::-1]))
+    assert sorted(shape.x0 for shape in fig.layout.shapes) == list(BANDS)
+    assert fig.layout.title.text and fig.layout.xaxis.title.text == "PSI"
+
+
+def test_psi_bars_greys_out_insufficient_data(view):
+    table = view.table.copy()
+    table.loc[0, "status"] = STATUS_INSUFFICIENT
+    bars = figures.psi_bars(table, BANDS).data[0]
+    assert bars.marker.color[-1] == figures.INSUFFICIENT_COLOR
+
+
+def test_bin_shares_shows_reference_current_and_contributions(view):
+    result = view.report.get("segmento")
+    fig = figures.bin_shares(result)
+    reference, actual, contribution = fig.data
+    assert list(reference.x) == ["A", "B", "C", "Nueva (no vista)", "Faltante"]
+    assert list(reference.y) == pytest.approx([b.ref_share for b in result.bins])
+    assert list(actual.y[:3]) == pytest.approx([b.cur_share for b in result.bins][:3])
+    assert sum(v for v in contribution.y if v is not None) == pytest.approx(result.psi)
+    assert "segmento" in fig.layout.title.text and "PSI" in fig.layout.title.text
+    assert fig.layout.barmode == "group"
+
+
+@pytest.mark.parametrize("builder", [lambda: figures.bin_shares(None), lambda: figures.psi_bars(pd.DataFrame(
+    columns=["variable"]), BANDS), lambda: evolution.psi_heatmap(pd.DataFrame(), BANDS, "M")])
+def test_empty_inputs_give_a_message_not_an_error(builder):
+    fig = builder()
+    assert isinstance(fig, go.Figure) and not fig.data
+    assert "Sin datos" in fig.layout.annotations[0].text
+
+
+def test_heatmap_greys_insufficient_windows_and_puts_the_score_first(evolution_frame):
+    fig = evolution.psi_heatmap(evolution_frame, BANDS, "M")
+    judged, grey = fig.data
+    assert list(judged.x) == ["2025-01", "2025-02", "2025-03"]
+    assert judged.y[0] == f"{SCORE_NAME} (score)" and len(judged.y) == evolution_frame["variable"].nunique()
+    z, mask = np.array(judged.z, dtype=float), np.array(grey.z, dtype=float)
+    assert np.isnan(z[:, 2]).all() and (mask[:, 2] == 1).all()  # March: 20 rows
+    assert all(text.startswith("n=20") for text in np.array(grey.text)[:, 2])
+    row = list(judged.y).index("monto")
+    january = evolution_frame.query("variable == 'monto'").iloc[0]
+    assert z[row, 0] == pytest.approx(min(january["psi"], 2 * BANDS[1]))
+
+
+def test_heatmap_labels_row_chunks(profile, current):
+    frame = psi_evolution(profile, current, current["fecha"], freq=400, bands=BANDS)
+    assert list(evolution.psi_heatmap(frame, BANDS, 400).data[0].x) == ["#1", "#2", "#3", "#4"]
+
+
+def test_lines_show_chosen_variables_and_the_score_with_insufficient_windows_off_the_line(evolution_frame):
+    fig = evolution.psi_lines(evolution_frame, ["monto"], BANDS, "M")
+    names = [trace.name for trace in fig.data if trace.showlegend is not False]
+    assert names == ["monto", f"{SCORE_NAME} (score)"]
+    line, noisy = fig.data[0], fig.data[1]
+    assert line.y[2] is None or np.isnan(line.y[2])
+    assert len(noisy.x) == 1 and int(noisy.customdata[0][1]) == 20
+    assert {shape.type for shape in fig.layout.shapes} >= {"rect", "line"}
+    assert fig.layout.yaxis.title.text == "PSI"
+
+
+def test_band_counts_and_grid_rows(view):
+    counts = drift_summary.band_counts(view.table)
+    assert sum(counts.values()) == len(view.table) and counts["Alto"] >= 1
+    rows = drift_table.rows(view)
+    assert [r["variable"] for r in rows] == list(view.table["variable"])
+    monto = rows[0]
+    assert monto["band_label"] == "🔴 Alto" and monto["status"] == "⚠️ Drift" and monto["type"] == "numérica"
+    assert next(r for r in rows if r["variable"] == "grupo")["type"] == "derivada"
+    assert all(v is None or not (isinstance(v, float) and np.isnan(v)) for r in rows for v in r.values())
+    assert {c["field"] for c in drift_table.columns(BANDS)} <= set(monto)
+
+
+def test_summary_names_the_causes(view):
+    text = str(drift_summary.summary(view))
+    assert "Drift alto" in text and "monto" in text and "Datos insuficientes: " in text
+
+
+def test_lines_clip_noisy_points_above_the_axis_and_mark_them(evolution_frame):
+    frame = evolution_frame.copy()
+    march = (frame["variable"] == "monto") & (frame["status"] == STATUS_INSUFFICIENT)
+    frame.loc[march, "psi"] = 50.0
+    fig = evolution.psi_lines(frame, ["monto"], BANDS, "M")
+    noisy = fig.data[1]
+    assert noisy.y[0] == pytest.approx(fig.layout.yaxis.range[1]) and list(noisy.marker.symbol) == ["triangle-up-open"]
+    assert noisy.customdata[0][3] == "50.0000"
