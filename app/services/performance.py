@@ -7,11 +7,11 @@ a new prediction changes the key, so nothing stale is served.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,7 @@ from app.services.log_tables import SOURCES, predictions
 from app.services.performance_cache import ResultCache
 from app.services.performance_card import ModelCard, build_model_card
 from app.services.performance_labelled import LabelledEvaluation, evaluate_labelled
+from app.services.performance_rows import WHEN, LogRows, conditions
 from app.services.performance_stats import (
     LogSummary,
     ScoreDistribution,
@@ -32,11 +33,7 @@ from app.services.performance_stats import (
 from app.services.prediction_log import PredictionLog
 from modeling.artifacts import Bundle
 
-_COLUMNS = ("request_id", "scored_at", "loan_date", "source", "model_version", "prob_default", "Pago_atiempo_pred",
-            "risk_band", "latency_ms", "actual")
-_DTYPES = {"scored_at": "datetime64[ns]", "loan_date": "datetime64[ns]", "prob_default": "float64",
-           "Pago_atiempo_pred": "int64", "latency_ms": "float64", "actual": "Int64"}
-_WHEN = sa.func.coalesce(predictions.c.loan_date, predictions.c.scored_at)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -78,42 +75,42 @@ class PerformanceView:
 
 
 class PerformanceService:
-    """Reads the prediction log for the Gráficas tab; built once per process by ``build_services``."""
+    """Reads the prediction log for the Gráficas tab; built once per process by ``build_services``.
 
-    def __init__(self, bundle: Bundle, log: PredictionLog, cache_size: int = 64) -> None:
+    The filtered rows are read once per (filters, log stamp), incrementally when the log only grew, and shared
+    by every result computed from them; concurrent callbacks wait for one computation instead of repeating it.
+    """
+
+    def __init__(self, bundle: Bundle, log: PredictionLog, cache_size: int = 64, filters_kept: int = 4) -> None:
         self.bundle = bundle
         self.log = log
         self.band_labels = tuple(bundle.risk_bands["labels"])
-        self._cache = ResultCache(cache_size)
+        self._results = ResultCache(cache_size)
+        self._rows = LogRows(log, filters_kept)
 
     def options(self) -> FilterOptions:
         """Rows per source and per model version, and the first/last date in the log."""
-        return self._cached("options", None, self._options)
+        return self._results.get_or_compute(("options", self._rows.stamp()), self._options)
 
     def summary(self, filters: PerformanceFilters) -> LogSummary | None:
         """KPIs of the filtered predictions; None when no row matches."""
-        return self._cached("summary", filters,
-                            lambda: self._if_rows(filters, lambda f: summarize(f, self.band_labels)))
+        return self._cached("summary", filters, lambda frame: summarize(frame, self.band_labels))
 
     def timeline(self, filters: PerformanceFilters, granularity: str = "month") -> Timeline | None:
         """Volume, mean score, band shares and observed vs predicted per ``granularity`` window; None if empty."""
         return self._cached(("timeline", granularity), filters,
-                            lambda: self._if_rows(filters, lambda f: timeline(f, granularity, self.band_labels)))
+                            lambda frame: timeline(frame, granularity, self.band_labels))
 
     def score_distribution(self, filters: PerformanceFilters) -> ScoreDistribution | None:
         """Histogram of ``prob_default`` of the filtered log beside the training reference; None if empty."""
-        bands = self.bundle.risk_bands
-        return self._cached("distribution", filters, lambda: self._if_rows(filters, lambda f: score_distribution(
-            f["prob_default"].to_numpy(), self.reference_scores, self.bundle.threshold, bands["cuts"],
-            self.band_labels)))
+        cuts = self.bundle.risk_bands["cuts"]
+        return self._cached("distribution", filters, lambda frame: score_distribution(
+            frame["prob_default"].to_numpy(), self.reference_scores, self.bundle.threshold, cuts, self.band_labels))
 
     def performance(self, filters: PerformanceFilters, granularity: str = "month") -> PerformanceView | None:
         """Metrics, curves and calibration on the filtered rows with a known outcome, plus the time series
         (observed vs predicted late rate). None when no row matches; ``evaluation`` None when none is labelled."""
-        def compute() -> PerformanceView | None:
-            frame = self._frame(filters)
-            if frame.empty:
-                return None
+        def compute(frame: pd.DataFrame) -> PerformanceView:
             labelled = frame[frame["actual"].notna()]
             evaluation = evaluate_labelled(labelled["actual"].to_numpy(dtype="int64"),
                                            labelled["prob_default"].to_numpy(), self.bundle.threshold)
@@ -131,41 +128,19 @@ class PerformanceService:
         """``prob_default`` of the training-period rows stored in the bundle."""
         return self.bundle.load_frame("reference")["prob_default"].to_numpy(dtype="float64")
 
-    def _cached(self, name: Any, filters: PerformanceFilters | None, compute: Any) -> Any:
-        return self._cache.get_or_compute((name, filters, self._log_stamp()), compute)
+    def _cached(self, name: Any, filters: PerformanceFilters, compute: Callable[[pd.DataFrame], T]) -> T | None:
+        """``compute(rows)`` for the filtered rows, or None when there are none; cached under the log stamp."""
+        stamp = self._rows.stamp()
 
-    def _log_stamp(self) -> tuple[int, int | None]:
-        """(row count, max id) of the log: changes whenever rows are added or removed."""
-        query = sa.select(sa.func.count(predictions.c.id), sa.func.max(predictions.c.id))
-        with self.log.engine.connect() as conn:
-            count, max_id = conn.execute(query).one()
-        return int(count), max_id
-
-    def _if_rows(self, filters: PerformanceFilters, compute: Any) -> Any:
-        frame = self._frame(filters)
-        return None if frame.empty else compute(frame)
-
-    def _frame(self, filters: PerformanceFilters) -> pd.DataFrame:
-        """The filtered rows (``_COLUMNS`` plus ``when``), straight from SQL."""
-        query = sa.select(*(predictions.c[name] for name in _COLUMNS)).order_by(predictions.c.id)
-        when = _WHEN
-        if filters.sources is not None:
-            query = query.where(predictions.c.source.in_(filters.sources))
-        if filters.model_version is not None:
-            query = query.where(predictions.c.model_version == filters.model_version)
-        if filters.start is not None:
-            query = query.where(when >= datetime.combine(filters.start, datetime.min.time()))
-        if filters.end is not None:
-            query = query.where(when < datetime.combine(filters.end + timedelta(days=1), datetime.min.time()))
-        with self.log.engine.connect() as conn:
-            frame = pd.read_sql(query, conn)
-        frame = frame.astype(_DTYPES)
-        frame["when"] = frame["loan_date"].fillna(frame["scored_at"])
-        return frame
+        def run() -> T | None:
+            frame = self._rows.frame(filters, conditions(filters.sources, filters.model_version, filters.start,
+                                                         filters.end), stamp)
+            return None if frame.empty else compute(frame)
+        return self._results.get_or_compute((name, filters, stamp), run)
 
     def _options(self) -> FilterOptions:
         columns = (predictions.c.source, predictions.c.model_version)
-        query = sa.select(*columns, sa.func.count(), sa.func.min(_WHEN), sa.func.max(_WHEN)).group_by(*columns)
+        query = sa.select(*columns, sa.func.count(), sa.func.min(WHEN), sa.func.max(WHEN)).group_by(*columns)
         with self.log.engine.connect() as conn:
             groups = pd.DataFrame(conn.execute(query).all(), columns=["source", "version", "n", "first", "last"])
         dates = pd.to_datetime(pd.concat([groups["first"], groups["last"]]), errors="coerce").dropna()

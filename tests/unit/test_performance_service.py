@@ -1,6 +1,7 @@
 """The performance service on a real SQLite log: filters, KPIs, time series, labelled metrics, cache, model card."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 
 import numpy as np
@@ -9,9 +10,11 @@ import pytest
 
 from app.config import Settings
 from app.services import build_services
+from app.services.log_tables import predictions
 from app.services.performance import PerformanceFilters, PerformanceService
 from app.services.performance_card import build_model_card
 from app.services.performance_labelled import calibration_table, evaluate_labelled, threshold_curve
+from app.services.performance_rows import LogRows
 from app.services.performance_stats import wilson_interval
 from app.services.prediction_log import PredictionLog
 from modeling.artifacts import load_bundle
@@ -199,3 +202,44 @@ def test_filters_from_dashboard_inputs():
     filters = PerformanceFilters.from_inputs(["api", "nope", "holdout"], "2025-02-01", "not a date", "")
     assert filters == PerformanceFilters(("api", "holdout"), date(2025, 2, 1), None, None)
     assert PerformanceFilters.from_inputs(None, None, None).sources is None
+
+
+def count_reads(monkeypatch) -> list[int | None]:
+    """Record the ``after_id`` of every SQL read of log rows (None = full read)."""
+    calls: list[int | None] = []
+    original = LogRows._read
+
+    def recording(self, conditions, after_id=None):
+        calls.append(after_id)
+        return original(self, conditions, after_id)
+    monkeypatch.setattr(LogRows, "_read", recording)
+    return calls
+
+
+def test_new_rows_are_read_incrementally_and_deletions_trigger_a_full_read(service, trained_models_dir,
+                                                                           monkeypatch):
+    reads = count_reads(monkeypatch)
+    append(service.log, [0.1, 0.7], actual=[1, 0])
+    assert service.summary(ALL).n == 2
+    append(service.log, [0.8], actual=[0], request_id="r2")
+    summary = service.performance(ALL)
+    assert reads[0] is None and reads[1] is not None  # the second read only fetched rows after the cached max id
+    fresh = PerformanceService(load_bundle(trained_models_dir), service.log)
+    assert summary.evaluation.metrics == fresh.performance(ALL).evaluation.metrics
+    assert service.summary(ALL) == fresh.summary(ALL)
+    with service.log.engine.begin() as conn:
+        conn.execute(predictions.delete().where(predictions.c.request_id == "r1"))
+    append(service.log, [0.3], request_id="r3")  # same count as before the deletion, but not an extension
+    assert service.summary(ALL).n == 2
+    assert reads[-1] is None
+
+
+def test_concurrent_callbacks_read_the_log_once(service, monkeypatch):
+    append(service.log, np.linspace(0.05, 0.95, 50), actual=[0, 1] * 25)
+    reads = count_reads(monkeypatch)
+    calls = [lambda: service.summary(ALL), lambda: service.timeline(ALL), lambda: service.score_distribution(ALL),
+             lambda: service.performance(ALL), lambda: service.timeline(ALL, "week")] * 2
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        results = list(pool.map(lambda call: call(), calls))
+    assert reads == [None]
+    assert all(result is not None for result in results)
