@@ -45,7 +45,7 @@ def roc_figure(evaluation: LabelledEvaluation) -> go.Figure:
     fig.update_xaxes(range=[0, 1], tickformat=".0%")
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
     return style(fig, f"Curva ROC · AUC {evaluation.metrics['roc_auc']:.3f}",
-                 "Pagos a tiempo marcados como tardíos (FPR)", "Pagos tardíos detectados (recall clase 0)")
+                 "FPR: pagos a tiempo marcados", "Recall clase 0")
 
 
 def pr_figure(evaluation: LabelledEvaluation) -> go.Figure:
