@@ -7,6 +7,7 @@ from dash import html
 
 from app.dashboard import ids
 from app.dashboard.components import data_grid
+from app.dashboard.grid_columns import grid_options
 from app.dashboard.tabs.drift_summary import BAND_ICONS, percent
 from app.services.monitoring_report import DriftView
 from modeling.drift import STATUS_INSUFFICIENT
@@ -93,8 +94,10 @@ def rows(view: DriftView) -> list[dict]:
 
 def psi_table(view: DriftView | None, bands: tuple[float, float]) -> html.Div:
     """The grid (rows filled by a callback) and the always-visible explanation of PSI, bands and noise."""
+    options = grid_options("Sin predicciones para estos filtros.", tooltipShowDelay=200,
+                           suppressRowVirtualisation=True)
     grid = data_grid(ids.Drift.GRID, rows(view) if view is not None else [], columns(bands), height="520px",
-                     page_size=50, tooltipShowDelay=200, domLayout="normal")
+                     page_size=50, **options)
     legend = html.Div([html.Div(PSI_HELP), html.Div(BANDS_HELP.format(low=bands[0], high=bands[1]),
                                                     className="fw-semibold"), html.Div(NOISE_HELP)],
                       className="small text-muted mt-2", id=ids.Drift.TABLE_HELP)
