@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import pandas as pd
 
@@ -81,8 +81,8 @@ class MonitoringService:
         """The drift view of the rows selected by ``filters`` (cached until the log changes)."""
         version = filters.model_version or self.model_version
         stamp, frame = self._frame(version)
-        return self._views.get_or_compute(("report", filters, version, stamp), lambda: self._report(
-            version, frame[filters.mask(frame)]))
+        key = ("report", replace(filters, model_version=version), stamp)
+        return self._views.get_or_compute(key, lambda: self._report(version, frame[filters.mask(frame)]))
 
     def variable(self, filters: DriftFilters, name: str) -> VariableDrift | None:
         """One variable's result (with its per-bin table); None when no rows match or it is not monitored."""
@@ -97,8 +97,8 @@ class MonitoringService:
         """
         version = filters.model_version or self.model_version
         stamp, frame = self._frame(version)
-        return self._views.get_or_compute(("evolution", filters, version, stamp, freq), lambda: self._evolution(
-            version, frame[filters.mask(frame)], freq))
+        key = ("evolution", replace(filters, model_version=version), stamp, freq)
+        return self._views.get_or_compute(key, lambda: self._evolution(version, frame[filters.mask(frame)], freq))
 
     def report_csv(self, filters: DriftFilters) -> str:
         """The PSI table of ``filters`` as CSV text."""

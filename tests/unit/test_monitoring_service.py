@@ -105,6 +105,7 @@ def test_views_are_cached_until_the_log_grows_and_new_rows_are_read_incrementall
     monitoring = services.monitoring
     first = monitoring.report(DriftFilters())
     assert monitoring.report(DriftFilters()) is first
+    assert monitoring.report(DriftFilters(model_version=services.bundle.model_version)) is first
     services.scoring.score_frame(holdout.head(40).drop(columns=[TARGET]), source="api")
     grown = monitoring.report(DriftFilters())
     assert grown is not first and grown.n_rows == first.n_rows + 40
