@@ -36,7 +36,7 @@ def _x_title(freq: str | int) -> str:
 def _psi_colorscale(bands: Sequence[float], top: float) -> list:
     low, high = bands[0] / top, bands[1] / top
     return [[0, "#e8f5e9"], [low, "#81c784"], [low, "#fff59d"], [high, BAND_COLORS["Moderado"]],
-            [high, "#ef9a9a"], [1, BAND_COLORS["Alto"]]]
+            [high, "#e57373"], [1, BAND_COLORS["Alto"]]]
 
 
 def _ordered(frame: pd.DataFrame) -> list[str]:
