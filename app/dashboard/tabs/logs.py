@@ -99,7 +99,7 @@ def _columns(services: Services) -> list[dict[str, Any]]:
 def layout(services: Services) -> html.Div:
     """Filters, KPI cards, the note on how many rows are shown, the grid and the download."""
     grid = data_grid(ids.Logs.GRID, [], _columns(services), height="560px", page_size=50,
-                     **grid_options("No hay registros que cumplan los filtros", getRowId="String(params.data.id)",
+                     **grid_options("No hay registros que cumplan los filtros",
                                     enableCellTextSelection=True))
     return html.Div(id=ids.Logs.ROOT, children=[
         _filters(services),
@@ -115,7 +115,8 @@ def page_view(page: LogPage) -> tuple[list[dict[str, Any]], list[dbc.Col], str]:
     total = page.total
     share_high = f"{page.high_risk / total:.1%}" if total else "—"
     mean = "—" if page.mean_prob_default is None else f"{page.mean_prob_default:.2%}"
-    cards = [kpi_card("Registros", _thousands(total), "que cumplen los filtros", icon="list-ul"),
+    cards = [kpi_card("Registros", _thousands(total), "que cumplen los filtros", icon="list-ul",
+                      card_id=f"{ids.Logs.KPIS}-count"),
              kpi_card("Prob. media de impago", mean, "media de prob_default", color="info", icon="percent"),
              kpi_card("Banda Alto", share_high, f"{_thousands(page.high_risk)} registros", color="danger",
                       icon="exclamation-triangle"),
