@@ -38,8 +38,9 @@ function(contents, filename, limit) {
 def _upload_card(services: Services) -> dbc.Card:
     batch_files = services.batch_files
     max_rows = f"{batch_files.max_rows:,}".replace(",", ".")
-    limits = (f"CSV (coma, punto y coma o tabulador; UTF-8 o Latin-1) o XLSX · máximo "
-              f"{batch_files.max_file_bytes / 2**20:.0f} MB y {max_rows} filas")
+    megabytes = batch_files.max_file_bytes / 2**20
+    size = f"{megabytes:.0f}" if megabytes >= 10 else f"{megabytes:.1f}".replace(".", ",")
+    limits = f"CSV (coma, punto y coma o tabulador; UTF-8 o Latin-1) o XLSX · máximo {size} MB y {max_rows} filas"
     drop_area = html.Div([
         html.I(className="bi bi-cloud-arrow-up fs-1 text-primary d-block"),
         html.Div(["Arrastre y suelte un archivo aquí o ", html.A("selecciónelo", className="link-primary")],

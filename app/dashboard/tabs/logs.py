@@ -120,7 +120,7 @@ def page_view(page: LogPage) -> tuple[list[dict[str, Any]], list[dbc.Col], str]:
              kpi_card("Prob. media de impago", mean, "media de prob_default", color="info", icon="percent"),
              kpi_card("Banda Alto", share_high, f"{_thousands(page.high_risk)} registros", color="danger",
                       icon="exclamation-triangle"),
-             kpi_card("Con resultado real", _thousands(page.with_actual), "Pago_atiempo conocido", color="secondary",
+             kpi_card("Con resultado real", _thousands(page.with_actual), "Pago_atiempo conocido", color="dark",
                       icon="check2-square")]
     if not total:
         note = "Ningún registro cumple los filtros."
