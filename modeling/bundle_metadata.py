@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from modeling.artifacts import unique_version
+from modeling.candidates import CANDIDATES
 from modeling.config import DATE_COLUMN
 from modeling.drift import build_reference_profile
 from modeling.evaluate import RISK_BAND_LABELS
@@ -63,6 +64,7 @@ def build_metadata(*, table: LoadedTable, options: dict[str, Any], split: TimeSp
         "cv_table": cv_table,
         "selection": {"metric": options["priority_metric"], "rule": "mean - std over folds", "scores": scores},
         "selected_model": {"name": selected, "params": tuning.best_params,
+                           "monotone_constraints": CANDIDATES[selected].monotone_directions,
                            "cv": tuning.best_cv.summary,
                            "tuning": {"trials": len(tuning.trials), "best_value": tuning.best_value,
                                       "history": tuning.trials}},

@@ -15,7 +15,7 @@ from sklearn.model_selection import TimeSeriesSplit
 
 from modeling.candidates import Candidate, Params, predict_single_threaded
 from modeling.evaluate import classification_metrics, summarize_folds
-from modeling.features import build_preprocessor
+from modeling.features import build_preprocessor, model_feature_names
 from modeling.inference import predict_default
 
 CV_THRESHOLD = 0.5  # operating point of the per-fold recall/precision/F1 (class weights make 0.5 neutral)
@@ -23,10 +23,11 @@ CV_THRESHOLD = 0.5  # operating point of the per-fold recall/precision/F1 (class
 
 @dataclass(frozen=True)
 class Fold:
-    """One time-ordered fold: positions in the training period and the encoded matrices."""
+    """One time-ordered fold: positions in the training period, the encoded matrices and their column names."""
 
     number: int
     valid_positions: np.ndarray
+    feature_names: list[str]
     X_train: np.ndarray
     y_train: np.ndarray
     X_valid: np.ndarray
@@ -60,7 +61,8 @@ def prepare_folds(train: pd.DataFrame, y: np.ndarray, n_splits: int) -> list[Fol
         preprocessor = build_preprocessor()
         X_fit = preprocessor.fit_transform(train.iloc[fit_idx], y[fit_idx])
         X_valid = preprocessor.transform(train.iloc[valid_idx])
-        folds.append(Fold(number, valid_idx, X_fit, y[fit_idx], X_valid, y[valid_idx]))
+        folds.append(Fold(number, valid_idx, model_feature_names(preprocessor), X_fit, y[fit_idx], X_valid,
+                          y[valid_idx]))
     return folds
 
 
@@ -70,7 +72,7 @@ def cross_validate(candidate: Candidate, params: Params | None, folds: Sequence[
     oof = np.full(n_rows, np.nan)
     fold_metrics = []
     for fold in folds:
-        model = candidate.build(params, seed=seed, n_jobs=n_jobs)
+        model = candidate.build(params, seed=seed, n_jobs=n_jobs, feature_names=fold.feature_names)
         model.fit(fold.X_train, fold.y_train, **candidate.fit_params(fold.y_train))
         predict_single_threaded(model)
         prob_default = predict_default(model, fold.X_valid)

@@ -22,11 +22,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sklearn.pipeline import Pipeline
 
 from modeling.artifacts import save_bundle
 from modeling.bundle_metadata import build_metadata, reference_profile
 from modeling.calibration import apply_platt, fit_platt
-from modeling.candidates import CANDIDATES, predict_single_threaded
+from modeling.candidates import CANDIDATES, Candidate, Params, predict_single_threaded
 from modeling.config import DEFAULT_MODELS_DIR, TARGET
 from modeling.cross_validation import cross_validate, prepare_folds
 from modeling.estimators import PlattCalibratedClassifier
@@ -38,7 +39,7 @@ from modeling.evaluate import (
     risk_band_cuts,
     stability_score,
 )
-from modeling.features import build_pipeline, model_feature_names
+from modeling.features import build_preprocessor, model_feature_names
 from modeling.inference import predict_default
 from modeling.loader import LoadedTable, load_training_data
 from modeling.schema import FEATURE_COLUMNS, SchemaError
@@ -117,12 +118,8 @@ def train_table(table: LoadedTable, options: TrainOptions, timer: PhaseTimer | N
         log.info("Platt slope %.3f intercept %.3f; threshold %.4f; risk-band cuts %s", slope, intercept, threshold,
                  [round(c, 4) for c in cuts])
     with timer.phase("final fit"):
-        candidate = CANDIDATES[selected]
-        model = PlattCalibratedClassifier(candidate.build(tuning.best_params, seed=options.seed,
-                                                          n_jobs=options.n_jobs), slope=slope, intercept=intercept)
-        pipeline = build_pipeline(model)
-        pipeline.fit(train_rows, y, **{f"model__{k}": v for k, v in candidate.fit_params(y).items()})
-        predict_single_threaded(model.estimator_)
+        pipeline = fit_final_pipeline(CANDIDATES[selected], tuning.best_params, train_rows, y, seed=options.seed,
+                                      n_jobs=options.n_jobs, calibration=(slope, intercept))
     with timer.phase("evaluate test"):
         test_prob = predict_default(pipeline, split.test)
         test_metrics = {**classification_metrics(y_test, test_prob, threshold),
@@ -142,6 +139,18 @@ def train_table(table: LoadedTable, options: TrainOptions, timer: PhaseTimer | N
     timings = {**timer.seconds, "total": round(timer.total, 3)}
     log.info("%s", format_summary(metadata, timings))
     return TrainResult(path, metadata, timings)
+
+
+def fit_final_pipeline(candidate: Candidate, params: Params, rows: pd.DataFrame, y: np.ndarray, *, seed: int,
+                       n_jobs: int, calibration: tuple[float, float]) -> Pipeline:
+    """Fit the preprocessing on ``rows``, then the recalibrated model on its output (the model is built once the
+    input columns are known, since they place its monotone constraints); return them as one pipeline."""
+    preprocessor = build_preprocessor()
+    X = preprocessor.fit_transform(rows, y)
+    estimator = candidate.build(params, seed=seed, n_jobs=n_jobs, feature_names=model_feature_names(preprocessor))
+    model = PlattCalibratedClassifier(estimator, *calibration).fit(X, y, **candidate.fit_params(y))
+    predict_single_threaded(model.estimator_)
+    return Pipeline([*preprocessor.steps, ("model", model)])
 
 
 def _rows(frame: pd.DataFrame) -> pd.DataFrame:

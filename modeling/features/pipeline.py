@@ -1,4 +1,5 @@
-"""The one scikit-learn Pipeline: coerced raw records → engineered, imputed, encoded floats → model.
+"""The preprocessing steps of the bundle's one scikit-learn Pipeline: coerced raw records → engineered,
+imputed, encoded floats (``modeling.train`` appends the fitted model as the last step, ``"model"``).
 
 Steps (all fitted on the data passed to ``fit`` — the training period, or a fold's training part during
 cross-validation — and none depends on today's date):
@@ -103,11 +104,6 @@ def build_preprocessor() -> Pipeline:
         ("to_array", ToFloatArray(excluded=NOT_MODEL_INPUTS)),
     ]
     return Pipeline(steps)
-
-
-def build_pipeline(model: BaseEstimator) -> Pipeline:
-    """Unfitted full pipeline: the preprocessing steps followed by ``model`` as step ``"model"``."""
-    return Pipeline([*build_preprocessor().steps, ("model", model)])
 
 
 def model_feature_names(pipeline: Pipeline) -> list[str]:

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from modeling.artifacts import load_bundle
+from modeling.candidates import CANDIDATES
+from modeling.config import TARGET
 from modeling.evaluate import METRIC_NAMES
 from modeling.features import DERIVED_FEATURES
-from modeling.train import TrainOptions, main, parse_args
+from modeling.inference import predict_default
+from modeling.split import drop_implausible, time_split
+from modeling.train import TrainOptions, fit_final_pipeline, main, parse_args
 
 CONTRACT_KEYS = {"model_version", "created_at", "library_versions", "data", "split", "cv_table", "selected_model",
                  "threshold", "risk_bands", "metrics", "schema", "reference_profile", "derived_features"}
@@ -46,6 +51,27 @@ def test_every_candidate_is_cross_validated_per_fold(metadata):
     scores = metadata["selection"]["scores"]
     assert metadata["selected_model"]["name"] == max(scores, key=scores.get)
     assert metadata["selected_model"]["tuning"]["trials"] == 2
+
+
+def test_selected_model_records_its_monotone_constraints(metadata):
+    selected = metadata["selected_model"]
+    assert selected["monotone_constraints"] == CANDIDATES[selected["name"]].monotone_directions
+    assert "monotone_constraints" not in selected["params"]  # derived from the input columns, not tuned
+
+
+@pytest.mark.parametrize("name", ["xgboost", "catboost"])
+def test_final_pipeline_scores_raw_records_monotonically_in_the_bureau_score(small_table, name):
+    split = time_split(small_table.frame)
+    rows, _ = drop_implausible(split.train)
+    y = rows[TARGET].to_numpy().astype(int)
+    candidate = CANDIDATES[name]
+    quick = {**candidate.default_params, **({"n_estimators": 60} if name == "xgboost" else {"iterations": 60})}
+    pipeline = fit_final_pipeline(candidate, quick, rows, y, seed=1, n_jobs=1, calibration=(0.8, -2.0))
+    records = split.test.head(30)
+    scores = np.column_stack([predict_default(pipeline, records.assign(puntaje_datacredito=float(score)))
+                              for score in range(300, 1000, 50)])
+    assert (np.diff(scores, axis=1) <= 1e-12).all()  # a better bureau score never raises prob_default
+    assert (scores[:, 0] > scores[:, -1]).any()
 
 
 def test_threshold_and_bands_come_from_out_of_fold_predictions(metadata):
