@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from modeling.config import LEAKAGE_COLUMNS
 from modeling.loader import LoadedTable
@@ -53,3 +56,19 @@ def trained_result(train_small, tmp_path_factory) -> TrainResult:
 def trained_models_dir(trained_result) -> Path:
     """The models directory holding the session's bundle (its ``LATEST`` points at it)."""
     return trained_result.bundle_path.parent
+
+
+@pytest.fixture
+def postgres_url():
+    """A PostgreSQL URL whose search_path is a fresh schema, dropped afterwards (skips without TEST_DATABASE_URL)."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        pytest.skip("TEST_DATABASE_URL not set (PostgreSQL tests run in CI)")
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    yield f"{base}?options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()

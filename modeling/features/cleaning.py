@@ -31,8 +31,10 @@ def credit_type_labels(values: pd.Series) -> np.ndarray:
     """Turn the integer credit-type code into a text label (4.0 → "4"); missing stays missing."""
     numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64")
     present = ~np.isnan(numbers)
+    exact = present & (np.abs(numbers) < 2**53)  # integers a float64 holds exactly (and int64 can take)
     labels = np.full(len(numbers), np.nan, dtype=object)
-    labels[present] = np.round(numbers[present]).astype(np.int64).astype(str)
+    labels[exact] = np.round(numbers[exact]).astype(np.int64).astype(str)
+    labels[present & ~exact] = [f"{number:.0f}" for number in numbers[present & ~exact]]  # absurd codes only
     return labels
 
 

@@ -2,12 +2,9 @@
 from __future__ import annotations
 
 import dataclasses
-import os
-import uuid
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
 from app import create_app
 from app.config import Settings
@@ -47,19 +44,3 @@ def services(app):
 def record() -> dict[str, Any]:
     """A valid loan record made of the schema's documented example values."""
     return {spec.name: spec.example for spec in specs_for(("feature",))}
-
-
-@pytest.fixture
-def postgres_url():
-    """A PostgreSQL URL whose search_path is a fresh schema, dropped afterwards (skips without TEST_DATABASE_URL)."""
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        pytest.skip("TEST_DATABASE_URL not set (PostgreSQL tests run in CI)")
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    yield f"{base}?options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()

@@ -1,6 +1,8 @@
 """Feature transformers: cleaning, derived variables, fitted-on-train-only steps, no leakage, fast = parent."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -177,3 +179,10 @@ def test_quantile_capper_matches_feature_engine_winsorizer(periods):
     pd.testing.assert_frame_equal(ours.transform(test)[columns], theirs.transform(test)[columns])
     assert ours.transform(test)["promedio_ingresos_datacredito"].isna().sum() == test[
         "promedio_ingresos_datacredito"].isna().sum()
+
+
+def test_absurdly_large_credit_codes_get_a_label_without_overflow():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        labels = credit_type_labels(pd.Series([1e308, -1e20, 4.0]))
+    assert list(labels) == [f"{1e308:.0f}", "-100000000000000000000", "4"]

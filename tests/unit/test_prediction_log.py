@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import threading
-import uuid
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -25,14 +24,7 @@ def log_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'log.sqlite'}"
         return
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    yield request.getfixturevalue("postgres_url")
 
 
 @pytest.fixture
