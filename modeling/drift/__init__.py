@@ -6,7 +6,7 @@ Public API::
     report = drift_report(profile, current, scores=p_cur)                                  # one sample
     frame = psi_evolution(profile, current, current["fecha_prestamo"], freq="M")           # per window
 """
-from modeling.drift.binning import MISSING_LABEL, UNSEEN_LABEL, category_key
+from modeling.drift.binning import MISSING_LABEL, POOLED_LABEL, UNSEEN_LABEL, category_key
 from modeling.drift.compare import drift_report
 from modeling.drift.evolution import EVOLUTION_COLUMNS, psi_evolution
 from modeling.drift.noise import (
@@ -35,7 +35,7 @@ from modeling.drift.psi import (
     psi_from_counts,
     smoothed_shares,
 )
-from modeling.drift.reference import build_reference_profile
+from modeling.drift.reference import RARE_MIN_COUNT, RARE_MIN_SHARE, build_reference_profile, split_rare
 from modeling.drift.report import BinShare, DriftReport, VariableDrift, frame_records
 from modeling.drift.signals import CompanionSignals
 
@@ -48,6 +48,9 @@ __all__ = [
     "MIN_ROWS",
     "MISSING_LABEL",
     "NOISE_QUANTILE",
+    "POOLED_LABEL",
+    "RARE_MIN_COUNT",
+    "RARE_MIN_SHARE",
     "SCORE_NAME",
     "STATUS_DRIFT",
     "STATUS_INSUFFICIENT",
@@ -72,4 +75,5 @@ __all__ = [
     "psi_evolution",
     "psi_from_counts",
     "smoothed_shares",
+    "split_rare",
 ]

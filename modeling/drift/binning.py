@@ -4,11 +4,14 @@ Bin layout, shared by every function here and by the stored profile:
 
 * numeric: ``len(cuts) + 1`` value bins ``(-inf, c0), [c0, c1), …, [c_last, +inf)`` (left-closed,
   open-ended outer bins), then one ``Missing`` bin;
-* categorical: one bin per reference category (in profile order), then ``Unseen``, then ``Missing``.
+* categorical: one bin per frequent reference category (in profile order), then — only when the profile
+  pooled rare categories (see :mod:`modeling.drift.reference`) — one ``POOLED_LABEL`` bin holding every
+  pooled category, then ``Unseen`` (categories never seen in the reference), then ``Missing``.
 
 Categories are compared through :func:`category_key`, so ``4``, ``4.0``, ``np.int64(4)`` and ``"4"`` are
-one category. No per-row Python objects are created: numeric columns use one comparison pass per cut,
-text columns one hash pass (``pd.factorize``) whose few uniques are then mapped to the frozen categories.
+one category. No per-row Python objects are created: numeric columns use one comparison pass per cut or
+frequent category (pooled codes are then looked up among the few remaining rows only), text columns one
+hash pass (``pd.factorize``) whose few uniques are then mapped to the frozen bins.
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ import pandas as pd
 
 MISSING_LABEL = "Missing"
 UNSEEN_LABEL = "Unseen"
+POOLED_LABEL = "Otras (raras)"
 
 
 def category_key(value: object) -> str | None:
@@ -111,47 +115,74 @@ def _numeric_categories(categories: Sequence[str]) -> list[tuple[int, float]]:
     return found
 
 
-def _code_lookup(values: pd.Series, categories: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+def _pooled_numbers(pooled: Sequence[str]) -> np.ndarray:
+    """The pooled categories that are numbers, as a float array (what a numeric column can match)."""
+    return np.array([number for _, number in _numeric_categories(pooled)], dtype=np.float64)
+
+
+def _layout(categories: Sequence[str], pooled: Sequence[str]) -> tuple[int, int]:
+    """(number of bins, index of the unseen bin): categories, [pooled], unseen, missing."""
+    unseen = len(categories) + (1 if len(pooled) else 0)
+    return unseen + 2, unseen
+
+
+def _code_lookup(values: pd.Series, categories: Sequence[str],
+                 pooled: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Hash path: per-row codes of the distinct values and, per distinct value, its frozen bin.
 
     The lookup has one extra trailing entry (the missing bin) so that code ``-1`` (missing) maps to it.
     """
+    n_bins, unseen = _layout(categories, pooled)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    n_categories = len(categories)
     keys = [category_key(u) for u in uniques]
-    lookup = pd.Index(list(categories), dtype=object).get_indexer(pd.Index(keys, dtype=object))
-    lookup = np.where(lookup < 0, n_categories, lookup)  # unseen
-    lookup[[k is None for k in keys]] = n_categories + 1
-    return codes, np.append(lookup, n_categories + 1)
+    # bin of each known key (pooled keys share the bin after the categories); position -1 → the unseen bin
+    targets = np.array([*range(len(categories)), *[len(categories)] * len(pooled), unseen], dtype=np.int64)
+    position = pd.Index([*categories, *pooled], dtype=object).get_indexer(pd.Index(keys, dtype=object))
+    lookup = targets[position]
+    lookup[[k is None for k in keys]] = n_bins - 1
+    return codes, np.append(lookup, n_bins - 1)
 
 
-def categorical_counts(values: pd.Series, categories: Sequence[str]) -> np.ndarray:
-    """Counts per bin (categories, unseen, missing) of one current column."""
-    n_bins = len(categories) + 2
-    if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+def _is_numeric(values: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)
+
+
+def categorical_counts(values: pd.Series, categories: Sequence[str], pooled: Sequence[str] = ()) -> np.ndarray:
+    """Counts per bin (categories, [pooled], unseen, missing) of one current column."""
+    n_bins, unseen = _layout(categories, pooled)
+    if _is_numeric(values):
         x = as_float_array(values, str(values.name))
         counts = np.zeros(n_bins, dtype=np.int64)
-        for index, number in _numeric_categories(categories):
+        frequent = _numeric_categories(categories)
+        for index, number in frequent:
             counts[index] = np.count_nonzero(x == number)
+        pooled_numbers = _pooled_numbers(pooled)
+        if pooled_numbers.size:
+            rest = x[np.isin(x, [number for _, number in frequent], invert=True)]  # NaN stays in rest
+            counts[len(categories)] = np.count_nonzero(np.isin(rest, pooled_numbers))
         counts[-1] = np.count_nonzero(np.isnan(x))
-        counts[-2] = x.size - counts.sum()
+        counts[unseen] = x.size - counts.sum()
         return counts
-    codes, lookup = _code_lookup(values, categories)
+    codes, lookup = _code_lookup(values, categories, pooled)
     per_unique = np.bincount(codes + 1, minlength=lookup.size)  # slot 0 holds the missing code -1
     per_unique = np.roll(per_unique, -1)  # align with lookup, whose last entry is the missing bin
     return np.bincount(lookup, weights=per_unique, minlength=n_bins).astype(np.int64)
 
 
-def categorical_bin_ids(values: pd.Series, categories: Sequence[str]) -> np.ndarray:
-    """Bin index of every row of one current column (unseen → K, missing → K + 1)."""
-    n_categories = len(categories)
-    dtype = np.min_scalar_type(n_categories + 1)
-    if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+def categorical_bin_ids(values: pd.Series, categories: Sequence[str], pooled: Sequence[str] = ()) -> np.ndarray:
+    """Bin index of every row of one current column (categories, [pooled], unseen, missing = last)."""
+    n_bins, unseen = _layout(categories, pooled)
+    dtype = np.min_scalar_type(n_bins - 1)
+    if _is_numeric(values):
         x = as_float_array(values, str(values.name))
-        ids = np.full(x.size, n_categories, dtype=dtype)
+        ids = np.full(x.size, unseen, dtype=dtype)
         for index, number in _numeric_categories(categories):
             ids[x == number] = index
-        ids[np.isnan(x)] = n_categories + 1
+        pooled_numbers = _pooled_numbers(pooled)
+        if pooled_numbers.size:
+            rest = np.flatnonzero(ids == unseen)
+            ids[rest[np.isin(x[rest], pooled_numbers)]] = len(categories)
+        ids[np.isnan(x)] = n_bins - 1
         return ids
-    codes, lookup = _code_lookup(values, categories)
+    codes, lookup = _code_lookup(values, categories, pooled)
     return lookup.astype(dtype)[codes]

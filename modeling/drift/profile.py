@@ -8,8 +8,8 @@ JSON layout (``version`` 1)::
     {"version": 1, "n_bins": 10, "score": {...} | None, "variables": {name: {...}}}
     numeric:     {"kind": "numeric", "cuts": [c0, …], "counts": [...], "labels": [...],
                   "missing_share": s, "min": lo | None, "max": hi | None}
-    categorical: {"kind": "categorical", "categories": ["4", "9", …], "counts": [...], "labels": [...],
-                  "missing_share": s}
+    categorical: {"kind": "categorical", "categories": ["4", "9", …], "pooled": ["6", "7", …],
+                  "counts": [...], "labels": [...], "missing_share": s}
 
 Numeric cuts are the reference quantiles ``1/n_bins, …, (n_bins-1)/n_bins`` with duplicates merged. A column
 with at most ``n_bins`` distinct values (a flag, a constant, a short code list) gets one bin per value
@@ -17,8 +17,15 @@ instead: cuts halfway between consecutive values and half a gap beyond the extre
 the value, for a constant), so a 0/1 flag with 3 % ones, or a constant that moves, still shows in PSI.
 
 Only the inner cut points are stored: the outer bins are open-ended by definition, so no ``±inf`` ever
-reaches the JSON. ``counts`` follows the bin layout of :mod:`modeling.drift.binning` (value bins or
-categories, [``Unseen``], ``Missing``); reference counts, not shares, so the reference size is known.
+reaches the JSON. ``counts`` follows the bin layout of :mod:`modeling.drift.binning` (value bins, or
+categories, [``Otras (raras)``], ``Unseen``; then ``Missing``); reference counts, not shares, so the
+reference size is known.
+
+``categories`` are the frequent reference categories, one bin each; ``pooled`` the rare ones that share the
+single ``Otras (raras)`` bin (rule in :mod:`modeling.drift.reference`), so a current value equal to a pooled
+category lands in that bin, not in ``Unseen``. Profiles written before pooling existed have no ``pooled``
+key: they load as "nothing pooled" (one bin per reference category, exactly as they were built), which is
+why the layout version is still 1.
 """
 from __future__ import annotations
 
@@ -48,6 +55,7 @@ class VariableProfile:
     labels: tuple[str, ...]
     cuts: np.ndarray = field(default_factory=lambda: np.empty(0))
     categories: tuple[str, ...] = ()
+    pooled: tuple[str, ...] = ()
     minimum: float | None = None
     maximum: float | None = None
 
@@ -64,14 +72,14 @@ class VariableProfile:
     def current_counts(self, column: pd.Series) -> tuple[np.ndarray, int | None]:
         """Counts of a current column in the frozen bins, and (numeric only) its out-of-range count."""
         if self.kind == "categorical":
-            return binning.categorical_counts(column, self.categories), None
+            return binning.categorical_counts(column, self.categories, self.pooled), None
         x = binning.as_float_array(column, self.name)
         return binning.numeric_counts(x, self.cuts), int(np.count_nonzero(self.out_of_range(x)))
 
     def current_bin_ids(self, column: pd.Series) -> tuple[np.ndarray, np.ndarray | None]:
         """Bin index per row of a current column, and (numeric only) the out-of-range mask."""
         if self.kind == "categorical":
-            return binning.categorical_bin_ids(column, self.categories), None
+            return binning.categorical_bin_ids(column, self.categories, self.pooled), None
         x = binning.as_float_array(column, self.name)
         return binning.numeric_bin_ids(x, self.cuts), self.out_of_range(x)
 
@@ -87,7 +95,7 @@ class VariableProfile:
         if self.kind == "numeric":
             data["cuts"] = [float(c) for c in self.cuts]
         else:
-            data["categories"] = list(self.categories)
+            data.update(categories=list(self.categories), pooled=list(self.pooled))
         data.update(counts=[int(c) for c in self.counts], labels=list(self.labels),
                     missing_share=self.missing_share)
         if self.kind == "numeric":
@@ -106,17 +114,20 @@ class VariableProfile:
             labels = tuple(str(label) for label in data["labels"])
             cuts = np.asarray(data.get("cuts", []), dtype=np.float64)
             categories = tuple(str(c) for c in data.get("categories", []))
+            pooled = tuple(str(c) for c in data.get("pooled", []))  # absent in profiles built before pooling
             bounds = [None if data.get(k) is None else float(data[k]) for k in ("min", "max")]
         except (KeyError, TypeError, ValueError) as error:
             raise ProfileError(f"{where}: missing or invalid key ({error})") from error
-        n_value_bins = cuts.size + 1 if kind == "numeric" else len(categories) + 1
+        n_value_bins = cuts.size + 1 if kind == "numeric" else len(categories) + bool(pooled) + 1
+        if len({*categories, *pooled}) != len(categories) + len(pooled):
+            raise ProfileError(f"{where}: expected distinct keys in categories and pooled, found a repeated one")
         if counts.ndim != 1 or counts.size != n_value_bins + 1 or len(labels) != counts.size:
             raise ProfileError(f"{where}: expected {n_value_bins + 1} counts and labels, "
                                f"found {counts.size} counts and {len(labels)} labels")
         if (counts < 0).any() or counts.sum() == 0 or not np.isfinite(cuts).all() or (np.diff(cuts) <= 0).any():
             raise ProfileError(f"{where}: expected counts >= 0 with a positive total and finite, strictly "
                                f"increasing cuts")
-        return cls(name, kind, counts, labels, cuts, categories, bounds[0], bounds[1])
+        return cls(name, kind, counts, labels, cuts, categories, pooled, bounds[0], bounds[1])
 
 
 @dataclass(frozen=True)

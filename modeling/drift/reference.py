@@ -1,4 +1,24 @@
-"""Build the frozen reference profile from the training period: :func:`build_reference_profile`."""
+"""Build the frozen reference profile from the training period: :func:`build_reference_profile`.
+
+Rare categories are pooled
+--------------------------
+A reference category is *rare* when its reference count is below
+``max(RARE_MIN_COUNT, RARE_MIN_SHARE · n)`` = ``max(10, 0.5 % of n)``, ``n`` being the non-missing reference
+rows of that variable. Rare categories share one ``Otras (raras)`` bin, placed after the frequent categories
+and before ``Unseen``; its member keys are stored (``pooled``), so a current value equal to one of them still
+lands in that bin and ``Unseen`` keeps meaning "never seen in the reference".
+
+Why: every bin adds a degree of freedom to the noise level ``(1/n_ref + 1/n_cur) · χ²(B − 1)``. A
+category under 0.5 % expects fewer than 2.5 rows in a 500-row window, so its own bin cannot show a shift
+there, yet it raises the level: 50 one-off stray codes (as in ``tendencia_ingresos``) put the level of a
+500-row window at ~0.15, above the first band, and the variable would never be judged; pooled, ~0.02.
+The 10-row floor rules small references (under 2,000 rows), where a share seen fewer than 10 times has a
+relative standard error above 30 %. Pooling follows Deepchecks' "Other" bin, with a lower cut (0.5 %
+instead of its 1 %) so that a category near 1 %, such as ``tipo_credito`` code 10, keeps its own bin.
+
+Exceptions: a single rare category keeps its own bin (pooling it alone would only rename it), and when
+every category is rare nothing is pooled (one value bin would make PSI blind to the category mix).
+"""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -8,6 +28,9 @@ import pandas as pd
 
 from modeling.drift import binning
 from modeling.drift.profile import PROFILE_VERSION, SCORE_NAME, VariableProfile
+
+RARE_MIN_COUNT = 10
+RARE_MIN_SHARE = 0.005
 
 
 def numeric_cuts(finite: np.ndarray, n_bins: int) -> np.ndarray:
@@ -32,6 +55,17 @@ def _numeric_profile(name: str, x: np.ndarray, n_bins: int) -> VariableProfile:
                            minimum=minimum, maximum=maximum)
 
 
+def split_rare(totals: dict[str, int]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(frequent, pooled) category keys from reference counts, each most frequent first (rule above)."""
+    ordered = sorted(totals, key=lambda k: (-totals[k], k))
+    threshold = max(RARE_MIN_COUNT, RARE_MIN_SHARE * sum(totals.values()))
+    frequent = tuple(k for k in ordered if totals[k] >= threshold)
+    pooled = ordered[len(frequent):]
+    if len(pooled) < 2 or not frequent:
+        return tuple(ordered), ()
+    return frequent, tuple(pooled)
+
+
 def _categorical_profile(name: str, column: pd.Series) -> VariableProfile:
     codes, uniques = pd.factorize(column, use_na_sentinel=True)
     per_unique = np.bincount(codes[codes >= 0], minlength=len(uniques))
@@ -39,10 +73,12 @@ def _categorical_profile(name: str, column: pd.Series) -> VariableProfile:
     for value, count in zip(uniques, per_unique, strict=True):
         key = binning.category_key(value)
         totals[key] = totals.get(key, 0) + int(count)
-    categories = tuple(sorted(totals, key=lambda k: (-totals[k], k)))
-    counts = np.array([*(totals[k] for k in categories), 0, int(np.count_nonzero(codes < 0))], dtype=np.int64)
-    labels = (*categories, binning.UNSEEN_LABEL, binning.MISSING_LABEL)
-    return VariableProfile(name, "categorical", counts, labels, categories=categories)
+    categories, pooled = split_rare(totals)
+    pooled_bin = [sum(totals[k] for k in pooled)] if pooled else []
+    counts = np.array([*(totals[k] for k in categories), *pooled_bin, 0, int(np.count_nonzero(codes < 0))],
+                      dtype=np.int64)
+    labels = (*categories, *([binning.POOLED_LABEL] if pooled else []), binning.UNSEEN_LABEL, binning.MISSING_LABEL)
+    return VariableProfile(name, "categorical", counts, labels, categories=categories, pooled=pooled)
 
 
 def build_reference_profile(frame: pd.DataFrame, *, numeric: Sequence[str], categorical: Sequence[str],
@@ -53,7 +89,8 @@ def build_reference_profile(frame: pd.DataFrame, *, numeric: Sequence[str], cate
     ----------
     frame : the reference (training-period) rows.
     numeric : columns binned at the reference quantiles ``1/n_bins, …`` (duplicate cuts merged).
-    categorical : columns binned by category (integer codes such as ``tipo_credito`` included).
+    categorical : columns binned by category (integer codes such as ``tipo_credito`` included); rare
+        categories share one ``Otras (raras)`` bin (see the module docstring).
     scores : reference model scores (``prob_default``), binned like a numeric column; optional.
     n_bins : number of quantile bins for numeric variables and the score.
 

@@ -70,6 +70,38 @@ def test_categorical_paths_match_the_oracle(values: pd.Series) -> None:
                                   np.bincount(expected, minlength=len(CATEGORIES) + 2))
 
 
+POOLED = ["68", "7", "Rara", "-28589"]  # pooled keys share the bin after CATEGORIES; Unseen and Missing follow
+
+
+def oracle_pooled_bin(value: object) -> int:
+    key = category_key(value)
+    if key is None:
+        return len(CATEGORIES) + 2
+    if key in POOLED:
+        return len(CATEGORIES)
+    return ORACLE_IDS.get(key, len(CATEGORIES) + 1)
+
+
+@pytest.mark.parametrize("values", [
+    pd.Series([4.0, 68.0, 7.0, 99.0, np.nan, 0.5, -28589.0, 1e3, 7.0]),                 # numeric fast path
+    pd.Series([68, 9, 7, 4, 10, 5], dtype="int64"),
+    pd.Series(["68", 7, 7.0, "Rara", "rara", None, -28589, "Otro", 12], dtype=object),  # hash path, mixed types
+    pd.Series(["7", "10", None, "x", "68"], dtype="category"),
+    pd.Series([], dtype=np.float64),
+])
+def test_pooled_categories_share_one_bin_on_every_path(values: pd.Series) -> None:
+    expected = np.array([oracle_pooled_bin(v) for v in values.astype(object)], dtype=np.int64)
+    np.testing.assert_array_equal(categorical_bin_ids(values, CATEGORIES, POOLED), expected)
+    np.testing.assert_array_equal(categorical_counts(values, CATEGORIES, POOLED),
+                                  np.bincount(expected, minlength=len(CATEGORIES) + 3))
+
+
+def test_pooled_codes_without_frequent_numeric_categories() -> None:
+    values = pd.Series([7.0, 68.0, 3.0, np.nan])
+    np.testing.assert_array_equal(categorical_counts(values, ["Creciente"], ["7", "68"]), [0, 2, 1, 1])
+    np.testing.assert_array_equal(categorical_bin_ids(values, ["Creciente"], ["7", "68"]), [1, 1, 2, 3])
+
+
 def test_text_that_looks_numeric_only_matches_its_own_canonical_form() -> None:
     # "1e3" is a text category: the number 1000 (key "1000") must not fall into it
     counts = categorical_counts(pd.Series([1000.0, 1000.0]), ["1e3"])
