@@ -12,7 +12,7 @@ Why: every bin adds a degree of freedom to the noise level ``(1/n_ref + 1/n_cur)
 category under 0.5 % expects fewer than 2.5 rows in a 500-row window, so its own bin cannot show a shift
 there, yet it raises the level: 50 one-off stray codes (as in ``tendencia_ingresos``) put the level of a
 500-row window at ~0.15, above the first band, and the variable would never be judged; pooled, ~0.02.
-The 10-row floor rules small references (under 2,000 rows), where a share seen fewer than 10 times has a
+The 10-row floor applies to small references (under 2,000 rows): a share seen fewer than 10 times has a
 relative standard error above 30 %. Pooling follows Deepchecks' "Other" bin, with a lower cut (0.5 %
 instead of its 1 %) so that a category near 1 %, such as ``tipo_credito`` code 10, keeps its own bin.
 

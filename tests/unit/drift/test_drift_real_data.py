@@ -42,3 +42,10 @@ def test_time_split_of_the_real_data(split: tuple[pd.DataFrame, pd.DataFrame]) -
     evolution = psi_evolution(profile, test, test[DATE_COLUMN], freq="M")
     last = evolution[evolution["window"] == evolution["window"].max()]
     assert (last["n"] < 30).all() and (last["status"] == STATUS_INSUFFICIENT).all()  # the volume collapse
+
+    # the stray integers of tendencia_ingresos and the rare credit-type codes share one pooled bin each, so
+    # full monthly windows are judged instead of always reading "insufficient data"
+    assert profile["variables"]["tendencia_ingresos"]["pooled"]
+    assert {"7", "68"} <= set(profile["variables"]["tipo_credito"]["pooled"])
+    trend = evolution[(evolution["variable"] == "tendencia_ingresos") & (evolution["n"] >= 300)]
+    assert len(trend) and (trend["noise_level"] < 0.10).all() and (trend["status"] != STATUS_INSUFFICIENT).all()
