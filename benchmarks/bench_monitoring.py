@@ -1,4 +1,4 @@
-"""Benchmark of the drift monitoring service on a large prediction log. Prints its figures; not a test.
+"""Benchmark of the dashboard services (Data Drift and Gráficas) on a large prediction log. Prints figures; not a test.
 
     .venv/bin/python benchmarks/bench_monitoring.py --models-dir /tmp/models [--rows 50000] [--repeats 5]
 
@@ -6,10 +6,14 @@ Synthetic loans only (seeded), scored by the real ScoringService into a temporar
 ``batch``), on top of the hold-out rows seeded at start-up. Targets: a cold report (log read, JSON parse,
 derived variables, PSI) under 2 s for 50k rows; a repeated render under 50 ms; a render after 100 new
 API rows under 0.3 s (only the new rows are read); monthly / weekly / daily evolution under 0.5 s each.
+The Gráficas figures time the five views its tab renders together (options, KPIs, timeline, score
+distribution, performance), cold with a service of its own and with the app's services, cached, and after
+100 new API rows. The peak resident memory of the process is printed last.
 """
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import sys
 import tempfile
@@ -22,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from app.config import Settings
 from app.services import build_services
 from app.services.monitoring_filters import DriftFilters
+from app.services.performance import PerformanceFilters, PerformanceService
 from modeling.config import LEAKAGE_COLUMNS, TARGET
 from modeling.synthetic import generate_loans
 
@@ -34,6 +39,16 @@ def timed(action: Callable[[], object], repeats: int) -> tuple[float, float]:
         action()
         times.append(time.perf_counter() - started)
     return statistics.median(times), max(times)
+
+
+def charts_render(performance: PerformanceService) -> None:
+    """The views the Gráficas tab asks for on one render with its default filters."""
+    filters = PerformanceFilters()
+    performance.options()
+    performance.summary(filters)
+    performance.timeline(filters)
+    performance.score_distribution(filters)
+    performance.performance(filters)
 
 
 def main() -> None:
@@ -69,7 +84,22 @@ def main() -> None:
             started = time.perf_counter()
             windows = monitoring.evolution(filters, freq)["window"].nunique()
             print(f"evolution freq={freq!r}: {windows} windows in {time.perf_counter() - started:.3f} s")
+
+        median, _ = timed(lambda: charts_render(PerformanceService(services.bundle, services.log)), 1)
+        print(f"Gráficas cold render, service of its own: {median:.3f} s")
+        median, _ = timed(lambda: charts_render(services.performance), 1)
+        print(f"Gráficas first render with the app's services (after Data Drift): {median:.3f} s")
+        median, worst = timed(lambda: charts_render(services.performance), args.repeats)
+        print(f"Gráficas repeated render (cached): median {median * 1000:.1f} ms, max {worst * 1000:.1f} ms")
+
+        def grow_both() -> None:
+            services.scoring.score_frame(loans.head(100), source="api")
+            charts_render(services.performance)
+            monitoring.report(filters)
+        median, worst = timed(grow_both, args.repeats)
+        print(f"100 new API rows + Gráficas and Data Drift renders: median {median:.3f} s, max {worst:.3f} s")
         services.log.dispose()
+    print(f"peak resident memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 
 if __name__ == "__main__":

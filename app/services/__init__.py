@@ -36,6 +36,7 @@ def build_services(settings: Settings) -> Services:
     """
     from app.services.batch_files import BatchFiles
     from app.services.holdout import seed_holdout
+    from app.services.log_snapshot import LogSnapshots
     from app.services.monitoring import MonitoringService
     from app.services.performance import PerformanceService
     from app.services.prediction_log import PredictionLog
@@ -46,8 +47,9 @@ def build_services(settings: Settings) -> Services:
     log = PredictionLog.from_url(settings.log_database_url)
     scoring = ScoringService(bundle, log)
     holdout = seed_holdout(scoring, log) if settings.seed_holdout else None
-    monitoring = MonitoringService(bundle, log, bands=settings.psi_bands)
+    snapshots = LogSnapshots(log)  # one in-memory copy of the log, read incrementally, for both dashboard services
+    monitoring = MonitoringService(bundle, log, bands=settings.psi_bands, snapshots=snapshots)
     return Services(settings=settings, bundle=bundle, log=log, scoring=scoring, monitoring=monitoring, holdout=holdout,
-                    performance=PerformanceService(bundle, log),
+                    performance=PerformanceService(bundle, log, snapshots=snapshots),
                     batch_files=BatchFiles(settings.predictions_dir, scoring, max_rows=settings.max_batch_rows,
                                            max_request_bytes=settings.max_upload_bytes))

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from app.services.log_tables import predictions
+from app.services.log_tables import READ_DTYPES, predictions
 from app.services.prediction_log import PredictionLog, inputs_frame
 from modeling.config import DATE_COLUMN
 
@@ -23,8 +23,6 @@ DEFAULT_LIMIT = 5_000
 EXPORT_CHUNK_ROWS = 50_000
 DISPLAY_COLUMNS = ("id", "scored_at", "loan_date", "source", "request_id", "prob_default", "Pago_atiempo_pred",
                "risk_band", "warnings_count", "warnings", "latency_ms", "actual", "model_version")
-_DTYPES = {"id": "int64", "scored_at": "datetime64[ns]", "loan_date": "datetime64[ns]", "prob_default": "float64",
-           "Pago_atiempo_pred": "int64", "latency_ms": "float64", "actual": "Int64"}
 _WARNING = r'\{"field": "(?P<field>(?:[^"\\]|\\.)*)", "code": "[^"]*", "message": "(?P<message>(?:[^"\\]|\\.)*)"\}'
 
 
@@ -115,7 +113,7 @@ def export_csv(log: PredictionLog, filters: LogFilters) -> bytes:
 
 def flatten(rows: pd.DataFrame) -> pd.DataFrame:
     """Log rows → display columns (``DISPLAY_COLUMNS``) then one column per logged input (the date is ``loan_date``)."""
-    rows = rows.astype({k: v for k, v in _DTYPES.items() if k in rows.columns}).reset_index(drop=True)
+    rows = rows.astype({k: v for k, v in READ_DTYPES.items() if k in rows.columns}).reset_index(drop=True)
     found = rows["warnings"].str.extractall(_WARNING)
     text = (found["field"] + ": " + found["message"]).groupby(level=0).agg("; ".join)
     text = text.str.replace(r"\\(.)", _unescape, regex=True)

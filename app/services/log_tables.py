@@ -35,3 +35,6 @@ holdout_seeds = sa.Table(
 
 LOG_COLUMNS: tuple[str, ...] = tuple(c.name for c in predictions.columns if c.name != "id")
 SOURCES = ("api", "batch", "holdout")
+READ_DTYPES: dict[str, str] = {  # the pandas dtype of each non-text column once read (``actual`` may be missing)
+    "id": "int64", "scored_at": "datetime64[ns]", "loan_date": "datetime64[ns]", "prob_default": "float64",
+    "Pago_atiempo_pred": "int64", "latency_ms": "float64", "actual": "Int64"}

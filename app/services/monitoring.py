@@ -1,9 +1,11 @@
 """Data-drift monitoring of the prediction log against the bundle's frozen reference profile.
 
-The current sample is what the model scored (the log), filtered by source, loan date and model version.
-Every view is cached per process, keyed by the filters and the version's log stamp (row count, max id), so
-re-rendering costs one ``COUNT``/``MAX`` query. The typed rows of each version are cached too and extended
-with only the new rows when the log grows, so API traffic does not force a re-read of the whole log.
+The current sample is what the model scored (the log, read through the process's shared
+:class:`~app.services.log_snapshot.LogSnapshots`), filtered by source, loan date and model version. Every view
+is cached per process, keyed by the filters and the version's snapshot stamp, so re-rendering costs one
+``COUNT``/``MAX`` query. The typed rows of each version (inputs parsed, derived variables computed) are cached
+per stamp too and extended with only the new rows when the log grows, so API traffic does not force a
+re-parse of the whole log.
 """
 from __future__ import annotations
 
@@ -13,11 +15,12 @@ from dataclasses import asdict, replace
 
 import pandas as pd
 
-from app.services.monitoring_cache import LruCache
-from app.services.monitoring_data import LogStamp, current_frame, log_stamp, logged_versions, read_rows
+from app.services.log_snapshot import LogSnapshots, Stamp
+from app.services.monitoring_data import current_frame
 from app.services.monitoring_filters import MAX_EVOLUTION_WINDOWS, DriftFilters, WindowError
 from app.services.monitoring_report import DriftView, ReferencePeriod, report_table, variable_type
 from app.services.prediction_log import PredictionLog
+from app.services.result_cache import ResultCache
 from modeling.artifacts import Bundle
 from modeling.config import TEMPORAL_FEATURES
 from modeling.drift import (
@@ -32,23 +35,25 @@ from modeling.drift import (
 from modeling.drift.windows import assign_windows
 from modeling.schema import FEATURE_COLUMNS
 
-_Frame = tuple[LogStamp, pd.DataFrame]
+_Frame = tuple[Stamp, pd.DataFrame]
 
 
 class MonitoringService:
     """Drift reports and PSI evolution of logged predictions; no Dash or Flask here."""
 
     def __init__(self, bundle: Bundle, log: PredictionLog, *, bands: tuple[float, float] = DEFAULT_BANDS,
-                 exclude: Sequence[str] = TEMPORAL_FEATURES, cache_size: int = 16) -> None:
+                 exclude: Sequence[str] = TEMPORAL_FEATURES, cache_size: int = 16,
+                 snapshots: LogSnapshots | None = None) -> None:
         self.bundle = bundle
         self.log = log
+        self.snapshots = snapshots or LogSnapshots(log)
         self.bands = tuple(bands)
         self.profile = load_profile(bundle.reference_profile)
         self.excluded = tuple(name for name in self.profile.variables if name in set(exclude))
         self.derived = tuple(bundle.metadata.get("derived_features", ()))
-        self._frames: LruCache[_Frame] = LruCache(4)
+        self._frames: ResultCache[_Frame] = ResultCache(4)
         self._frame_lock = threading.Lock()
-        self._views: LruCache[object] = LruCache(cache_size)
+        self._views: ResultCache[object] = ResultCache(cache_size)
 
     @property
     def model_version(self) -> str:
@@ -68,14 +73,16 @@ class MonitoringService:
 
     def versions(self) -> list[str]:
         """The loaded model version first, then every other version present in the log."""
-        return [self.model_version, *(v for v in logged_versions(self.log.engine) if v != self.model_version)]
+        frame = self.snapshots.latest().frame
+        logged = frame.groupby("model_version", sort=False)["id"].max().sort_values(ascending=False).index
+        return [self.model_version, *(str(v) for v in logged if v != self.model_version)]
 
     def date_bounds(self, model_version: str | None = None) -> tuple[pd.Timestamp, pd.Timestamp] | None:
         """First and last date (loan date, else scoring date) logged for a version; None for no rows."""
-        _, frame = self._frame(model_version or self.model_version)
-        if frame.empty:
+        when = self.snapshots.latest(model_version or self.model_version).frame["when"]
+        if when.empty:
             return None
-        return frame["time"].min(), frame["time"].max()
+        return when.min(), when.max()
 
     def report(self, filters: DriftFilters) -> DriftView:
         """The drift view of the rows selected by ``filters`` (cached until the log changes)."""
@@ -134,25 +141,21 @@ class MonitoringService:
         return frame.assign(type=frame["variable"].map(types))
 
     def _frame(self, version: str) -> _Frame:
-        """The version's typed rows: cached, extended with new rows only, fully re-read if rows vanished.
+        """The version's typed rows and their snapshot stamp: only new rows are typed when the log only grew.
 
-        One thread at a time, so the callbacks of one page render do not all read a cold log at once.
+        One thread at a time, so the callbacks of one page render do not all type a cold log at once.
         """
+        snapshot = self.snapshots.latest(version)
         with self._frame_lock:
-            return self._load_frame(version)
-
-    def _load_frame(self, version: str) -> _Frame:
-        stamp = log_stamp(self.log.engine, version)
-        cached = self._frames.get(version)
-        if cached is not None and cached[0] == stamp:
-            return cached
-        if cached is not None and log_stamp(self.log.engine, version, up_to_id=cached[0].max_id) == cached[0]:
-            new = self._typed(read_rows(self.log.engine, version, after_id=cached[0].max_id))
-            frame = pd.concat([cached[1], new], ignore_index=True)
-        else:
-            frame = self._typed(read_rows(self.log.engine, version))
-        stamp = LogStamp(len(frame), int(frame["id"].max()) if len(frame) else 0)
-        return self._frames.put(version, (stamp, frame))
+            cached = self._frames.get(version)
+            if cached is not None and cached[0] == snapshot.stamp:
+                return cached
+            added = None if cached is None or cached[1].empty else snapshot.rows_after(cached[0])
+            if added is None:
+                frame = self._typed(snapshot.frame)
+            else:
+                frame = pd.concat([cached[1], self._typed(added)], ignore_index=True)
+            return self._frames.put(version, (snapshot.stamp, frame))
 
     def _typed(self, rows: pd.DataFrame) -> pd.DataFrame:
         return current_frame(self.bundle, rows, list(FEATURE_COLUMNS))

@@ -1,27 +1,25 @@
 """What the model has predicted and how well: KPIs, time series, the score distribution, performance on rows
 with known outcomes, and the model card. No Dash or Flask imports.
 
-Each public method reads only the columns it needs with the filters applied in SQL, computes with
-vectorised pandas/numpy, and caches its result per process under (method, filters, log row count, max id):
-a new prediction changes the key, so nothing stale is served.
+Each public method filters the rows of the process's shared :class:`~app.services.log_snapshot.LogSnapshots`
+with vectorised pandas/numpy and caches its result per process under (method, filters, snapshot stamp): a new
+prediction changes the key, so nothing stale is served.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
-import sqlalchemy as sa
 
-from app.services.log_tables import SOURCES, predictions
-from app.services.performance_cache import ResultCache
+from app.services.log_snapshot import LogSnapshots
+from app.services.log_tables import SOURCES
 from app.services.performance_card import ModelCard, build_model_card
 from app.services.performance_labelled import LabelledEvaluation, evaluate_labelled
-from app.services.performance_rows import WHEN, LogRows, conditions
 from app.services.performance_stats import (
     LogSummary,
     ScoreDistribution,
@@ -31,6 +29,7 @@ from app.services.performance_stats import (
     timeline,
 )
 from app.services.prediction_log import PredictionLog
+from app.services.result_cache import ResultCache
 from modeling.artifacts import Bundle
 
 T = TypeVar("T")
@@ -52,6 +51,18 @@ class PerformanceFilters:
         """Filters from dashboard inputs; unknown sources are dropped, unparsable dates ignored."""
         chosen = None if sources is None else tuple(sorted(s for s in set(sources) if s in SOURCES))
         return cls(chosen, _as_date(start), _as_date(end), model_version or None)
+
+    def mask(self, frame: pd.DataFrame) -> np.ndarray:
+        """Rows of a snapshot frame of this model version that match the sources and the inclusive date range."""
+        keep = np.ones(len(frame), dtype=bool)
+        if self.sources is not None:
+            keep &= frame["source"].isin(self.sources).to_numpy()
+        when = frame["when"].to_numpy(dtype="datetime64[ns]")
+        if self.start is not None:
+            keep &= when >= np.datetime64(self.start, "ns")
+        if self.end is not None:
+            keep &= when < np.datetime64(self.end + timedelta(days=1), "ns")
+        return keep
 
 
 @dataclass(frozen=True)
@@ -77,20 +88,23 @@ class PerformanceView:
 class PerformanceService:
     """Reads the prediction log for the Gráficas tab; built once per process by ``build_services``.
 
-    The filtered rows are read once per (filters, log stamp), incrementally when the log only grew, and shared
-    by every result computed from them; concurrent callbacks wait for one computation instead of repeating it.
+    The filtered rows are selected once per (filters, snapshot stamp) (the ``filters_kept`` latest are kept) and
+    shared by every result computed from them; concurrent callbacks wait for one computation instead of repeating it.
     """
 
-    def __init__(self, bundle: Bundle, log: PredictionLog, cache_size: int = 64, filters_kept: int = 4) -> None:
+    def __init__(self, bundle: Bundle, log: PredictionLog, cache_size: int = 64, filters_kept: int = 4,
+                 snapshots: LogSnapshots | None = None) -> None:
         self.bundle = bundle
         self.log = log
+        self.snapshots = snapshots or LogSnapshots(log)
         self.band_labels = tuple(bundle.risk_bands["labels"])
-        self._results = ResultCache(cache_size)
-        self._rows = LogRows(log, filters_kept)
+        self._results: ResultCache[Any] = ResultCache(cache_size)
+        self._rows: ResultCache[pd.DataFrame] = ResultCache(filters_kept)
 
     def options(self) -> FilterOptions:
         """Rows per source and per model version, and the first/last date in the log."""
-        return self._results.get_or_compute(("options", self._rows.stamp()), self._options)
+        snapshot = self.snapshots.latest()
+        return self._results.get_or_compute(("options", snapshot.stamp), lambda: _options(snapshot.frame))
 
     def summary(self, filters: PerformanceFilters) -> LogSummary | None:
         """KPIs of the filtered predictions; None when no row matches."""
@@ -129,26 +143,26 @@ class PerformanceService:
         return self.bundle.load_frame("reference")["prob_default"].to_numpy(dtype="float64")
 
     def _cached(self, name: Any, filters: PerformanceFilters, compute: Callable[[pd.DataFrame], T]) -> T | None:
-        """``compute(rows)`` for the filtered rows, or None when there are none; cached under the log stamp."""
-        stamp = self._rows.stamp()
+        """``compute(rows)`` for the filtered rows, or None when there are none; cached under the snapshot stamp."""
+        snapshot = self.snapshots.latest(filters.model_version)
+
+        def select() -> pd.DataFrame:
+            keep = filters.mask(snapshot.frame)
+            return snapshot.frame if keep.all() else snapshot.frame[keep]
 
         def run() -> T | None:
-            frame = self._rows.frame(filters, conditions(filters.sources, filters.model_version, filters.start,
-                                                         filters.end), stamp)
-            return None if frame.empty else compute(frame)
-        return self._results.get_or_compute((name, filters, stamp), run)
+            rows = self._rows.get_or_compute((filters, snapshot.stamp), select)
+            return None if rows.empty else compute(rows)
+        return self._results.get_or_compute((name, filters, snapshot.stamp), run)
 
-    def _options(self) -> FilterOptions:
-        columns = (predictions.c.source, predictions.c.model_version)
-        query = sa.select(*columns, sa.func.count(), sa.func.min(WHEN), sa.func.max(WHEN)).group_by(*columns)
-        with self.log.engine.connect() as conn:
-            groups = pd.DataFrame(conn.execute(query).all(), columns=["source", "version", "n", "first", "last"])
-        dates = pd.to_datetime(pd.concat([groups["first"], groups["last"]]), errors="coerce").dropna()
-        return FilterOptions(
-            sources={str(k): int(v) for k, v in groups.groupby("source")["n"].sum().items()},
-            versions={str(k): int(v) for k, v in groups.groupby("version")["n"].sum().items()},
-            first_date=dates.min().date() if len(dates) else None,
-            last_date=dates.max().date() if len(dates) else None)
+
+def _options(frame: pd.DataFrame) -> FilterOptions:
+    """What a snapshot frame of the whole log holds, for the filter controls."""
+    return FilterOptions(
+        sources={str(k): int(v) for k, v in frame["source"].value_counts().sort_index().items()},
+        versions={str(k): int(v) for k, v in frame["model_version"].value_counts().sort_index().items()},
+        first_date=frame["when"].min().date() if len(frame) else None,
+        last_date=frame["when"].max().date() if len(frame) else None)
 
 
 def _as_date(value: str | date | None) -> date | None:

@@ -20,12 +20,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
-from app.services.log_tables import LOG_COLUMNS, holdout_seeds, metadata, predictions
+from app.services.log_tables import LOG_COLUMNS, READ_DTYPES, holdout_seeds, metadata, predictions
 from modeling.config import DATE_COLUMN
-
-_READ_DTYPES = {"id": "int64", "scored_at": "datetime64[ns]", "loan_date": "datetime64[ns]", "prob_default": "float64",
-                "Pago_atiempo_pred": "int64", "latency_ms": "float64", "actual": "Int64"}
-
 
 LogRows = pd.DataFrame | Mapping[str, Any]  # column → one value per row (or one value for all rows)
 _DATETIME_COLUMNS = frozenset(c.name for c in predictions.columns if isinstance(c.type, sa.DateTime))
@@ -144,7 +140,7 @@ class PredictionLog:
         query = query.order_by(order).limit(limit)
         with self.engine.connect() as conn:
             frame = pd.read_sql(query, conn)
-        return frame.astype(_READ_DTYPES)
+        return frame.astype(READ_DTYPES)
 
     def count(self, *, source: str | Sequence[str] | None = None, model_version: str | None = None,
               since: datetime | None = None, until: datetime | None = None) -> int:

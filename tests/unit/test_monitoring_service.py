@@ -11,7 +11,6 @@ import pytest
 from app.config import Settings
 from app.services import build_services
 from app.services.monitoring import MonitoringService
-from app.services.monitoring_cache import LruCache
 from app.services.monitoring_filters import DriftFilters, FilterError, window_freq
 from app.services.monitoring_report import TABLE_COLUMNS
 from modeling.config import DATE_COLUMN, TARGET, TEMPORAL_FEATURES
@@ -191,11 +190,13 @@ def test_window_freq_rejects_bad_choices(choice, rows):
         window_freq(choice, rows)
 
 
-def test_lru_cache_evicts_the_least_recently_used():
-    cache: LruCache[int] = LruCache(2)
-    cache.put("a", 1)
-    cache.put("b", 2)
-    assert cache.get("a") == 1
-    cache.put("c", 3)
-    assert cache.get("b") is None and cache.get("a") == 1 and cache.get_or_compute("c", lambda: 0) == 3
-    assert len(cache) == 2
+def test_only_new_rows_are_typed_when_the_log_grows_and_the_reader_is_shared(services, holdout, monkeypatch):
+    typed: list[int] = []
+    original = MonitoringService._typed
+    monkeypatch.setattr(MonitoringService, "_typed", lambda self, rows: typed.append(len(rows)) or original(self, rows))
+    monitoring = services.monitoring
+    monitoring.report(DriftFilters())
+    services.scoring.score_frame(holdout.head(40).drop(columns=[TARGET]), source="api")
+    monitoring.report(DriftFilters(sources=("api",)))
+    assert typed == [len(holdout), 40]
+    assert services.performance.snapshots is monitoring.snapshots

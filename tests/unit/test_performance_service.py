@@ -10,11 +10,11 @@ import pytest
 
 from app.config import Settings
 from app.services import build_services
+from app.services.log_snapshot import LogSnapshots
 from app.services.log_tables import predictions
 from app.services.performance import PerformanceFilters, PerformanceService
 from app.services.performance_card import build_model_card
 from app.services.performance_labelled import calibration_table, evaluate_labelled, threshold_curve
-from app.services.performance_rows import LogRows
 from app.services.performance_stats import wilson_interval
 from app.services.prediction_log import PredictionLog
 from modeling.artifacts import load_bundle
@@ -207,12 +207,12 @@ def test_filters_from_dashboard_inputs():
 def count_reads(monkeypatch) -> list[int | None]:
     """Record the ``after_id`` of every SQL read of log rows (None = full read)."""
     calls: list[int | None] = []
-    original = LogRows._read
+    original = LogSnapshots._read
 
-    def recording(self, conditions, after_id=None):
+    def recording(self, after_id=None):
         calls.append(after_id)
-        return original(self, conditions, after_id)
-    monkeypatch.setattr(LogRows, "_read", recording)
+        return original(self, after_id)
+    monkeypatch.setattr(LogSnapshots, "_read", recording)
     return calls
 
 
