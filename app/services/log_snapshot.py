@@ -1,10 +1,10 @@
 """The prediction log as the dashboards read it: one in-memory frame per process, kept up to date incrementally.
 
 :class:`LogSnapshots` holds every logged row with the columns the Gráficas and Data Drift services use (all but
-``warnings``) plus ``when`` (the loan date, else the scoring time). Each call costs one ``COUNT``/``MAX`` query;
-when the log has changed since the last read, only the rows added after the kept max id are read if every kept
-row is still there, otherwise the whole log is read again (a new *generation*). One thread reads at a time, so
-callbacks firing together read the log once.
+``warnings``) plus ``when`` (the loan date, else the scoring time). Each call costs one small query (row count,
+max id, rows after the kept max id); when the log has changed, only the rows added after the kept max id are read
+if every kept row is still there, otherwise the whole log is read again (a new *generation*). One thread reads at
+a time, so callbacks firing together read the log once.
 """
 from __future__ import annotations
 
@@ -62,24 +62,33 @@ class LogSnapshots:
 
     def latest(self, model_version: str | None = None) -> LogSnapshot:
         """The log's rows as of now (those of ``model_version`` only, unless None)."""
-        rows, max_id = self._count_and_max_id()
-        with self._lock:
-            if self._whole is None or self._whole.stamp[1:] != (rows, max_id):
-                self._whole = self._refreshed(self._whole)
-                self._versions = {}
-            if model_version is None:
-                return self._whole
-            if model_version not in self._versions:
-                frame = self._whole.frame
-                mine = frame["model_version"].to_numpy() == model_version
-                self._versions[model_version] = LogSnapshot.of(self._whole.stamp.generation,
-                                                               frame if mine.all() else frame[mine])
-            return self._versions[model_version]
+        while True:
+            kept = self._whole  # replaced on change, never modified
+            rows, max_id, added = self._log_state(kept.stamp.max_id if kept is not None else 0)
+            with self._lock:
+                if self._whole is not kept:  # refreshed by another caller meanwhile: check again against it
+                    continue
+                if kept is None or kept.stamp[1:] != (rows, max_id):
+                    self._whole = self._refreshed(kept, kept_rows_left=rows - added)
+                    self._versions = {}
+                return self._view(self._whole, model_version)
 
-    def _refreshed(self, kept: LogSnapshot | None) -> LogSnapshot:
+    def _view(self, whole: LogSnapshot, model_version: str | None) -> LogSnapshot:
+        if model_version is None:
+            return whole
+        if model_version in self._versions:
+            return self._versions[model_version]
+        mine = whole.frame["model_version"].to_numpy() == model_version
+        view = LogSnapshot.of(whole.stamp.generation, whole.frame if mine.all() else whole.frame[mine])
+        if mine.any():  # only versions present are kept, so asking for unknown ones cannot fill memory
+            self._versions[model_version] = view
+        return view
+
+    def _refreshed(self, kept: LogSnapshot | None, kept_rows_left: int) -> LogSnapshot:
+        """The log read again when rows up to the kept max id vanished, else the kept rows plus the new ones."""
         if kept is None:
             return LogSnapshot.of(0, self._read())
-        if not self._all_kept_rows_remain(kept.stamp):
+        if kept_rows_left != kept.stamp.rows:
             return LogSnapshot.of(kept.stamp.generation + 1, self._read())
         new = self._read(after_id=kept.stamp.max_id)
         if new.empty:
@@ -87,27 +96,28 @@ class LogSnapshots:
         frame = new if kept.frame.empty else pd.concat([kept.frame, new], ignore_index=True)
         return LogSnapshot.of(kept.stamp.generation, frame)
 
-    def _count_and_max_id(self) -> tuple[int, int]:
-        query = sa.select(sa.func.count(), sa.func.max(predictions.c.id))
+    def _log_state(self, after_id: int) -> tuple[int, int, int]:
+        """Row count, max id (0 when empty) and rows with ``id > after_id``, from one consistent statement."""
+        table, row_id = predictions, predictions.c.id
+        query = sa.select(sa.select(sa.func.count()).select_from(table).scalar_subquery(),
+                          sa.select(sa.func.max(row_id)).scalar_subquery(),
+                          sa.select(sa.func.count()).select_from(table).where(row_id > after_id).scalar_subquery())
         with self.log.engine.connect() as conn:
-            rows, max_id = conn.execute(query).one()
-        return int(rows), int(max_id or 0)
-
-    def _all_kept_rows_remain(self, stamp: Stamp) -> bool:
-        query = sa.select(sa.func.count()).where(predictions.c.id <= stamp.max_id)
-        with self.log.engine.connect() as conn:
-            return int(conn.execute(query).scalar_one()) == stamp.rows
+            rows, max_id, added = conn.execute(query).one()
+        return int(rows), int(max_id or 0), int(added)
 
     def _read(self, after_id: int | None = None) -> pd.DataFrame:
         """Rows with ``id > after_id`` (all when None) in id order, typed, with ``when``."""
-        columns = [sa.type_coerce(predictions.c[name], sa.String).label(name) if name in _TIMES
-                   else predictions.c[name] for name in SNAPSHOT_COLUMNS]
-        query = sa.select(*columns).order_by(predictions.c.id)
+        selected = [sa.type_coerce(predictions.c[name], sa.String).label(name) if name in _TIMES
+                    else predictions.c[name] for name in SNAPSHOT_COLUMNS]
+        query = sa.select(*selected).order_by(predictions.c.id)
         if after_id is not None:
             query = query.where(predictions.c.id > after_id)
         with self.log.engine.connect() as conn:
-            result = conn.execute(query)
-            frame = pd.DataFrame(result.all(), columns=list(result.keys()))
+            rows = conn.execute(query).all()
+        columns = zip(*rows, strict=True) if rows else [()] * len(SNAPSHOT_COLUMNS)  # built column by column: faster
+        frame = pd.DataFrame({name: np.array(values, dtype=object)
+                              for name, values in zip(SNAPSHOT_COLUMNS, columns, strict=True)})
         for name in _TIMES:
             frame[name] = pd.to_datetime(frame[name], format="ISO8601")
         frame = frame.astype(READ_DTYPES)

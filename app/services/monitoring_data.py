@@ -26,7 +26,8 @@ def current_frame(bundle: Bundle, rows: pd.DataFrame, raw_columns: list[str]) ->
         empty = pd.DataFrame({name: pd.Series(dtype=np.float64) for name in raw_columns})
         derived = pd.DataFrame({name: pd.Series(dtype=np.float64) for name in bundle.metadata["derived_features"]})
         return pd.concat([meta, empty, derived], axis=1)
-    raw = inputs_frame(rows.reset_index(drop=True)).reindex(columns=list(raw_columns))
+    raw = inputs_frame(rows).reindex(columns=list(raw_columns))
+    raw.index = meta.index
     raw[DATE_COLUMN] = meta["time"]
     derived = derived_features(bundle, raw)
     return pd.concat([meta, raw.drop(columns=[DATE_COLUMN]), derived.reset_index(drop=True)], axis=1)
