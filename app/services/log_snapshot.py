@@ -20,6 +20,7 @@ from app.services.log_tables import READ_DTYPES, predictions
 from app.services.prediction_log import PredictionLog
 
 SNAPSHOT_COLUMNS: tuple[str, ...] = tuple(c.name for c in predictions.columns if c.name != "warnings")
+_CHUNK_ROWS = 1_000  # rows fetched at a time: short-lived row objects keep the garbage collector's old generation small
 _TIMES = ("scored_at", "loan_date")  # read as driver values (text on SQLite), parsed in one vectorised call
 
 
@@ -113,9 +114,11 @@ class LogSnapshots:
         query = sa.select(*selected).order_by(predictions.c.id)
         if after_id is not None:
             query = query.where(predictions.c.id > after_id)
+        columns: list[list[object]] = [[] for _ in SNAPSHOT_COLUMNS]
         with self.log.engine.connect() as conn:
-            rows = conn.execute(query).all()
-        columns = zip(*rows, strict=True) if rows else [()] * len(SNAPSHOT_COLUMNS)  # built column by column: faster
+            for chunk in conn.execute(query).partitions(_CHUNK_ROWS):
+                for values, column in zip(columns, zip(*chunk, strict=True), strict=True):
+                    values.extend(column)
         frame = pd.DataFrame({name: np.array(values, dtype=object)
                               for name, values in zip(SNAPSHOT_COLUMNS, columns, strict=True)})
         for name in _TIMES:
