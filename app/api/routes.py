@@ -7,6 +7,7 @@ import re
 import uuid
 from typing import Any
 
+import orjson
 from flask import Blueprint, Response, g, jsonify, request
 
 from app.api.errors import ApiError
@@ -90,19 +91,24 @@ def read_json_body() -> Any:
                        f"(got {request.mimetype or 'no Content-Type'})")
     data = request.get_data(cache=False)  # raises 413 past MAX_CONTENT_LENGTH without reading it whole
     try:
+        return orjson.loads(data)  # fast path; strict JSON (no NaN/Infinity), integers up to 64 bits
+    except orjson.JSONDecodeError:
+        pass  # the standard parser gives the precise message, and reads wider integers as floats
+    try:
         return json.loads(data, parse_constant=_reject_constant, parse_int=_parse_int)
     except (ValueError, RecursionError) as exc:
         raise ApiError(400, "malformed_json", f"the body is not valid JSON: {exc}") from None
 
 
-def batch_json(batch: ScoredBatch) -> str:
+def batch_json(batch: ScoredBatch) -> bytes:
     """``{"results", "errors", "summary"}``; floats keep full precision, equal to the logged values."""
     results = batch.results
     columns = zip(results.index.tolist(), results["prob_default"].tolist(), results["Pago_atiempo_pred"].tolist(),
                   results["risk_band"].tolist(), results["warnings"].tolist(), strict=True)
     items = [{"index": i, "prob_default": p, "Pago_atiempo_pred": y, "risk_band": b, "warnings": w,
               "model_version": batch.model_version, "request_id": batch.request_id} for i, p, y, b, w in columns]
-    return json.dumps({"results": items, "errors": batch.errors, "summary": batch.summary}, ensure_ascii=False)
+    return orjson.dumps({"results": items, "errors": batch.errors, "summary": batch.summary},
+                        option=orjson.OPT_SERIALIZE_NUMPY)
 
 
 def _post_only() -> Response:

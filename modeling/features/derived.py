@@ -53,7 +53,11 @@ def age_group(ages: pd.Series) -> np.ndarray:
 
 def date_parts(dates: pd.Series) -> dict[str, np.ndarray]:
     """Year, month, weekday (Monday = 0) and month-end flag as float arrays (NaN for a missing date)."""
-    days = pd.to_datetime(dates, errors="coerce").to_numpy(dtype="datetime64[D]")
+    if not pd.api.types.is_datetime64_any_dtype(dates):  # to_datetime on datetime64 input still iterates rows
+        dates = pd.to_datetime(dates, errors="coerce")
+    if isinstance(dates.dtype, pd.DatetimeTZDtype):
+        dates = dates.dt.tz_convert(None)
+    days = dates.to_numpy(dtype="datetime64[D]")
     missing = np.isnat(days)
     months = days.astype("datetime64[M]")
     parts = {
