@@ -5,6 +5,9 @@ figures): the 6-month term share rises from ≈ 0.22 to ≈ 0.55 in mid-2025 and
 back, 36-month terms grow from ≈ 0.02 to ≈ 0.2, the product-9 share climbs to ≈ 0.7
 in the last (tiny) month, the median capital goes from ≈ 1.5–1.8 M to ≈ 3.25 M, and
 the late-payment rate drifts down from ≈ 7 % to ≈ 2 % before recovering a little.
+Two client fields drift too: the bureau income piles up at a floor of ≈ 0.92 M until the
+spring of 2025 (≈ 2/3 of the 0.9–1.2 M band) and then moves just above it, and from
+2025-08 on many more clients carry small other loans (< 0.3 M: ≈ 9 % → ≈ 25–30 %).
 """
 from __future__ import annotations
 
@@ -24,6 +27,12 @@ CAPITAL_LEVEL = (1.50e6, 1.86e6, 2.00e6, 1.90e6, 1.92e6, 1.82e6, 1.72e6, 1.85e6,
                  2.12e6, 2.20e6, 3.15e6, 3.05e6, 3.20e6, 3.35e6, 3.50e6)  # ≈ the month's median principal
 LATE_RATE = (0.070, 0.060, 0.047, 0.058, 0.051, 0.060, 0.044, 0.038, 0.032, 0.034, 0.022, 0.020, 0.035,
              0.025, 0.040, 0.045, 0.045, 0.050)
+INCOME_FLOOR_FRACTION = (0.54, 0.68, 0.68, 0.67, 0.61, 0.38, 0.16, 0.09, 0.11, 0.08, 0.08, 0.09, 0.05, 0.07,
+                         0.0, 0.0, 0.0, 0.0)  # share of the 0.905–1.19 M income band sitting at the floor
+OTHER_LOANS_ZERO = (0.04, 0.02, 0.02, 0.04, 0.03, 0.05, 0.03, 0.03, 0.05, 0.08, 0.09, 0.09, 0.08, 0.15, 0.09,
+                    0.13, 0.08, 0.0)  # share of clients without other loans
+OTHER_LOANS_SMALL = (0.16, 0.09, 0.08, 0.09, 0.09, 0.11, 0.10, 0.10, 0.15, 0.24, 0.28, 0.29, 0.21, 0.30, 0.25,
+                     0.33, 0.32, 0.09)  # share with other loans below 0.3 M (zeros included)
 OVERALL_CAPITAL_MEDIAN = 1.92e6
 _DRIVEN_TERMS = (6, 12, 36)
 
@@ -64,3 +73,13 @@ def risk_offset(month: np.ndarray) -> np.ndarray:
     overall = 0.0475
     offsets = np.log(rate / (1 - rate)) - np.log(overall / (1 - overall))
     return offsets[month]
+
+
+def income_floor_fraction(month: np.ndarray) -> np.ndarray:
+    """Share of each loan's month of the 0.905–1.19 M bureau-income band that sits at the ≈ 0.92 M floor."""
+    return np.asarray(INCOME_FLOOR_FRACTION)[month]
+
+
+def other_loans_low_shares(month: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Shares of clients with no other loans and with other loans below 0.3 M, for each loan's month."""
+    return np.asarray(OTHER_LOANS_ZERO)[month], np.asarray(OTHER_LOANS_SMALL)[month]

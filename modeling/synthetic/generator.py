@@ -50,7 +50,7 @@ def generate_loans(n_rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SEED) -> pd.D
         "capital_prestado": loans.sample_capital(month, u["capital"]),
     }
     columns["cuota_pactada"] = loans.sample_instalment(rng, columns["capital_prestado"], columns["plazo_meses"])
-    columns.update(sample_clients(rng, u))
+    columns.update(sample_clients(rng, u, month))
 
     gaps = oddities.bureau_gap_mask(rng, columns["tipo_laboral"] == "Independiente")
     no_history = oddities.apply_no_history(rng, columns, gaps)

@@ -70,12 +70,11 @@ SALARY = QuantileTable(
     (5.0e5, 9.0e5, 1.0e6, 1.2e6, 1.5e6, 2.0e6, 3.0e6, 4.9e6, 7.5e6, 1.0e7, 2.0e7, 4.0e7, 2.8e8, 1.0e9,
      3.3e9, 2.0e10),
 )
-OTHER_LOANS = QuantileTable(  # the positive part; zeros are drawn separately
+OTHER_LOANS = QuantileTable(  # the positive part; zeros and the small-loan share drift (drift.py)
     (0.0, 0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.98, 0.99, 0.995, 0.998, 0.999, 1.0),
     (1.0e4, 7.8e4, 2.0e5, 3.0e5, 5.0e5, 1.0e6, 2.0e6, 3.0e6, 5.0e6, 9.0e6, 1.8e7, 8.0e7, 5.8e8, 1.2e9,
      6.5e9),
 )
-OTHER_LOANS_ZERO_SHARE = 0.041
 BUREAU_INCOME = QuantileTable(  # promedio_ingresos_datacredito, positive part
     (0.0, 0.01, 0.015, 0.02, 0.03, 0.05, 0.07, 0.10, 0.15, 0.25, 0.35, 0.40, 0.50, 0.60, 0.70, 0.80, 0.90,
      0.95, 0.99, 0.999, 1.0),
