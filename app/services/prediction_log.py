@@ -9,6 +9,8 @@ with an executemany-style insert.
 from __future__ import annotations
 
 import io
+import sqlite3
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -53,11 +55,28 @@ def create_log_engine(url: str) -> Engine:
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA busy_timeout = 30000")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _enable_wal(cursor)
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
 
     return engine
+
+
+def _enable_wal(cursor: Any, attempts: int = 50) -> None:
+    """Switch the file to WAL (a persistent setting) unless it already is.
+
+    Changing the journal mode needs the file to itself and SQLite does not wait on its busy handler for it,
+    so a worker starting while another one writes retries for a few seconds instead of failing.
+    """
+    for attempt in range(attempts):
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+            return
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
 
 
 class PredictionLog:
@@ -79,10 +98,14 @@ class PredictionLog:
 
     def create_tables(self) -> None:
         """Create ``predictions`` and ``holdout_seeds`` if they do not exist (safe to race)."""
-        try:
-            metadata.create_all(self.engine, checkfirst=True)
-        except sa.exc.SQLAlchemyError:
-            metadata.create_all(self.engine, checkfirst=True)  # another worker created them in between
+        for attempt in range(5):
+            try:
+                metadata.create_all(self.engine, checkfirst=True)
+                return
+            except sa.exc.SQLAlchemyError:  # another worker created a table or index between check and create
+                if attempt == 4:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
 
     def append(self, rows: LogRows) -> int:
         """Insert ``rows`` (columns ``LOG_COLUMNS``) in one transaction; return how many were written."""

@@ -18,3 +18,19 @@ def wait_for(driver, css: str, timeout: float = 20.0, text: str | None = None):
 def browser_errors(driver) -> list[str]:
     """SEVERE entries of the browser console (JavaScript errors, failed requests)."""
     return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def click(driver, element) -> None:
+    """Scroll ``element`` to the middle of the window and click it.
+
+    Charts and alert cards that finish rendering can shift a control out from under the pointer between the
+    scroll and the click; the click is then delivered to the element itself (a DOM click, which Dash counts
+    like any other).
+    """
+    from selenium.common.exceptions import ElementClickInterceptedException
+
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    try:
+        element.click()
+    except ElementClickInterceptedException:
+        driver.execute_script("arguments[0].click()", element)

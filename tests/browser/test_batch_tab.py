@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from browser_helpers import browser_errors, wait_for
+from browser_helpers import browser_errors, click, wait_for
 from selenium.webdriver.common.by import By
 
 from app.dashboard import ids
@@ -42,7 +42,7 @@ def wait_for_download(folder: Path, pattern: str, before: set[str], timeout: flo
 
 def click_and_download(browser, element_id, pattern: str) -> Path:
     before = {p.name for p in browser.download_dir.iterdir()}
-    browser.find_element(By.ID, element_id).click()
+    click(browser, browser.find_element(By.ID, element_id))
     return wait_for_download(browser.download_dir, pattern, before)
 
 
@@ -95,7 +95,7 @@ def test_previous_files_and_the_template_can_be_downloaded(browser, live_server,
     newest = max(browser_settings.predictions_dir.glob("predicciones_batch_*.csv"), key=lambda p: p.stat().st_mtime)
     first_row = wait_for(browser, f"#{ids.Batch.FILES} tbody tr", text=newest.name)
     before = {p.name for p in browser.download_dir.iterdir()}
-    first_row.find_element(By.TAG_NAME, "button").click()
+    click(browser, first_row.find_element(By.TAG_NAME, "button"))
     path = wait_for_download(browser.download_dir, "predicciones_batch_*.csv", before)
     assert path.read_bytes() == newest.read_bytes()
 

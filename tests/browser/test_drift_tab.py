@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from browser_helpers import browser_errors, wait_for
+from browser_helpers import browser_errors, click, wait_for
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -74,7 +74,7 @@ def test_csv_download_holds_one_row_per_variable(browser, live_server, monitored
     open_drift(browser, live_server)
     target = Path(browser.download_dir) / "drift_psi.csv"
     target.unlink(missing_ok=True)
-    browser.find_element(By.ID, ids.Drift.CSV_BUTTON).click()
+    click(browser, browser.find_element(By.ID, ids.Drift.CSV_BUTTON))
     deadline = time.monotonic() + 20
     while not target.exists() and time.monotonic() < deadline:
         time.sleep(0.2)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from browser_helpers import browser_errors, wait_for
+from browser_helpers import browser_errors, click, wait_for
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
@@ -97,7 +97,7 @@ def test_source_filter_changes_the_count_and_the_csv_holds_every_match(browser, 
     assert sources == {"holdout"}
 
     before = {p.name for p in browser.download_dir.iterdir()}
-    browser.find_element(By.ID, ids.Logs.DOWNLOAD_BUTTON).click()
+    click(browser, browser.find_element(By.ID, ids.Logs.DOWNLOAD_BUTTON))
     path = wait_for_download(browser.download_dir, "log_predicciones_*.csv", before)
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     frame = pd.read_csv(path, encoding="utf-8-sig")
@@ -108,7 +108,7 @@ def test_source_filter_changes_the_count_and_the_csv_holds_every_match(browser, 
 
     choose_source(browser, "API")
     wait_for_count(browser, thousands(holdout + log.count(source="api")))
-    browser.find_element(By.ID, ids.Logs.CLEAR).click()
+    click(browser, browser.find_element(By.ID, ids.Logs.CLEAR))
     wait_for_count(browser, thousands(log.count()))
     assert browser_errors(browser) == []
 
