@@ -48,9 +48,11 @@ run: venv
 		--bind 0.0.0.0:$(PORT) --access-logfile - wsgi:server
 
 bench: venv-dev
+	@if [ ! -f "$(MODELS_DIR)/LATEST" ]; then $(MAKE) train; fi
 	$(BIN)/python benchmarks/bench_drift.py
 	$(BIN)/python benchmarks/bench_train.py
-	$(BIN)/python benchmarks/bench_api.py
+	$(BIN)/python benchmarks/bench_api.py --models-dir "$(MODELS_DIR)"
+	$(BIN)/python benchmarks/bench_monitoring.py --models-dir "$(MODELS_DIR)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
