@@ -34,3 +34,16 @@ def click(driver, element) -> None:
         element.click()
     except ElementClickInterceptedException:
         driver.execute_script("arguments[0].click()", element)
+
+
+def wait_for_download(folder, pattern: str, before: set[str], timeout: float = 20.0):
+    """The file matching ``pattern`` that appeared in ``folder`` (not in ``before``) once Chromium finished it."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        new = [p for p in folder.glob(pattern) if p.name not in before]
+        if new and not list(folder.glob("*.crdownload")):
+            return new[0]
+        time.sleep(0.2)
+    raise AssertionError(f"no {pattern} downloaded into {folder}")

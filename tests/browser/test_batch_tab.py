@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from browser_helpers import browser_errors, click, wait_for
+from browser_helpers import browser_errors, click, wait_for, wait_for_download
 from selenium.webdriver.common.by import By
 
 from app.dashboard import ids
@@ -28,16 +27,6 @@ def open_batch(browser, live_server) -> None:
 
 def upload(browser, path: Path) -> None:
     browser.find_element(By.CSS_SELECTOR, f"#{ids.Batch.UPLOAD} input[type=file]").send_keys(str(path))
-
-
-def wait_for_download(folder: Path, pattern: str, before: set[str], timeout: float = 20.0) -> Path:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        new = [p for p in folder.glob(pattern) if p.name not in before]
-        if new and not list(folder.glob("*.crdownload")):
-            return new[0]
-        time.sleep(0.2)
-    raise AssertionError(f"no {pattern} downloaded into {folder}")
 
 
 def click_and_download(browser, element_id, pattern: str) -> Path:

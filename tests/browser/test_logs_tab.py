@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 import json
-import time
 import urllib.request
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from browser_helpers import browser_errors, click, wait_for
+from browser_helpers import browser_errors, click, wait_for, wait_for_download
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
@@ -58,16 +56,6 @@ def wait_for_count(browser, text: str) -> None:
 def choose_source(browser, label: str) -> None:
     browser.find_element(By.CSS_SELECTOR, f"#{ids.Logs.SOURCE} input").send_keys(label)
     wait_for(browser, f"#{ids.Logs.SOURCE} .VirtualizedSelectOption", text=label).click()
-
-
-def wait_for_download(folder: Path, pattern: str, before: set[str], timeout: float = 20.0) -> Path:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        new = [p for p in folder.glob(pattern) if p.name not in before]
-        if new and not list(folder.glob("*.crdownload")):
-            return new[0]
-        time.sleep(0.2)
-    raise AssertionError(f"no {pattern} downloaded into {folder}")
 
 
 def test_table_shows_the_log_newest_first_with_the_holdout_rows(browser, live_server, log):

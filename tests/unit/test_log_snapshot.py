@@ -20,19 +20,6 @@ def log(tmp_path):
     store.dispose()
 
 
-@pytest.fixture
-def reads(monkeypatch) -> list[int | None]:
-    """The ``after_id`` of every SQL read of log rows (None = the whole log)."""
-    calls: list[int | None] = []
-    original = LogSnapshots._read
-
-    def recording(self, after_id=None):
-        calls.append(after_id)
-        return original(self, after_id)
-    monkeypatch.setattr(LogSnapshots, "_read", recording)
-    return calls
-
-
 def append(log: PredictionLog, n: int, *, version: str = "v1", request_id: str = "r1") -> None:
     prob = np.linspace(0.1, 0.9, n)
     log.append({"request_id": request_id, "scored_at": datetime(2026, 1, 2, 3, 4, 5),

@@ -10,7 +10,6 @@ import pytest
 
 from app.config import Settings
 from app.services import build_services
-from app.services.log_snapshot import LogSnapshots
 from app.services.log_tables import predictions
 from app.services.performance import PerformanceFilters, PerformanceService
 from app.services.performance_card import build_model_card
@@ -204,21 +203,7 @@ def test_filters_from_dashboard_inputs():
     assert PerformanceFilters.from_inputs(None, None, None).sources is None
 
 
-def count_reads(monkeypatch) -> list[int | None]:
-    """Record the ``after_id`` of every SQL read of log rows (None = full read)."""
-    calls: list[int | None] = []
-    original = LogSnapshots._read
-
-    def recording(self, after_id=None):
-        calls.append(after_id)
-        return original(self, after_id)
-    monkeypatch.setattr(LogSnapshots, "_read", recording)
-    return calls
-
-
-def test_new_rows_are_read_incrementally_and_deletions_trigger_a_full_read(service, trained_models_dir,
-                                                                           monkeypatch):
-    reads = count_reads(monkeypatch)
+def test_new_rows_are_read_incrementally_and_deletions_trigger_a_full_read(service, trained_models_dir, reads):
     append(service.log, [0.1, 0.7], actual=[1, 0])
     assert service.summary(ALL).n == 2
     append(service.log, [0.8], actual=[0], request_id="r2")
@@ -234,9 +219,8 @@ def test_new_rows_are_read_incrementally_and_deletions_trigger_a_full_read(servi
     assert reads[-1] is None
 
 
-def test_concurrent_callbacks_read_the_log_once(service, monkeypatch):
+def test_concurrent_callbacks_read_the_log_once(service, reads):
     append(service.log, np.linspace(0.05, 0.95, 50), actual=[0, 1] * 25)
-    reads = count_reads(monkeypatch)
     calls = [lambda: service.summary(ALL), lambda: service.timeline(ALL), lambda: service.score_distribution(ALL),
              lambda: service.performance(ALL), lambda: service.timeline(ALL, "week")] * 2
     with ThreadPoolExecutor(max_workers=5) as pool:
