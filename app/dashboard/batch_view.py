@@ -11,6 +11,7 @@ from app.dashboard import ids
 from app.dashboard.components import data_grid, empty_state, kpi_card, problems_alert
 from app.dashboard.figures.batch import probability_histogram, risk_band_bar
 from app.dashboard.grid_columns import band_column, grid_options, probability_column, text_column
+from app.dashboard.palette import RED
 from app.services.batch_files import BatchFileInfo, BatchOutcome
 from app.services.batch_output import RESULT_COLUMNS, ROW_COLUMN
 from app.services.log_export import json_records
@@ -61,7 +62,7 @@ def result_view(outcome: BatchOutcome, band_labels: Sequence[str]) -> html.Div:
 
 def _preview_columns(outcome: BatchOutcome) -> list[dict[str, Any]]:
     inputs = [c for c in outcome.preview.columns if c != ROW_COLUMN and c not in RESULT_COLUMNS]
-    error_style = {"color": "#c62828", "fontWeight": "600"}
+    error_style = {"color": RED, "fontWeight": "600"}
     return [
         {"field": ROW_COLUMN, "headerName": "Fila", "pinned": "left", "width": 80, "type": "numericColumn",
          "headerTooltip": "Fila de la hoja de cálculo (el encabezado es la fila 1)"},

@@ -8,8 +8,6 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import html
 
-STATUS_COLORS = {"Bajo": "success", "Moderado": "warning", "Alto": "danger"}
-
 
 def kpi_card(title: str, value: str, subtitle: str | None = None, color: str = "primary",
              icon: str | None = None, card_id: str | None = None) -> dbc.Card:

@@ -4,9 +4,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-BAND_STYLES = {"Bajo": {"backgroundColor": "#2e7d32", "color": "white"},
-               "Medio": {"backgroundColor": "#f9a825", "color": "#212121"},
-               "Alto": {"backgroundColor": "#c62828", "color": "white"}}
+from app.dashboard.palette import AMBER, GREEN, RED
+
+BAND_STYLES = {"Bajo": {"backgroundColor": GREEN, "color": "white"},
+               "Medio": {"backgroundColor": AMBER, "color": "#212121"},
+               "Alto": {"backgroundColor": RED, "color": "white"}}
 SPANISH_GRID_TEXT = {
     "page": "Página", "of": "de", "to": "a", "more": "más", "next": "Siguiente", "last": "Última",
     "first": "Primera", "previous": "Anterior", "nextPage": "Página siguiente", "lastPage": "Última página",

@@ -8,7 +8,8 @@ from collections.abc import Mapping, Sequence
 
 import plotly.graph_objects as go
 
-BAND_COLORS = {"Bajo": "#2e7d32", "Medio": "#f9a825", "Alto": "#c62828"}
+from app.dashboard.palette import BAND_COLORS
+
 OTHER_COLOR = "#9e9e9e"
 CURRENT_COLOR = "#1565c0"
 

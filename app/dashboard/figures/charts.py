@@ -7,9 +7,9 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from app.dashboard.palette import BAND_COLORS
 from app.services.performance_stats import ScoreDistribution, Timeline
 
-BAND_COLORS = {"Bajo": "#2e7d32", "Medio": "#f9a825", "Moderado": "#f9a825", "Alto": "#c62828"}
 REFERENCE_COLOR = "#9e9e9e"
 CURRENT_COLOR = "#1565c0"
 OBSERVED_COLOR = "#6a1b9a"

@@ -12,10 +12,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from modeling.drift import MISSING_LABEL, STATUS_INSUFFICIENT, UNSEEN_LABEL, VariableDrift
+from app.dashboard.palette import BAND_COLORS
+from modeling.drift import BAND_ICONS, MISSING_LABEL, STATUS_INSUFFICIENT, UNSEEN_LABEL, VariableDrift
 
-BAND_COLORS = {"Bajo": "#2e7d32", "Moderado": "#f9a825", "Alto": "#c62828"}
-BAND_ICONS = {"Bajo": "🟢", "Moderado": "🟡", "Alto": "🔴"}
 INSUFFICIENT_COLOR = "#bdbdbd"
 REFERENCE_COLOR = "#9e9e9e"
 CURRENT_COLOR = "#1565c0"

@@ -7,22 +7,22 @@ from dash import html
 
 from app.dashboard import ids
 from app.dashboard.components import empty_state, kpi_card
+from app.dashboard.palette import AMBER, GREEN, RED
 from app.services.monitoring_report import DriftView
-from modeling.drift import STATUS_INSUFFICIENT
+from modeling.drift import BAND_ICONS, STATUS_INSUFFICIENT
 
 SOURCE_LABELS = {"holdout": "Período reservado", "api": "API", "batch": "Lotes"}
-BAND_ICONS = {"Bajo": "🟢", "Moderado": "🟡", "Alto": "🔴"}
 STATE_BANNERS = {  # state → (accent colour, background, heading, explanation); colours of the band palette
-    "Alto": ("#c62828", "#ffebee", "🔴 Drift alto",
+    "Alto": (RED, "#ffebee", "🔴 Drift alto",
              "Al menos una variable supera el umbral alto de PSI y su nivel de ruido."),
-    "Moderado": ("#f9a825", "#fff8e1", "🟡 Drift moderado",
+    "Moderado": (AMBER, "#fff8e1", "🟡 Drift moderado",
                  "Hay variables en la banda moderada de PSI, por encima de su nivel de ruido."),
-    "Bajo": ("#2e7d32", "#e8f5e9", "🟢 Sin drift relevante",
+    "Bajo": (GREEN, "#e8f5e9", "🟢 Sin drift relevante",
              "Todas las variables con datos suficientes están en la banda baja."),
     STATUS_INSUFFICIENT: ("#9e9e9e", "#f5f5f5", "⚪ Datos insuficientes",
                           "Hay muy pocas filas para distinguir un cambio real del ruido de muestreo."),
 }
-ACCENTS = {"Alto": "#c62828", "Moderado": "#f9a825", "info": "#1565c0"}
+ACCENTS = {"Alto": RED, "Moderado": AMBER, "info": "#1565c0"}
 NO_ROWS = ("No hay predicciones registradas para estos filtros. Elija al menos una fuente o amplíe el rango de "
            "fechas.")
 SIGNAL_TEXT = {

@@ -8,9 +8,9 @@ from dash import html
 from app.dashboard import ids
 from app.dashboard.components import data_grid
 from app.dashboard.grid_columns import grid_options
-from app.dashboard.tabs.drift_summary import BAND_ICONS, percent
+from app.dashboard.tabs.drift_summary import percent
 from app.services.monitoring_report import DriftView
-from modeling.drift import STATUS_INSUFFICIENT
+from modeling.drift import BAND_ICONS, STATUS_INSUFFICIENT
 
 TYPE_LABELS = {"numeric": "numérica", "categorical": "categórica", "derived": "derivada", "score": "score"}
 PSI_HELP = ("PSI (Population Stability Index): cuánto se ha movido la distribución actual de una variable respecto "
