@@ -8,6 +8,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import html
 
+SOURCE_LABELS = {"holdout": "Período reservado", "api": "API", "batch": "Lotes"}  # log sources, as shown
 
 def kpi_card(title: str, value: str, subtitle: str | None = None, color: str = "primary",
              icon: str | None = None, card_id: str | None = None) -> dbc.Card:

@@ -6,8 +6,9 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, dcc, html
 
 from app.dashboard import ids
+from app.dashboard.components import SOURCE_LABELS
 from app.dashboard.figures import charts as figures
-from app.dashboard.tabs.charts_kpis import SOURCE_LABELS, kpi_row
+from app.dashboard.tabs.charts_kpis import kpi_row
 from app.dashboard.tabs.charts_model_card import model_card_section
 from app.dashboard.tabs.charts_sections import card, chart, performance_section
 from app.services import Services

@@ -7,13 +7,12 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from app.dashboard import ids
-from app.dashboard.components import empty_state, kpi_card
+from app.dashboard.components import SOURCE_LABELS, empty_state, kpi_card
 from app.dashboard.figures.charts import BAND_COLORS
 from app.services.performance_labelled import LabelledEvaluation
 from app.services.performance_stats import LogSummary
 
 NO_ROWS = "No hay predicciones registradas para estos filtros. Amplíe las fuentes o el rango de fechas."
-SOURCE_LABELS = {"holdout": "Período reservado", "api": "API", "batch": "Lotes"}
 METRIC_HELP: dict[str, tuple[str, str]] = {
     "roc_auc": ("ROC-AUC", "Probabilidad de que un préstamo pagado tarde reciba un prob_default mayor que uno "
                 "pagado a tiempo. 0,5 = azar, 1 = separación perfecta. No depende del umbral."),

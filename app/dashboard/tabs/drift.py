@@ -13,10 +13,10 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from app.dashboard import ids
-from app.dashboard.components import empty_state
+from app.dashboard.components import SOURCE_LABELS, empty_state
 from app.dashboard.figures import drift as figures
 from app.dashboard.figures import drift_evolution as evolution_figures
-from app.dashboard.tabs.drift_summary import SOURCE_LABELS, day, number, summary
+from app.dashboard.tabs.drift_summary import day, number, summary
 from app.dashboard.tabs.drift_table import info_icon, psi_table, rows
 from app.services import Services
 from app.services.monitoring_filters import DEFAULT_SOURCES, DriftFilters, FilterError, WindowError, window_freq

@@ -6,12 +6,11 @@ import pandas as pd
 from dash import html
 
 from app.dashboard import ids
-from app.dashboard.components import empty_state, kpi_card
+from app.dashboard.components import SOURCE_LABELS, empty_state, kpi_card
 from app.dashboard.palette import AMBER, GREEN, RED
 from app.services.monitoring_report import DriftView
 from modeling.drift import BAND_ICONS, STATUS_INSUFFICIENT
 
-SOURCE_LABELS = {"holdout": "Período reservado", "api": "API", "batch": "Lotes"}
 STATE_BANNERS = {  # state → (accent colour, background, heading, explanation); colours of the band palette
     "Alto": (RED, "#ffebee", "🔴 Drift alto",
              "Al menos una variable supera el umbral alto de PSI y su nivel de ruido."),

@@ -8,7 +8,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, State, dcc, html
 
 from app.dashboard import ids
-from app.dashboard.components import data_grid, kpi_card
+from app.dashboard.components import SOURCE_LABELS, data_grid, kpi_card
 from app.dashboard.grid_columns import (
     band_column,
     grid_options,
@@ -25,7 +25,6 @@ from modeling.input_checks import stored_specs
 
 LABEL = "Logs"
 TAB_ID = "tab-logs"
-SOURCE_LABELS = {"holdout": "Período reservado", "api": "API", "batch": "Lotes"}
 PREDICTED_LABELS = {1: "Paga a tiempo (1)", 0: "Pago tardío (0)"}
 _FILTERS = (Input(ids.Logs.SOURCE, "value"), Input(ids.Logs.BAND, "value"), Input(ids.Logs.PREDICTED, "value"),
             Input(ids.Logs.LOAN_DATES, "start_date"), Input(ids.Logs.LOAN_DATES, "end_date"),
