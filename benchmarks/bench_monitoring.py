@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.config import Settings
 from app.services import build_services
-from app.services.monitoring_filters import DriftFilters
-from app.services.performance import PerformanceFilters, PerformanceService
+from app.services.drift.filters import DriftFilters
+from app.services.performance.service import PerformanceFilters, PerformanceService
 from modeling.config import LEAKAGE_COLUMNS, TARGET
 from modeling.synthetic import generate_loans
 

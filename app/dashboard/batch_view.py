@@ -12,9 +12,9 @@ from app.dashboard.components import data_grid, empty_state, kpi_card, problems_
 from app.dashboard.figures.batch import probability_histogram, risk_band_bar
 from app.dashboard.grid_columns import band_column, grid_options, probability_column, text_column
 from app.dashboard.palette import RED
-from app.services.batch_files import BatchFileInfo, BatchOutcome
-from app.services.batch_output import RESULT_COLUMNS, ROW_COLUMN
-from app.services.log_export import json_records
+from app.services.batch.files import BatchFileInfo, BatchOutcome
+from app.services.batch.output import RESULT_COLUMNS, ROW_COLUMN
+from app.services.log.browse import json_records
 
 _GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 

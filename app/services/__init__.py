@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from app.config import Settings
-    from app.services.batch_files import BatchFiles
-    from app.services.holdout import SeedOutcome
-    from app.services.monitoring import MonitoringService
-    from app.services.performance import PerformanceService
-    from app.services.prediction_log import PredictionLog
-    from app.services.scoring import ScoringService
+    from app.services.batch.files import BatchFiles
+    from app.services.scoring.holdout import SeedOutcome
+    from app.services.drift.service import MonitoringService
+    from app.services.performance.service import PerformanceService
+    from app.services.log.store import PredictionLog
+    from app.services.scoring.service import ScoringService
     from modeling.artifacts import Bundle
 
 
@@ -34,13 +34,13 @@ def build_services(settings: Settings) -> Services:
 
     The held-out period is written to the log once per model version when ``settings.seed_holdout``.
     """
-    from app.services.batch_files import BatchFiles
-    from app.services.holdout import seed_holdout
+    from app.services.batch.files import BatchFiles
+    from app.services.scoring.holdout import seed_holdout
     from app.services.log_snapshot import LogSnapshots
-    from app.services.monitoring import MonitoringService
-    from app.services.performance import PerformanceService
-    from app.services.prediction_log import PredictionLog
-    from app.services.scoring import ScoringService
+    from app.services.drift.service import MonitoringService
+    from app.services.performance.service import PerformanceService
+    from app.services.log.store import PredictionLog
+    from app.services.scoring.service import ScoringService
     from modeling.artifacts import load_bundle
 
     bundle = load_bundle(settings.models_dir)

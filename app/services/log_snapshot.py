@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from app.services.log_tables import READ_DTYPES, predictions
-from app.services.prediction_log import PredictionLog
+from app.services.log.tables import READ_DTYPES, predictions
+from app.services.log.store import PredictionLog
 
 SNAPSHOT_COLUMNS: tuple[str, ...] = tuple(c.name for c in predictions.columns if c.name != "warnings")
 _CHUNK_ROWS = 1_000  # rows fetched at a time: short-lived row objects keep the garbage collector's old generation small

@@ -8,7 +8,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
 from app.dashboard import ids
-from app.services.prediction_log import PredictionLog
+from app.services.log.store import PredictionLog
 
 COUNT = f"#{ids.Charts.KPIS}-count"
 

@@ -12,7 +12,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from app.dashboard import ids
-from app.services.monitoring_report import TABLE_COLUMNS
+from app.services.drift.report import TABLE_COLUMNS
 from modeling.config import TEMPORAL_FEATURES
 from modeling.drift import SCORE_NAME
 

@@ -13,8 +13,8 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 from app.dashboard import ids
-from app.services.log_export import DISPLAY_COLUMNS
-from app.services.prediction_log import PredictionLog
+from app.services.log.browse import DISPLAY_COLUMNS
+from app.services.log.store import PredictionLog
 from modeling.schema import specs_for
 
 KPIS = f"#{ids.Logs.KPIS}"

@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from app.services import batch_files as batch_files_module
-from app.services.batch_files import BatchFileNotFound, BatchFiles
-from app.services.prediction_log import PredictionLog
-from app.services.scoring import ScoringService
+from app.services.batch import files as batch_files_module
+from app.services.batch.files import BatchFileNotFound, BatchFiles
+from app.services.log.store import PredictionLog
+from app.services.scoring.service import ScoringService
 from modeling.artifacts import load_bundle
 from modeling.config import TARGET
 from modeling.schema import FEATURE_COLUMNS

@@ -13,10 +13,10 @@ from app.dashboard.figures import charts, charts_performance
 from app.dashboard.tabs.charts_kpis import kpi_row
 from app.dashboard.tabs.charts_model_card import model_card_section
 from app.dashboard.tabs.charts_sections import NO_OUTCOMES, performance_section
-from app.services.performance import PerformanceView
-from app.services.performance_card import build_model_card
-from app.services.performance_labelled import evaluate_labelled
-from app.services.performance_stats import score_distribution, summarize, timeline
+from app.services.performance.service import PerformanceView
+from app.services.performance.card import build_model_card
+from app.services.performance.labelled import evaluate_labelled
+from app.services.performance.stats import score_distribution, summarize, timeline
 
 BANDS = ("Bajo", "Medio", "Alto")
 CUTS = [0.2, 0.5]

@@ -9,7 +9,7 @@ import pytest
 from app.dashboard.figures import drift as figures
 from app.dashboard.figures import drift_evolution as evolution
 from app.dashboard.tabs import drift_summary, drift_table
-from app.services.monitoring_report import DriftView, ReferencePeriod, report_table
+from app.services.drift.report import DriftView, ReferencePeriod, report_table
 from modeling.drift import SCORE_NAME, STATUS_INSUFFICIENT, build_reference_profile, drift_report, psi_evolution
 
 BANDS = (0.10, 0.25)

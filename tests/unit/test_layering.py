@@ -34,7 +34,7 @@ def test_services_never_import_flask_or_dash(path):
 
 
 def test_importing_the_serving_modules_loads_no_web_or_training_stack():
-    code = ("import sys, app, app.config, app.services, app.services.prediction_log, modeling.input_checks, "
+    code = ("import sys, app, app.config, app.services, app.services.log.store, modeling.input_checks, "
             "modeling.validation; "
             "bad = [m for m in ('flask', 'dash', 'plotly', 'optuna', 'modeling.train') if m in sys.modules]; "
             "assert not bad, bad")

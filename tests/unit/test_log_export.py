@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from app.services.log_export import (
+from app.services.log.browse import (
     DISPLAY_COLUMNS,
     LogFilters,
     export_csv,
@@ -22,8 +22,8 @@ from app.services.log_export import (
     log_options,
     read_page,
 )
-from app.services.prediction_log import PredictionLog
-from app.services.scoring import ScoringService
+from app.services.log.store import PredictionLog
+from app.services.scoring.service import ScoringService
 from modeling.artifacts import load_bundle
 from modeling.config import DATE_COLUMN, TARGET
 from modeling.schema import FEATURE_COLUMNS

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from app.services.log_snapshot import SNAPSHOT_COLUMNS, LogSnapshots, Stamp
-from app.services.log_tables import predictions
-from app.services.prediction_log import PredictionLog
+from app.services.log.tables import predictions
+from app.services.log.store import PredictionLog
 
 
 @pytest.fixture

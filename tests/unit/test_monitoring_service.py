@@ -10,9 +10,9 @@ import pytest
 
 from app.config import Settings
 from app.services import build_services
-from app.services.monitoring import MonitoringService
-from app.services.monitoring_filters import DriftFilters, FilterError, window_freq
-from app.services.monitoring_report import TABLE_COLUMNS
+from app.services.drift.service import MonitoringService
+from app.services.drift.filters import DriftFilters, FilterError, window_freq
+from app.services.drift.report import TABLE_COLUMNS
 from modeling.config import DATE_COLUMN, TARGET, TEMPORAL_FEATURES
 from modeling.drift import SCORE_NAME, drift_report
 from modeling.inference import derived_features, score_frame

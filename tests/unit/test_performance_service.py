@@ -10,12 +10,12 @@ import pytest
 
 from app.config import Settings
 from app.services import build_services
-from app.services.log_tables import predictions
-from app.services.performance import PerformanceFilters, PerformanceService
-from app.services.performance_card import build_model_card
-from app.services.performance_labelled import calibration_table, evaluate_labelled, threshold_curve
-from app.services.performance_stats import wilson_interval
-from app.services.prediction_log import PredictionLog
+from app.services.log.tables import predictions
+from app.services.performance.service import PerformanceFilters, PerformanceService
+from app.services.performance.card import build_model_card
+from app.services.performance.labelled import calibration_table, evaluate_labelled, threshold_curve
+from app.services.performance.stats import wilson_interval
+from app.services.log.store import PredictionLog
 from modeling.artifacts import load_bundle
 from modeling.evaluate import classification_metrics
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.services.record_validation import RecordValidator, _Invalid
+from app.services.scoring.records import RecordValidator, _Invalid
 from modeling.schema import schema_document, specs_for
 from modeling.validation import coerce_frame
 

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from app.dashboard.palette import BAND_COLORS
-from app.services.performance_stats import ScoreDistribution, Timeline
+from app.services.performance.stats import ScoreDistribution, Timeline
 
 REFERENCE_COLOR = "#9e9e9e"
 CURRENT_COLOR = "#1565c0"

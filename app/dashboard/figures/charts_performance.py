@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from app.dashboard.figures.charts import BAND_COLORS, CURRENT_COLOR, OBSERVED_COLOR, REFERENCE_COLOR, style
-from app.services.performance_labelled import LabelledEvaluation
+from app.services.performance.labelled import LabelledEvaluation
 
 CLASS_LABELS = ("Pago tardío (0)", "Pago a tiempo (1)")
 _OPERATING = {"color": "#212121", "size": 12, "symbol": "diamond", "line": {"color": "white", "width": 1}}

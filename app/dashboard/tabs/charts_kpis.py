@@ -9,8 +9,8 @@ from dash import html
 from app.dashboard import ids
 from app.dashboard.components import SOURCE_LABELS, empty_state, kpi_card
 from app.dashboard.figures.charts import BAND_COLORS
-from app.services.performance_labelled import LabelledEvaluation
-from app.services.performance_stats import LogSummary
+from app.services.performance.labelled import LabelledEvaluation
+from app.services.performance.stats import LogSummary
 
 NO_ROWS = "No hay predicciones registradas para estos filtros. Amplíe las fuentes o el rango de fechas."
 METRIC_HELP: dict[str, tuple[str, str]] = {

@@ -13,7 +13,7 @@ from app.dashboard.components import empty_state
 from app.dashboard.figures import charts_performance as perf_figures
 from app.dashboard.figures.charts import observed_vs_predicted
 from app.dashboard.tabs.charts_kpis import NO_ROWS, metric_cards
-from app.services.performance import PerformanceView
+from app.services.performance.service import PerformanceView
 
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}

@@ -19,7 +19,7 @@ from app.dashboard.figures import drift_evolution as evolution_figures
 from app.dashboard.tabs.drift_summary import day, number, summary
 from app.dashboard.tabs.drift_table import info_icon, psi_table, rows
 from app.services import Services
-from app.services.monitoring_filters import DEFAULT_SOURCES, DriftFilters, FilterError, WindowError, window_freq
+from app.services.drift.filters import DEFAULT_SOURCES, DriftFilters, FilterError, WindowError, window_freq
 from modeling.drift import SCORE_NAME
 
 LABEL = "Data Drift"

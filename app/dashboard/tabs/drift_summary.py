@@ -8,7 +8,7 @@ from dash import html
 from app.dashboard import ids
 from app.dashboard.components import SOURCE_LABELS, empty_state, kpi_card
 from app.dashboard.palette import AMBER, GREEN, RED
-from app.services.monitoring_report import DriftView
+from app.services.drift.report import DriftView
 from modeling.drift import BAND_ICONS, STATUS_INSUFFICIENT
 
 STATE_BANNERS = {  # state → (accent colour, background, heading, explanation); colours of the band palette

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from app.services.scoring import ScoredBatch
+from app.services.scoring.service import ScoredBatch
 from modeling.config import DATE_COLUMN
 from modeling.schema import ColumnSpec
 

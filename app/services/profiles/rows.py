@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from app.services.prediction_log import inputs_frame
+from app.services.log.store import inputs_frame
 from modeling.artifacts import Bundle
 from modeling.config import DATE_COLUMN
 from modeling.drift import SCORE_NAME

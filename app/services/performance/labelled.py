@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import precision_recall_curve, roc_curve
 
-from app.services.performance_stats import wilson_interval
+from app.services.performance.stats import wilson_interval
 from modeling.evaluate import classification_metrics, confusion, is_risk
 
 MAX_CURVE_POINTS = 300

@@ -21,9 +21,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from app.services.batch_output import batch_frame, example_rows
-from app.services.prediction_log import PredictionLogError
-from app.services.scoring import ScoringService
+from app.services.batch.output import batch_frame, example_rows
+from app.services.log.store import PredictionLogError
+from app.services.scoring.service import ScoringService
 from modeling.config import TARGET
 from modeling.loader import FIRST_DATA_ROW, DataFileError, read_table
 from modeling.schema import COLUMNS_BY_NAME, Problem

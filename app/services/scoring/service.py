@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from app.services.log_tables import SOURCES
-from app.services.prediction_log import PredictionLog
-from app.services.record_validation import RecordValidator, ValidatedRecords
+from app.services.log.tables import SOURCES
+from app.services.log.store import PredictionLog
+from app.services.scoring.records import RecordValidator, ValidatedRecords
 from modeling.artifacts import Bundle
 from modeling.config import DATE_COLUMN
 from modeling.inference import score_frame

@@ -17,10 +17,10 @@ import numpy as np
 import pandas as pd
 
 from app.services.log_snapshot import LogSnapshots
-from app.services.log_tables import SOURCES
-from app.services.performance_card import ModelCard, build_model_card
-from app.services.performance_labelled import LabelledEvaluation, evaluate_labelled
-from app.services.performance_stats import (
+from app.services.log.tables import SOURCES
+from app.services.performance.card import ModelCard, build_model_card
+from app.services.performance.labelled import LabelledEvaluation, evaluate_labelled
+from app.services.performance.stats import (
     LogSummary,
     ScoreDistribution,
     Timeline,
@@ -28,7 +28,7 @@ from app.services.performance_stats import (
     summarize,
     timeline,
 )
-from app.services.prediction_log import PredictionLog
+from app.services.log.store import PredictionLog
 from app.services.result_cache import ResultCache
 from modeling.artifacts import Bundle
 

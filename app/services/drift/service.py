@@ -16,10 +16,10 @@ from dataclasses import asdict, replace
 import pandas as pd
 
 from app.services.log_snapshot import LogSnapshots, Stamp
-from app.services.monitoring_data import current_frame
-from app.services.monitoring_filters import MAX_EVOLUTION_WINDOWS, DriftFilters, WindowError
-from app.services.monitoring_report import DriftView, ReferencePeriod, report_table, variable_type
-from app.services.prediction_log import PredictionLog
+from app.services.profiles.rows import current_frame
+from app.services.drift.filters import MAX_EVOLUTION_WINDOWS, DriftFilters, WindowError
+from app.services.drift.report import DriftView, ReferencePeriod, report_table, variable_type
+from app.services.log.store import PredictionLog
 from app.services.result_cache import ResultCache
 from modeling.artifacts import Bundle
 from modeling.config import TEMPORAL_FEATURES

@@ -15,8 +15,8 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from app.services.log_tables import READ_DTYPES, predictions
-from app.services.prediction_log import PredictionLog, inputs_frame
+from app.services.log.tables import READ_DTYPES, predictions
+from app.services.log.store import PredictionLog, inputs_frame
 from modeling.config import DATE_COLUMN
 
 DEFAULT_LIMIT = 5_000

@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from app.services.prediction_log import PredictionLog
-from app.services.scoring import ScoringService
+from app.services.log.store import PredictionLog
+from app.services.scoring.service import ScoringService
 from modeling.config import TARGET
 
 logger = logging.getLogger(__name__)

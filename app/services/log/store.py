@@ -22,7 +22,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
-from app.services.log_tables import LOG_COLUMNS, READ_DTYPES, holdout_seeds, metadata, predictions
+from app.services.log.tables import LOG_COLUMNS, READ_DTYPES, holdout_seeds, metadata, predictions
 from modeling.config import DATE_COLUMN
 
 LogRows = pd.DataFrame | Mapping[str, Any]  # column → one value per row (or one value for all rows)
