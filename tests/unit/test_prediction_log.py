@@ -59,7 +59,9 @@ def test_append_then_read_round_trips_every_column(log):
     rows = log_rows(7)
     assert log.append(rows) == 7
     back = log.read()
-    assert list(back.columns) == ["id", *LOG_COLUMNS]
+    assert sorted(back.columns) == sorted(["id", "day", *LOG_COLUMNS])
+    expected_days = rows["loan_date"].fillna(rows["scored_at"]).dt.normalize()
+    pd.testing.assert_series_equal(back["day"], expected_days, check_names=False, check_dtype=False)
     assert back["id"].is_monotonic_increasing
     pd.testing.assert_series_equal(back["prob_default"], rows["prob_default"], check_names=False)
     assert back["inputs"].tolist() == rows["inputs"].tolist()

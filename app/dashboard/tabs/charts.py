@@ -12,7 +12,7 @@ from app.dashboard.tabs.charts_kpis import kpi_row
 from app.dashboard.tabs.charts_model_card import model_card_section
 from app.dashboard.tabs.charts_sections import card, chart, performance_section
 from app.services import Services
-from app.services.log.tables import SOURCES
+from app.services.selection import SOURCES
 from app.services.performance.service import PerformanceFilters
 
 LABEL = "Gráficas"

@@ -19,7 +19,7 @@ from app.dashboard.grid_columns import (
 )
 from app.services import Services
 from app.services.log.browse import DEFAULT_LIMIT, LogFilters, LogPage, export_csv, json_records, log_options, read_page
-from app.services.log.tables import SOURCES
+from app.services.selection import SOURCES
 from modeling.config import DATE_COLUMN
 from modeling.input_checks import stored_specs
 

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from app.services.log.tables import SOURCES
+from app.services.selection import SOURCES
 from modeling.drift import MIN_ROWS
 
 DEFAULT_SOURCES: tuple[str, ...] = ("holdout", "api", "batch")

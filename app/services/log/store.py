@@ -26,6 +26,7 @@ from app.services.log.tables import LOG_COLUMNS, READ_DTYPES, holdout_seeds, met
 from modeling.config import DATE_COLUMN
 
 LogRows = pd.DataFrame | Mapping[str, Any]  # column → one value per row (or one value for all rows)
+_WRITTEN = (*LOG_COLUMNS, "day")
 _DATETIME_COLUMNS = frozenset(c.name for c in predictions.columns if isinstance(c.type, sa.DateTime))
 
 
@@ -139,14 +140,15 @@ class PredictionLog:
         sqlite = self.backend == "sqlite"
         columns = [_datetimes(rows[name], n, as_text=sqlite) if name in _DATETIME_COLUMNS else _plain(rows[name], n)
                    for name in LOG_COLUMNS]
+        columns.append(_days(rows["loan_date"], rows["scored_at"], n, as_text=sqlite))
         rows_as_tuples = list(zip(*columns, strict=True))
         if sqlite:
             quote = self.engine.dialect.identifier_preparer.quote
-            sql = (f"INSERT INTO predictions ({', '.join(quote(c) for c in LOG_COLUMNS)}) "
-                   f"VALUES ({', '.join('?' * len(LOG_COLUMNS))})")
+            sql = (f"INSERT INTO predictions ({', '.join(quote(c) for c in _WRITTEN)}) "
+                   f"VALUES ({', '.join('?' * len(_WRITTEN))})")
             conn.exec_driver_sql(sql, rows_as_tuples)
         else:
-            conn.execute(predictions.insert(), [dict(zip(LOG_COLUMNS, row, strict=True)) for row in rows_as_tuples])
+            conn.execute(predictions.insert(), [dict(zip(_WRITTEN, row, strict=True)) for row in rows_as_tuples])
 
     def has_marker(self, key: str) -> bool:
         """Whether ``append_once`` already succeeded for ``key``."""
@@ -241,6 +243,19 @@ def _datetimes(values: Any, n: int, *, as_text: bool) -> list[Any]:
     text = np.char.replace(np.datetime_as_string(stamps, unit="us"), "T", " ").astype(object)
     text[missing] = None
     return text.tolist()
+
+
+def day_keys(loan_dates: Any, scored_at: Any, n: int) -> np.ndarray:
+    """The ``day`` of each row as datetime64[D]: the loan date, else the scoring date."""
+    loan = np.broadcast_to(np.asarray(pd.to_datetime(loan_dates) if isinstance(loan_dates, (list, tuple))
+                                      else loan_dates, dtype="datetime64[us]"), (n,))
+    scored = np.broadcast_to(np.asarray(scored_at, dtype="datetime64[us]"), (n,))
+    return np.where(np.isnat(loan), scored, loan).astype("datetime64[D]")
+
+
+def _days(loan_dates: Any, scored_at: Any, n: int, *, as_text: bool) -> list[Any]:
+    days = day_keys(loan_dates, scored_at, n)
+    return np.datetime_as_string(days).tolist() if as_text else days.astype(object).tolist()
 
 
 def _utcnow() -> datetime:

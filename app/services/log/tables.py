@@ -1,22 +1,29 @@
-"""The prediction log's tables: ``predictions`` (one row per scored record) and ``holdout_seeds`` (markers).
+"""The log database's tables, as Alembic's migrations leave them (``app/services/log/migrations``).
 
-Times are naive UTC. ``inputs`` and ``warnings`` hold JSON text; ``actual`` stays NULL until the outcome is known.
+* ``predictions`` — one row per scored record. Times are naive UTC; ``day`` is the loan date (``fecha_prestamo``)
+  or, when the record had none, the scoring date: the day every view filters and groups by. ``inputs`` and
+  ``warnings`` hold JSON text; ``actual`` stays NULL until the outcome is known.
+* ``holdout_seeds`` — one marker per model version whose held-out period was logged.
+* ``profile_layouts`` — per model version, the JSON layout of its profile cells (:mod:`app.services.profiles`).
+* ``profile_fragments`` — mergeable counts per (model version, source, day), appended with every write and folded
+  together later; ``counts`` and ``sums`` are packed arrays in the version's layout.
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 
 metadata = sa.MetaData()
-_BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 predictions = sa.Table(
     "predictions", metadata,
-    sa.Column("id", _BIG_ID, primary_key=True, autoincrement=True),
+    sa.Column("id", BIG_ID, primary_key=True, autoincrement=True),
     sa.Column("request_id", sa.String(64), nullable=False, index=True),
-    sa.Column("scored_at", sa.DateTime(), nullable=False, index=True),
-    sa.Column("loan_date", sa.DateTime(), nullable=True, index=True),
-    sa.Column("source", sa.String(16), nullable=False, index=True),
-    sa.Column("model_version", sa.String(128), nullable=False, index=True),
+    sa.Column("scored_at", sa.DateTime(), nullable=False),
+    sa.Column("loan_date", sa.DateTime(), nullable=True),
+    sa.Column("day", sa.Date(), nullable=False),
+    sa.Column("source", sa.String(16), nullable=False),
+    sa.Column("model_version", sa.String(128), nullable=False),
     sa.Column("inputs", sa.Text(), nullable=False),
     sa.Column("prob_default", sa.Float(), nullable=False),
     sa.Column("Pago_atiempo_pred", sa.SmallInteger(), nullable=False),
@@ -24,6 +31,10 @@ predictions = sa.Table(
     sa.Column("warnings", sa.Text(), nullable=False),
     sa.Column("latency_ms", sa.Float(), nullable=False),
     sa.Column("actual", sa.SmallInteger(), nullable=True),
+    sa.Index("ix_predictions_day_id", "day", "id"),
+    sa.Index("ix_predictions_source_id", "source", "id"),
+    sa.Index("ix_predictions_model_version_id", "model_version", "id"),
+    sa.Index("ix_predictions_risk_band_id", "risk_band", "id"),
 )
 
 holdout_seeds = sa.Table(
@@ -33,8 +44,27 @@ holdout_seeds = sa.Table(
     sa.Column("rows", sa.Integer(), nullable=False),
 )
 
-LOG_COLUMNS: tuple[str, ...] = tuple(c.name for c in predictions.columns if c.name != "id")
-SOURCES = ("api", "batch", "holdout")
+profile_layouts = sa.Table(
+    "profile_layouts", metadata,
+    sa.Column("model_version", sa.String(128), primary_key=True),
+    sa.Column("layout", sa.Text(), nullable=False),
+)
+
+profile_fragments = sa.Table(
+    "profile_fragments", metadata,
+    sa.Column("id", BIG_ID, primary_key=True, autoincrement=True),
+    sa.Column("model_version", sa.String(128), nullable=False),
+    sa.Column("source", sa.String(16), nullable=False),
+    sa.Column("day", sa.Date(), nullable=False),
+    sa.Column("rows", sa.Integer(), nullable=False),
+    sa.Column("last_scored_at", sa.DateTime(), nullable=True),
+    sa.Column("counts", sa.LargeBinary(), nullable=False),
+    sa.Column("sums", sa.LargeBinary(), nullable=False),
+    sa.Index("ix_profile_fragments_version_day", "model_version", "day"),
+    sqlite_autoincrement=True,  # ids are never reused: readers detect folded (deleted) fragments by id
+)
+
+LOG_COLUMNS: tuple[str, ...] = tuple(c.name for c in predictions.columns if c.name not in ("id", "day"))
 READ_DTYPES: dict[str, str] = {  # the pandas dtype of each non-text column once read (``actual`` may be missing)
-    "id": "int64", "scored_at": "datetime64[ns]", "loan_date": "datetime64[ns]", "prob_default": "float64",
-    "Pago_atiempo_pred": "int64", "latency_ms": "float64", "actual": "Int64"}
+    "id": "int64", "scored_at": "datetime64[ns]", "loan_date": "datetime64[ns]", "day": "datetime64[ns]",
+    "prob_default": "float64", "Pago_atiempo_pred": "int64", "latency_ms": "float64", "actual": "Int64"}

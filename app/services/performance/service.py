@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from app.services.log_snapshot import LogSnapshots
-from app.services.log.tables import SOURCES
+from app.services.selection import SOURCES
 from app.services.performance.card import ModelCard, build_model_card
 from app.services.performance.labelled import LabelledEvaluation, evaluate_labelled
 from app.services.performance.stats import (

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from app.services.log.tables import SOURCES
+from app.services.selection import SOURCES
 from app.services.log.store import PredictionLog
 from app.services.scoring.records import RecordValidator, ValidatedRecords
 from modeling.artifacts import Bundle
