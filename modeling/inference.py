@@ -39,13 +39,28 @@ def score_frame(bundle: Bundle, raw: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({"prob_default": pd.Series(dtype="float64"),
                              "Pago_atiempo_pred": pd.Series(dtype="int64"),
                              "risk_band": pd.Series(dtype=object)}, index=raw.index)
-    prob = predict_default(bundle.pipeline, raw)
+    return _decisions(bundle, predict_default(bundle.pipeline, raw), raw.index)
+
+
+def _decisions(bundle: Bundle, prob: np.ndarray, index: pd.Index) -> pd.DataFrame:
     bands = bundle.risk_bands
     return pd.DataFrame({
         "prob_default": prob,
         "Pago_atiempo_pred": np.where(prob >= bundle.threshold, 0, 1).astype("int64"),
         "risk_band": risk_band(prob, bands["cuts"], bands["labels"]),
-    }, index=raw.index)
+    }, index=index)
+
+
+def score_and_derive(bundle: Bundle, raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`score_frame` and :func:`derived_features` of the same rows from one pass through the pipeline."""
+    if len(raw) == 0:
+        derived = pd.DataFrame({name: pd.Series(dtype="float64") for name in DERIVED_FEATURES}, index=raw.index)
+        return score_frame(bundle, raw), derived
+    pipeline = bundle.pipeline
+    cut = [name for name, _ in pipeline.steps].index("derive") + 1
+    staged = pipeline[:cut].transform(raw)
+    prob = predict_default(pipeline[cut:], staged)
+    return _decisions(bundle, prob, raw.index), staged[list(DERIVED_FEATURES)]
 
 
 def engineered_variables(pipeline: Any, raw: pd.DataFrame) -> pd.DataFrame:

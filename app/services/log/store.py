@@ -22,7 +22,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
-from app.services.log.tables import LOG_COLUMNS, READ_DTYPES, holdout_seeds, metadata, predictions
+from app.services.log.tables import LOG_COLUMNS, READ_DTYPES, holdout_seeds, metadata, predictions, profile_fragments
 from modeling.config import DATE_COLUMN
 
 LogRows = pd.DataFrame | Mapping[str, Any]  # column → one value per row (or one value for all rows)
@@ -108,20 +108,25 @@ class PredictionLog:
                     raise
                 time.sleep(0.05 * (attempt + 1))
 
-    def append(self, rows: LogRows) -> int:
-        """Insert ``rows`` (columns ``LOG_COLUMNS``) in one transaction; return how many were written."""
+    def append(self, rows: LogRows, fragments: Sequence[Mapping[str, Any]] = ()) -> int:
+        """Insert ``rows`` (columns ``LOG_COLUMNS``) and their profile ``fragments`` (``profile_fragments`` rows)
+        in one transaction; return how many rows were written."""
         n = _length(rows)
-        if n == 0:
+        if n == 0 and not fragments:
             return 0
         try:
             with self.engine.begin() as conn:
-                self._insert(conn, rows, n)
+                if n:
+                    self._insert(conn, rows, n)
+                if fragments:
+                    conn.execute(profile_fragments.insert(), list(fragments))
         except sa.exc.SQLAlchemyError as exc:
             raise PredictionLogError(f"could not write to the prediction log: {_short(exc)}") from exc
         return n
 
-    def append_once(self, key: str, rows: LogRows) -> bool:
-        """Insert ``rows`` together with the marker ``key``; False (nothing written) if the marker exists."""
+    def append_once(self, key: str, rows: LogRows, fragments: Sequence[Mapping[str, Any]] = ()) -> bool:
+        """Insert ``rows`` and ``fragments`` together with the marker ``key``; False (nothing written) if the
+        marker exists."""
         n = _length(rows)
         marker = {"model_version": key, "seeded_at": _utcnow(), "rows": n}
         try:
@@ -129,6 +134,8 @@ class PredictionLog:
                 conn.execute(holdout_seeds.insert(), marker)  # first statement: takes the write lock
                 if n:
                     self._insert(conn, rows, n)
+                if fragments:
+                    conn.execute(profile_fragments.insert(), list(fragments))
         except sa.exc.IntegrityError:
             return False
         except sa.exc.SQLAlchemyError as exc:

@@ -33,8 +33,8 @@ def seed_holdout(scoring: ScoringService, log: PredictionLog) -> SeedOutcome:
         return SeedOutcome(version, seeded=False)
     frame = scoring.bundle.load_frame("holdout")
     actual = frame[TARGET] if TARGET in frame.columns else None
-    batch, rows = scoring.prepare(frame, source="holdout", request_id=f"holdout-{version}"[:64], actual=actual)
-    if not log.append_once(version, rows):
+    batch, write = scoring.prepare(frame, source="holdout", request_id=f"holdout-{version}"[:64], actual=actual)
+    if not log.append_once(version, write.rows, fragments=[f.row() for f in write.fragments]):
         return SeedOutcome(version, seeded=False)
     if batch.errors:
         logger.warning("hold-out seeding skipped %d invalid rows of %s", len(batch.errors), version)

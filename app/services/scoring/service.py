@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 import time
 import uuid
 from collections.abc import Sequence
@@ -15,16 +16,28 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from app.services.selection import SOURCES
-from app.services.log.store import PredictionLog
+from app.services.log.store import PredictionLog, day_keys
+from app.services.profiles import ProfileLayout, ProfileStore, ScoredRows, build_fragments
+from app.services.profiles.fragment import Fragment
 from app.services.scoring.records import RecordValidator, ValidatedRecords
+from app.services.selection import SOURCES
 from modeling.artifacts import Bundle
 from modeling.config import DATE_COLUMN
-from modeling.inference import score_frame
+from modeling.drift import SCORE_NAME
+from modeling.inference import score_and_derive
 from modeling.input_checks import input_warnings
 from modeling.schema import Problem
 
 RESULT_COLUMNS = ("prob_default", "Pago_atiempo_pred", "risk_band", "warnings")
+FOLD_EVERY = 64  # fragments this process appends between two folds of the profiles
+
+
+@dataclass(frozen=True)
+class LogWrite:
+    """What one scoring call writes in one transaction: the ``predictions`` rows and their profile fragments."""
+
+    rows: dict[str, Any]
+    fragments: list[Fragment]
 
 
 @dataclass(frozen=True)
@@ -53,40 +66,61 @@ class ScoredBatch:
 
 
 class ScoringService:
-    """Validates raw loan records against the bundle's stored schema, scores them and logs every result.
+    """Validates raw loan records against the bundle's stored schema, scores them and logs every result together
+    with its profile fragments (same transaction).
 
     Log-write failures raise ``PredictionLogError``: the caller must not hand out an unlogged prediction.
     """
 
-    def __init__(self, bundle: Bundle, log: PredictionLog) -> None:
+    def __init__(self, bundle: Bundle, log: PredictionLog, profiles: ProfileStore | None = None) -> None:
         self.bundle = bundle
         self.log = log
         self.model_version = bundle.model_version
         self.validator = RecordValidator(bundle.schema)
+        self.layout = ProfileLayout.for_bundle(bundle.model_version, bundle.reference_profile,
+                                               bundle.risk_bands["labels"])
+        self.profiles = profiles or ProfileStore(log.engine)
+        self.profiles.register(self.layout)
+        self._unfolded = 0
+        self._fold_lock = threading.Lock()
 
     def score_records(self, records: Sequence[Any], *, source: str = "api",
                       request_id: str | None = None) -> ScoredBatch:
         """Score JSON-like records (dicts) and log them; non-objects and invalid records are reported."""
         started = time.perf_counter()
-        batch, rows = self._score(self.validator.validate_records(records), source, request_id, None, started)
-        self.log.append(rows)
+        batch, write = self._score(self.validator.validate_records(records), source, request_id, None, started)
+        self.write(write)
         return batch
 
     def score_frame(self, frame: pd.DataFrame, *, source: str = "batch", request_id: str | None = None,
                     actual: pd.Series | None = None) -> ScoredBatch:
         """Score a table of raw records (e.g. an uploaded file) and log every scored row in one transaction."""
-        batch, rows = self.prepare(frame, source=source, request_id=request_id, actual=actual)
-        self.log.append(rows)
+        batch, write = self.prepare(frame, source=source, request_id=request_id, actual=actual)
+        self.write(write)
         return batch
 
     def prepare(self, frame: pd.DataFrame, *, source: str, request_id: str | None = None,
-                actual: pd.Series | None = None) -> tuple[ScoredBatch, dict[str, Any]]:
-        """Validate and score a table without logging; return the batch and its log rows."""
+                actual: pd.Series | None = None) -> tuple[ScoredBatch, LogWrite]:
+        """Validate and score a table without logging; return the batch and what logging it writes."""
         started = time.perf_counter()
         return self._score(self.validator.validate_frame(frame), source, request_id, actual, started)
 
+    def write(self, write: LogWrite) -> None:
+        """Log rows and fragments in one transaction; every ``FOLD_EVERY`` fragments, fold the profiles."""
+        self.log.append(write.rows, fragments=[f.row() for f in write.fragments])
+        self._after_write(len(write.fragments))
+
+    def _after_write(self, fragments: int) -> None:
+        with self._fold_lock:
+            self._unfolded += fragments
+            due = self._unfolded >= FOLD_EVERY
+            if due:
+                self._unfolded = 0
+        if due:
+            self.profiles.fold_quietly()
+
     def _score(self, checked: ValidatedRecords, source: str, request_id: str | None,
-               actual: pd.Series | None, started: float) -> tuple[ScoredBatch, dict[str, Any]]:
+               actual: pd.Series | None, started: float) -> tuple[ScoredBatch, LogWrite]:
         if source not in SOURCES:
             raise ValueError(f"source must be one of {SOURCES}, got {source!r}")
         scored_at = pd.Timestamp.now(tz="UTC").tz_localize(None).to_pydatetime()
@@ -95,7 +129,7 @@ class ScoringService:
         loan_dates = raw[DATE_COLUMN]
         date_defaulted = loan_dates.isna().to_numpy()
         features = raw.assign(**{DATE_COLUMN: loan_dates.where(~date_defaulted, scored_at)})
-        scores = score_frame(self.bundle, features)
+        scores, derived = score_and_derive(self.bundle, features)
         warnings = input_warnings(features, self.bundle.schema, date_defaulted if date_defaulted.any() else None)
         for row, fields in enumerate(checked.ignored):
             warnings[row].extend({"field": f, "code": "ignored_field", "message": "not a model input: ignored"}
@@ -111,9 +145,16 @@ class ScoringService:
         errors = [{"index": i, "problems": [_problem_dict(p) for p in problems]}
                   for i, problems in checked.errors.items()]
         batch = ScoredBatch(request_id, self.model_version, checked.n_records, results, errors, latency_ms)
-        rows = _log_rows(batch, source, scored_at, raw, warnings,
-                         _actual_values(actual, checked.positions))
-        return batch, rows
+        outcomes = _actual_values(actual, checked.positions)
+        rows = _log_rows(batch, source, scored_at, raw, warnings, outcomes)
+        variables = pd.concat([features.reset_index(drop=True), derived.reset_index(drop=True)], axis=1)
+        scored = ScoredRows(
+            variables=variables.assign(**{SCORE_NAME: prob}), prob=prob, pred=pred, band=band,
+            days=day_keys(rows["loan_date"], scored_at, len(prob)), source=source,
+            actual=np.array([np.nan if v is None else v for v in outcomes], dtype=np.float64),
+            warning_codes=[[w["code"] for w in row] for row in warnings], latency_ms=latency_ms,
+            request_rows=max(len(prob), 1), scored_at=scored_at)
+        return batch, LogWrite(rows, build_fragments(self.layout, scored))
 
 
 def _log_rows(batch: ScoredBatch, source: str, scored_at: Any, inputs: pd.DataFrame,

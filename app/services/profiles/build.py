@@ -1,0 +1,152 @@
+"""Turn scored rows into profile fragments, one per (source, day), in a few vectorised passes.
+
+Every row adds one to a fixed set of cells (its class cell, one bin per drift variable, its fine score bin, …);
+the cell indices of all rows form one matrix that a single ``np.bincount`` over ``group * n_cells + cell`` sums
+per (source, day) group.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from app.services.profiles.fragment import Fragment
+from app.services.profiles.layout import ProfileLayout
+
+
+@dataclass(frozen=True)
+class ScoredRows:
+    """What the profile needs of scored rows, column by column (single values stand for every row).
+
+    ``variables`` holds each drift variable of the layout (raw inputs and derived features) and ``prob_default``;
+    ``actual`` is the known ``Pago_atiempo`` (NaN when unknown); ``warning_codes`` one list of codes per row;
+    ``request_rows`` how many rows the row's request logged (latency and request counts are shared among them).
+    """
+
+    variables: pd.DataFrame
+    prob: np.ndarray
+    pred: np.ndarray
+    band: np.ndarray
+    days: np.ndarray
+    source: Any
+    actual: np.ndarray | None
+    warning_codes: list[list[str]] | np.ndarray
+    latency_ms: Any
+    request_rows: Any
+    scored_at: Any
+
+    def __len__(self) -> int:
+        return len(self.prob)
+
+
+def build_fragments(layout: ProfileLayout, rows: ScoredRows) -> list[Fragment]:
+    """The fragments of ``rows`` (one per distinct source and day)."""
+    n = len(rows)
+    if n == 0:
+        return []
+    sources = np.broadcast_to(np.asarray(rows.source, dtype=object), (n,))
+    days = np.asarray(rows.days, dtype="datetime64[D]")
+    keys = pd.MultiIndex.from_arrays([sources, days.astype(np.int64)])
+    group, uniques = pd.factorize(keys)
+    n_groups = len(uniques)
+    cells = _cell_matrix(layout, rows)
+    flat = (group.astype(np.int64)[:, None] * layout.n_cells + cells)[cells >= 0]
+    totals = np.bincount(flat, minlength=n_groups * layout.n_cells).reshape(n_groups, layout.n_cells)
+    sums = _sum_matrix(layout, rows, group, n_groups)
+    scored = np.broadcast_to(np.asarray(rows.scored_at, dtype="datetime64[us]"), (n,))
+    last = pd.Series(scored).groupby(group).max().to_numpy(dtype="datetime64[us]")
+    counts = np.bincount(group, minlength=n_groups)
+    fragments = []
+    for g, (source, day) in enumerate(uniques):
+        nonzero = np.flatnonzero(totals[g])
+        fragments.append(Fragment(layout.model_version, str(source), _as_date(day), int(counts[g]),
+                                  _as_datetime(last[g]), nonzero.astype(np.uint32), totals[g, nonzero], sums[g]))
+    return fragments
+
+
+def _cell_matrix(layout: ProfileLayout, rows: ScoredRows) -> np.ndarray:
+    """(rows × columns) layout cell of each row per column; -1 where a row adds nothing to that column."""
+    blocks, n = layout.blocks, len(rows)
+    band_index = pd.Index(layout.bands).get_indexer(np.asarray(rows.band, dtype=object))
+    if (band_index < 0).any():
+        raise ValueError(f"risk_band: expected one of {list(layout.bands)}")
+    pred = np.asarray(rows.pred, dtype=np.int64)
+    klass = band_index * 2 + pred
+    actual = _actual(rows.actual, n)
+    labelled = ~np.isnan(actual)
+    known = np.where(labelled, actual, 0).astype(np.int64)
+    fine = layout.fine_bin(rows.prob)
+    columns = [
+        blocks["class"].start + klass,
+        np.where(labelled, blocks["class_labelled"].start + klass, -1),
+        np.where(labelled, blocks["confusion"].start + pred * 2 + known, -1),
+        blocks["fine"].start + fine,
+        np.where(labelled, np.where(known == 0, blocks["fine_late"].start, blocks["fine_ontime"].start) + fine, -1),
+    ]
+    codes = _code_matrix(layout, rows.warning_codes, n)
+    columns.append(np.where(codes.any(axis=1), blocks["warned"].start, -1))
+    columns += [np.where(codes[:, j], blocks["warning_codes"].start + j, -1) for j in range(codes.shape[1])]
+    for variable in layout.drift_variables:
+        ids, outside = variable.current_bin_ids(_column(rows.variables, variable.name))
+        columns.append(blocks[f"var:{variable.name}"].start + ids.astype(np.int64))
+        if outside is not None:
+            columns.append(np.where(outside, blocks[f"oor:{variable.name}"].start, -1))
+    return np.column_stack(columns)
+
+
+def _sum_matrix(layout: ProfileLayout, rows: ScoredRows, group: np.ndarray, n_groups: int) -> np.ndarray:
+    n = len(rows)
+    prob = np.asarray(rows.prob, dtype=np.float64)
+    actual = _actual(rows.actual, n)
+    labelled = ~np.isnan(actual)
+    weight = 1.0 / np.broadcast_to(np.asarray(rows.request_rows, dtype=np.float64), (n,))
+    latency = np.broadcast_to(np.asarray(rows.latency_ms, dtype=np.float64), (n,)) * weight
+    band_index = pd.Index(layout.bands).get_indexer(np.asarray(rows.band, dtype=object))
+    klass = band_index * 2 + np.asarray(rows.pred, dtype=np.int64)
+    sums = np.zeros((n_groups, len(layout.sum_names)))
+    per_class = np.bincount(group * (2 * len(layout.bands)) + klass, weights=prob,
+                            minlength=n_groups * 2 * len(layout.bands))
+    sums[:, : 2 * len(layout.bands)] = per_class.reshape(n_groups, -1)
+    extra = {"prob_labelled": np.where(labelled, prob, 0.0),
+             "prob_labelled_late": np.where(labelled & (actual == 0), prob, 0.0),
+             "prob_sq_labelled": np.where(labelled, prob * prob, 0.0), "latency": latency, "requests": weight}
+    for name, values in extra.items():
+        sums[:, layout.sum_index[name]] = np.bincount(group, weights=values, minlength=n_groups)
+    return sums
+
+
+def _code_matrix(layout: ProfileLayout, codes: list[list[str]] | np.ndarray, n: int) -> np.ndarray:
+    """(rows × codes) booleans: does the row carry each of the layout's warning codes."""
+    if isinstance(codes, np.ndarray):
+        return codes.astype(bool).reshape(n, len(layout.warning_codes))
+    matrix = np.zeros((n, len(layout.warning_codes)), dtype=bool)
+    position = {code: j for j, code in enumerate(layout.warning_codes)}
+    for i, row in enumerate(codes):
+        for code in row:
+            j = position.get(code)
+            if j is not None:
+                matrix[i, j] = True
+    return matrix
+
+
+def _actual(actual: np.ndarray | None, n: int) -> np.ndarray:
+    if actual is None:
+        return np.full(n, np.nan)
+    return pd.to_numeric(pd.Series(actual), errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    if name not in frame.columns:
+        raise ValueError(f"scored rows: missing drift variable {name!r}")
+    return frame[name]
+
+
+def _as_date(day: int) -> Any:
+    return np.datetime64(int(day), "D").astype(object)
+
+
+def _as_datetime(stamp: np.datetime64) -> datetime | None:
+    return None if np.isnat(stamp) else stamp.astype("datetime64[us]").astype(object)
