@@ -1,7 +1,11 @@
-"""Compare one current sample with the frozen reference profile: :func:`drift_report`."""
+"""Compare one current sample with the frozen reference profile.
+
+:func:`report_from_counts` judges a sample given only its counts in the frozen bins (what mergeable profiles
+hold); :func:`drift_report` bins current rows and hands their counts to it, so both follow the same rules.
+"""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -58,6 +62,14 @@ def require_columns(current: pd.DataFrame, variables: list[VariableProfile]) -> 
                          f"(add them or pass them in exclude=)")
 
 
+def require_counts(counts: Mapping[str, object], variables: list[VariableProfile]) -> None:
+    """Raise ``ValueError`` listing every profiled variable that ``counts`` lacks."""
+    absent = [v.name for v in variables if v.name not in counts]
+    if absent:
+        raise ValueError(f"counts: missing variable(s) {absent} that the reference profile monitors "
+                         f"(add them or pass them in exclude=)")
+
+
 def score_array(scores: object, n_rows: int, profile: FrozenProfile) -> np.ndarray:
     """Scores as float64, checked against the frame length and the profile (which must have score bins)."""
     if profile.score is None:
@@ -66,6 +78,9 @@ def score_array(scores: object, n_rows: int, profile: FrozenProfile) -> np.ndarr
     if values.size != n_rows:
         raise ValueError(f"scores: expected {n_rows} values (one per current row), found {values.size}")
     return values
+
+
+VariableCounts = tuple[np.ndarray, int | None]  # counts in the frozen bins, out-of-range count (numeric only)
 
 
 def drift_report(profile: dict | FrozenProfile, current: pd.DataFrame, *, scores: np.ndarray | None = None,
@@ -87,21 +102,54 @@ def drift_report(profile: dict | FrozenProfile, current: pd.DataFrame, *, scores
     DriftReport : per-variable results, overall state and its causes.
     """
     frozen = load_profile(profile)
-    bands = validate_bands(bands)
-    exclude = excluded_names(exclude)
-    variables = monitored(frozen, exclude)
+    excluded = excluded_names(exclude)
+    variables = monitored(frozen, excluded)
     require_columns(current, variables)
-    results = []
-    for variable in variables:
-        counts, outside = variable.current_counts(current[variable.name])
-        results.append(variable_drift(variable, counts, outside, bands=bands, min_rows=min_rows))
-    score = None
-    if scores is not None and SCORE_NAME not in exclude:
+    counts = {v.name: v.current_counts(current[v.name]) for v in variables}
+    if scores is not None and SCORE_NAME not in excluded:
         values = score_array(scores, len(current), frozen)
-        counts, outside = frozen.score.current_counts(pd.Series(values, name=SCORE_NAME))
-        score = variable_drift(frozen.score, counts, outside, bands=bands, min_rows=min_rows, kind="score")
-    every = (*results, score) if score is not None else tuple(results)
+        counts[SCORE_NAME] = frozen.score.current_counts(pd.Series(values, name=SCORE_NAME))
+    return report_from_counts(frozen, counts, exclude=excluded, bands=bands, min_rows=min_rows,
+                              n_current=len(current))
+
+
+def report_from_counts(profile: dict | FrozenProfile, counts: Mapping[str, VariableCounts], *,
+                       exclude: Sequence[str] = TEMPORAL_FEATURES, bands: tuple[float, float] = DEFAULT_BANDS,
+                       min_rows: int = MIN_ROWS, n_current: int | None = None) -> DriftReport:
+    """Drift of a current sample known only by its counts in the frozen bins.
+
+    ``counts`` maps every monitored variable (and ``prob_default`` to compare the score) to its
+    ``(bin counts, out-of-range count)``; the out-of-range count is ``None`` for categorical variables.
+    ``n_current`` is the sample's row count (by default the total of the first counts given: every row
+    lands in exactly one bin of each variable). The other parameters are those of :func:`drift_report`.
+    """
+    frozen = load_profile(profile)
+    bands = validate_bands(bands)
+    excluded = excluded_names(exclude)
+    variables = monitored(frozen, excluded)
+    require_counts(counts, variables)
+    results = tuple(variable_drift(v, *_checked(v, counts[v.name]), bands=bands, min_rows=min_rows)
+                    for v in variables)
+    score = None
+    if SCORE_NAME in counts and SCORE_NAME not in excluded:
+        if frozen.score is None:
+            raise ValueError("scores: the reference profile has no score bins (it was built without scores)")
+        score = variable_drift(frozen.score, *_checked(frozen.score, counts[SCORE_NAME]), bands=bands,
+                               min_rows=min_rows, kind="score")
+    every = (*results, score) if score is not None else results
+    if n_current is None:
+        n_current = every[0].n_cur if every else 0
     state, causes = overall_state(every)
     flags = tuple((r.variable, name) for r in every for name in r.signals.flagged)
-    excluded = tuple(name for name in frozen.variables if name in exclude)
-    return DriftReport(tuple(results), score, state, causes, flags, bands, len(current), excluded)
+    excluded_present = tuple(name for name in frozen.variables if name in excluded)
+    return DriftReport(results, score, state, causes, flags, bands, int(n_current), excluded_present)
+
+
+def _checked(variable: VariableProfile, given: VariableCounts) -> VariableCounts:
+    """The counts of one variable as int64, checked against its frozen bin layout."""
+    cur_counts, outside = given
+    cur_counts = np.asarray(cur_counts, dtype=np.int64)
+    if cur_counts.shape != variable.counts.shape:
+        raise ValueError(f"counts[{variable.name!r}]: expected {variable.counts.size} bin counts, "
+                         f"found shape {cur_counts.shape}")
+    return cur_counts, None if outside is None else int(outside)
