@@ -1,4 +1,9 @@
-"""Plain service objects built once per process by ``create_app``; no Flask or Dash imports here."""
+"""Plain service objects built once per process by ``create_app``; no Flask or Dash imports here.
+
+One package per feature: ``scoring`` (validate, score, log), ``log`` (the database: tables, migrations, row
+browsing and export), ``profiles`` (mergeable counts written with every row), ``drift`` (Data Drift tab),
+``performance`` (Gráficas tab) and ``batch`` (Predicciones por Lotes). ``selection`` is the one filter type.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,12 +11,12 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from app.config import Settings
-    from app.services.batch.files import BatchFiles
-    from app.services.scoring.holdout import SeedOutcome
-    from app.services.drift.service import MonitoringService
-    from app.services.performance.service import PerformanceService
-    from app.services.log.store import PredictionLog
-    from app.services.scoring.service import ScoringService
+    from app.services.batch import BatchFiles
+    from app.services.drift import DriftService
+    from app.services.log import LogService, PredictionLog
+    from app.services.performance import PerformanceService
+    from app.services.profiles import ProfileReader
+    from app.services.scoring import ScoringService, SeedOutcome
     from modeling.artifacts import Bundle
 
 
@@ -23,33 +28,38 @@ class Services:
     bundle: Bundle
     log: PredictionLog
     scoring: ScoringService
-    monitoring: MonitoringService
+    profiles: ProfileReader
+    drift: DriftService
     performance: PerformanceService
+    logs: LogService
     batch_files: BatchFiles
     holdout: SeedOutcome | None = None
 
 
 def build_services(settings: Settings) -> Services:
-    """Load the model bundle (raises ``BundleNotFoundError`` with training instructions), open the log.
+    """Load the model bundle (raises ``BundleNotFoundError`` with training instructions), open and migrate the
+    log, build every service. Nothing here reads the log's rows: start-up cost does not grow with the log.
 
     The held-out period is written to the log once per model version when ``settings.seed_holdout``.
     """
-    from app.services.batch.files import BatchFiles
-    from app.services.scoring.holdout import seed_holdout
-    from app.services.log_snapshot import LogSnapshots
-    from app.services.drift.service import MonitoringService
-    from app.services.performance.service import PerformanceService
-    from app.services.log.store import PredictionLog
-    from app.services.scoring.service import ScoringService
+    from app.services.batch import BatchFiles
+    from app.services.drift import DriftService
+    from app.services.log import LogService, PredictionLog
+    from app.services.performance import PerformanceService
+    from app.services.profiles import ProfileReader, ProfileStore
+    from app.services.scoring import ScoringService, seed_holdout
     from modeling.artifacts import load_bundle
 
     bundle = load_bundle(settings.models_dir)
     log = PredictionLog.from_url(settings.log_database_url)
-    scoring = ScoringService(bundle, log)
+    store = ProfileStore(log.engine)
+    scoring = ScoringService(bundle, log, store)
     holdout = seed_holdout(scoring, log) if settings.seed_holdout else None
-    snapshots = LogSnapshots(log)  # one in-memory copy of the log, read incrementally, for both dashboard services
-    monitoring = MonitoringService(bundle, log, bands=settings.psi_bands, snapshots=snapshots)
-    return Services(settings=settings, bundle=bundle, log=log, scoring=scoring, monitoring=monitoring, holdout=holdout,
-                    performance=PerformanceService(bundle, log, snapshots=snapshots),
-                    batch_files=BatchFiles(settings.predictions_dir, scoring, max_rows=settings.max_batch_rows,
-                                           max_request_bytes=settings.max_upload_bytes))
+    reader = ProfileReader(store)
+    return Services(
+        settings=settings, bundle=bundle, log=log, scoring=scoring, profiles=reader, holdout=holdout,
+        drift=DriftService(bundle, reader, bands=settings.psi_bands),
+        performance=PerformanceService(bundle, reader),
+        logs=LogService(log, bundle.risk_bands["labels"]),
+        batch_files=BatchFiles(settings.predictions_dir, scoring, max_rows=settings.max_batch_rows,
+                               max_request_bytes=settings.max_upload_bytes))

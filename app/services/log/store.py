@@ -22,7 +22,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
-from app.services.log.tables import LOG_COLUMNS, READ_DTYPES, holdout_seeds, metadata, predictions, profile_fragments
+from app.services.log.tables import LOG_COLUMNS, READ_DTYPES, holdout_seeds, predictions, profile_fragments
 from modeling.config import DATE_COLUMN
 
 LogRows = pd.DataFrame | Mapping[str, Any]  # column → one value per row (or one value for all rows)
@@ -88,7 +88,7 @@ class PredictionLog:
 
     @classmethod
     def from_url(cls, url: str) -> PredictionLog:
-        """Connect and create the tables if missing."""
+        """Connect and bring the schema up to date (creating it when the database is new)."""
         log = cls(create_log_engine(url))
         log.create_tables()
         return log
@@ -98,15 +98,10 @@ class PredictionLog:
         return self.engine.dialect.name
 
     def create_tables(self) -> None:
-        """Create ``predictions`` and ``holdout_seeds`` if they do not exist (safe to race)."""
-        for attempt in range(5):
-            try:
-                metadata.create_all(self.engine, checkfirst=True)
-                return
-            except sa.exc.SQLAlchemyError:  # another worker created a table or index between check and create
-                if attempt == 4:
-                    raise
-                time.sleep(0.05 * (attempt + 1))
+        """Create or migrate the log's tables to the newest schema (Alembic; safe when processes race)."""
+        from app.services.log.migrate import upgrade
+
+        upgrade(self.engine)
 
     def append(self, rows: LogRows, fragments: Sequence[Mapping[str, Any]] = ()) -> int:
         """Insert ``rows`` (columns ``LOG_COLUMNS``) and their profile ``fragments`` (``profile_fragments`` rows)

@@ -72,7 +72,8 @@ class ProfileLayout:
         object.__setattr__(self, "blocks", blocks)
 
     @classmethod
-    def for_bundle(cls, model_version: str, reference: dict[str, Any], bands: list[str] | tuple[str, ...]) -> ProfileLayout:
+    def for_bundle(cls, model_version: str, reference: dict[str, Any],
+                   bands: list[str] | tuple[str, ...]) -> ProfileLayout:
         """The layout of a bundle: its reference profile and risk band labels, the current warning codes."""
         return cls(model_version, tuple(bands), (*WARNING_CODES, *EXTRA_WARNING_CODES), reference)
 

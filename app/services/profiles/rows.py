@@ -1,20 +1,88 @@
-"""What drift monitoring compares with the reference: logged rows as a typed frame with the derived variables.
+"""Logged rows turned back into what their profile counts: the drift variables, scores and outcomes.
 
-The *current frame* holds, per logged row: ``id``, ``source``, ``time`` (the loan date where present, else the
-scoring time), ``prob_default``, the raw inputs and the derived variables exactly as the bundle's pipeline
-computes them. It is built from log rows (a :class:`~app.services.log_snapshot.LogSnapshot` frame) with one
-vectorised JSON parse and one pipeline transform.
+Used by ``rebuild-profiles`` (a whole log, chunk by chunk) and by the tests that check profiles against rows.
+Inputs are parsed with Arrow's JSON reader against the bundle's schema (one vectorised pass); the date used for
+derived variables is the loan date, else the scoring time, exactly as when the row was scored.
 """
 from __future__ import annotations
 
+import io
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pj
 
 from app.services.log.store import inputs_frame
+from app.services.profiles.build import ScoredRows
+from app.services.profiles.layout import ProfileLayout
 from modeling.artifacts import Bundle
 from modeling.config import DATE_COLUMN
 from modeling.drift import SCORE_NAME
 from modeling.inference import derived_features
+from modeling.schema import FEATURE_COLUMNS, specs_for
+
+_TEXT_KINDS = ("category",)
+
+
+def input_schema() -> pa.Schema:
+    """Arrow types of the logged ``inputs`` JSON: numbers as float64, text as string, the loan date as timestamp."""
+    fields = []
+    for spec in specs_for(("feature",)):
+        if spec.name == DATE_COLUMN:
+            fields.append(pa.field(spec.name, pa.timestamp("s")))
+        elif spec.kind in _TEXT_KINDS:
+            fields.append(pa.field(spec.name, pa.string()))
+        else:
+            fields.append(pa.field(spec.name, pa.float64()))
+    return pa.schema(fields)
+
+
+def parse_inputs(texts: list[str]) -> pd.DataFrame:
+    """The ``inputs`` JSON objects as a frame with every feature column (missing keys → NaN / None)."""
+    if not texts:
+        return pd.DataFrame({name: pd.Series(dtype=np.float64) for name in FEATURE_COLUMNS})
+    data = "\n".join(texts).encode("utf-8")
+    options = pj.ParseOptions(explicit_schema=input_schema(), unexpected_field_behavior="ignore")
+    table = pj.read_json(io.BytesIO(data), parse_options=options,
+                         read_options=pj.ReadOptions(block_size=max(1 << 20, len(data) // 2 + 1)))
+    frame = table.to_pandas()
+    return frame.reindex(columns=list(FEATURE_COLUMNS))
+
+
+def drift_variables(bundle: Bundle, rows: pd.DataFrame) -> pd.DataFrame:
+    """Raw inputs, derived variables and ``prob_default`` of logged rows (columns ``inputs``, ``loan_date``,
+    ``scored_at``, ``prob_default``), index reset."""
+    raw = parse_inputs(rows["inputs"].tolist())
+    when = pd.Series(rows["loan_date"].to_numpy(dtype="datetime64[ns]")).fillna(
+        pd.Series(rows["scored_at"].to_numpy(dtype="datetime64[ns]")))
+    raw[DATE_COLUMN] = when.to_numpy()
+    derived = derived_features(bundle, raw).reset_index(drop=True)
+    return pd.concat([raw, derived], axis=1).assign(**{SCORE_NAME: rows["prob_default"].to_numpy(np.float64)})
+
+
+def warning_code_matrix(layout: ProfileLayout, warnings: pd.Series) -> np.ndarray:
+    """(rows × layout codes) booleans read from the logged ``warnings`` JSON text."""
+    texts = pa.array(warnings.tolist(), type=pa.string())
+    columns = [pc.match_substring(texts, f'"code": "{code}"').to_numpy(zero_copy_only=False)
+               for code in layout.warning_codes]
+    return np.column_stack(columns) if columns else np.zeros((len(warnings), 0), dtype=bool)
+
+
+def scored_rows(bundle: Bundle, layout: ProfileLayout, rows: pd.DataFrame,
+                request_rows: Mapping[str, int]) -> ScoredRows:
+    """What the profile of logged ``rows`` (all of one model version) counts; ``request_rows`` gives the row
+    count of every request that logged more than one row (others logged one)."""
+    k = rows["request_id"].map(request_rows).fillna(1).to_numpy(np.float64)
+    return ScoredRows(
+        variables=drift_variables(bundle, rows), prob=rows["prob_default"].to_numpy(np.float64),
+        pred=rows["Pago_atiempo_pred"].to_numpy(np.int64), band=rows["risk_band"].to_numpy(object),
+        days=rows["day"].to_numpy(dtype="datetime64[D]"), source=rows["source"].to_numpy(object),
+        actual=pd.to_numeric(rows["actual"], errors="coerce").to_numpy(np.float64, na_value=np.nan),
+        warning_codes=warning_code_matrix(layout, rows["warnings"]), latency_ms=rows["latency_ms"].to_numpy(np.float64),
+        request_rows=k, scored_at=rows["scored_at"].to_numpy(dtype="datetime64[us]"))
 
 
 def current_frame(bundle: Bundle, rows: pd.DataFrame, raw_columns: list[str]) -> pd.DataFrame:
