@@ -18,6 +18,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from flask import Flask
 
     from app.api import register_api
+    from app.cli import register_commands
     from app.dashboard import init_dashboard
     from app.services import build_services
 
@@ -29,5 +30,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     server.json.ensure_ascii = False
     server.extensions["credit_risk"] = services
     register_api(server, services)
+    register_commands(server)
     init_dashboard(server, services, settings)
     return server
