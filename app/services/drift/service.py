@@ -1,162 +1,170 @@
-"""Data-drift monitoring of the prediction log against the bundle's frozen reference profile.
+"""Data-drift monitoring of the prediction log, computed from its mergeable profiles, never from its rows.
 
-The current sample is what the model scored (the log, read through the process's shared
-:class:`~app.services.log_snapshot.LogSnapshots`), filtered by source, loan date and model version. Every view
-is cached per process, keyed by the filters and the version's snapshot stamp, so re-rendering costs one
-``COUNT``/``MAX`` query. The typed rows of each version (inputs parsed, derived variables computed) are cached
-per stamp too and extended with only the new rows when the log grows, so API traffic does not force a
-re-parse of the whole log.
+A view's current sample is the sum of the profile fragments (model version, source, day) that a
+:class:`~app.services.selection.Selection` chooses: the bin counts of every drift variable, judged by
+:func:`modeling.drift.compare.report_from_counts` and :func:`modeling.drift.evolution.psi_evolution_from_counts`
+with the same rules as on rows. Each version is compared with its own stored reference profile; the score only
+for the version being served. Views are cached per (selection, ``ProfileSet.stamp``), so re-rendering costs the
+reader's two small queries.
 """
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from dataclasses import asdict, replace
+from datetime import date
 
 import pandas as pd
 
-from app.services.log_snapshot import LogSnapshots, Stamp
-from app.services.profiles.rows import current_frame
-from app.services.drift.filters import MAX_EVOLUTION_WINDOWS, DriftFilters, WindowError
-from app.services.drift.report import DriftView, ReferencePeriod, report_table, variable_type
-from app.services.log.store import PredictionLog
+from app.services.drift.counts import profiled_versions, total_counts, variable_counts
+from app.services.drift.view import DriftView, ReferencePeriod, report_table, variable_type
+from app.services.profiles import ProfileReader, ProfileSet
 from app.services.result_cache import ResultCache
+from app.services.selection import Selection
 from modeling.artifacts import Bundle
 from modeling.config import TEMPORAL_FEATURES
-from modeling.drift import (
-    DEFAULT_BANDS,
-    EVOLUTION_COLUMNS,
-    SCORE_NAME,
-    VariableDrift,
-    drift_report,
-    load_profile,
-    psi_evolution,
-)
-from modeling.drift.windows import assign_windows
-from modeling.schema import FEATURE_COLUMNS
+from modeling.drift import DEFAULT_BANDS, EVOLUTION_COLUMNS, SCORE_NAME, FrozenProfile, VariableDrift, load_profile
+from modeling.drift.compare import report_from_counts
+from modeling.drift.evolution import psi_evolution_from_counts
+from modeling.drift.psi import validate_bands
 
-_Frame = tuple[Stamp, pd.DataFrame]
+MAX_EVOLUTION_WINDOWS = 1000
+VIEW_CACHE_SIZE = 32
 
 
-class MonitoringService:
-    """Drift reports and PSI evolution of logged predictions; no Dash or Flask here."""
+class WindowError(ValueError):
+    """The chosen window splits the selection into too many windows to show."""
 
-    def __init__(self, bundle: Bundle, log: PredictionLog, *, bands: tuple[float, float] = DEFAULT_BANDS,
-                 exclude: Sequence[str] = TEMPORAL_FEATURES, cache_size: int = 16,
-                 snapshots: LogSnapshots | None = None) -> None:
+    def __init__(self, count: int, limit: int) -> None:
+        super().__init__(f"window: {count} windows (maximum {limit}); choose a coarser window")
+        self.count = count
+        self.limit = limit
+
+
+class DriftService:
+    """Drift reports and PSI evolution of logged predictions, read from profiles; no Dash or Flask here."""
+
+    def __init__(self, bundle: Bundle, reader: ProfileReader, *, bands: tuple[float, float] = DEFAULT_BANDS,
+                 exclude: Sequence[str] = TEMPORAL_FEATURES) -> None:
         self.bundle = bundle
-        self.log = log
-        self.snapshots = snapshots or LogSnapshots(log)
-        self.bands = tuple(bands)
+        self.reader = reader
+        self.bands = validate_bands(bands)
+        self.exclude = frozenset(exclude)
         self.profile = load_profile(bundle.reference_profile)
-        self.excluded = tuple(name for name in self.profile.variables if name in set(exclude))
+        self.excluded = tuple(name for name in self.profile.variables if name in self.exclude)
         self.derived = tuple(bundle.metadata.get("derived_features", ()))
-        self._frames: ResultCache[_Frame] = ResultCache(4)
-        self._frame_lock = threading.Lock()
-        self._views: ResultCache[object] = ResultCache(cache_size)
+        self._views: ResultCache[object] = ResultCache(VIEW_CACHE_SIZE)
 
     @property
     def model_version(self) -> str:
         return self.bundle.model_version
 
     def reference_period(self) -> ReferencePeriod:
-        """Dates and rows of the training period (rows actually used, after the plausibility filter)."""
+        """Dates and rows of the served model's training period (rows used, after the plausibility filter)."""
         train = self.bundle.metadata["split"]["train"]
         return ReferencePeriod(pd.Timestamp(train["start"]), pd.Timestamp(train["end"]),
                                int(train.get("rows_used", train["rows"])))
 
     def variables(self) -> list[tuple[str, str]]:
-        """``(name, type)`` of every monitored variable in profile order, then the score."""
-        names = [(v.name, variable_type(v.kind, v.name, self.derived)) for v in self.profile.variables.values()
-                 if v.name not in self.excluded]
-        return names + ([(SCORE_NAME, "score")] if self.profile.score is not None else [])
+        """``(name, type)`` of every monitored variable of the served model in profile order, then the score."""
+        types = self._types(self.profile)
+        return [(name, kind) for name, kind in types.items() if name not in self.exclude]
 
     def versions(self) -> list[str]:
-        """The loaded model version first, then every other version present in the log."""
-        frame = self.snapshots.latest().frame
-        logged = frame.groupby("model_version", sort=False)["id"].max().sort_values(ascending=False).index
-        return [self.model_version, *(str(v) for v in logged if v != self.model_version)]
+        """The served model version first, then every other version with profiles (most recent first)."""
+        others = profiled_versions(self.reader.store.engine)
+        return [self.model_version, *(v for v in others if v != self.model_version)]
 
-    def date_bounds(self, model_version: str | None = None) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-        """First and last date (loan date, else scoring date) logged for a version; None for no rows."""
-        when = self.snapshots.latest(model_version or self.model_version).frame["when"]
-        if when.empty:
-            return None
-        return when.min(), when.max()
+    def date_bounds(self, selection: Selection) -> tuple[date, date] | None:
+        """First and last day with rows among the selection (its version, sources and dates); None for none."""
+        profiles = self._profiles(selection)
+        found = profiles.day_range(selection) if profiles is not None else None
+        return None if found is None else (pd.Timestamp(found[0]).date(), pd.Timestamp(found[1]).date())
 
-    def report(self, filters: DriftFilters) -> DriftView:
-        """The drift view of the rows selected by ``filters`` (cached until the log changes)."""
-        version = filters.model_version or self.model_version
-        stamp, frame = self._frame(version)
-        key = ("report", replace(filters, model_version=version), stamp)
-        return self._views.get_or_compute(key, lambda: self._report(version, frame[filters.mask(frame)]))
+    def report(self, selection: Selection) -> DriftView:
+        """The drift view of the selection (its window plays no part), cached until the profiles change."""
+        profiles = self._profiles(selection)
+        key = replace(selection, model_version=self._version(selection), window="month")
+        if profiles is None:
+            reference = self.reference_period() if self._served(key.model_version) else ReferencePeriod(None, None, 0)
+            return self._empty_view(key, reference)
+        return self._views.get_or_compute(("report", key, profiles.stamp), lambda: self._report(profiles, key))
 
-    def variable(self, filters: DriftFilters, name: str) -> VariableDrift | None:
+    def variable(self, selection: Selection, name: str) -> VariableDrift | None:
         """One variable's result (with its per-bin table); None when no rows match or it is not monitored."""
-        report = self.report(filters).report
+        report = self.report(selection).report
         names = {r.variable for r in report.results} if report is not None else set()
         return report.get(name) if name in names else None
 
-    def evolution(self, filters: DriftFilters, freq: str | int) -> pd.DataFrame:
-        """PSI per window (``modeling.drift.psi_evolution`` columns plus ``type``) of the selected rows.
+    def evolution(self, selection: Selection) -> pd.DataFrame:
+        """PSI per ``selection.window`` (``EVOLUTION_COLUMNS`` plus ``type``), windows from the profile days.
 
-        Raises ``WindowError`` when ``freq`` would give more than ``MAX_EVOLUTION_WINDOWS`` windows.
+        Raises :class:`WindowError` when the selection spans more than ``MAX_EVOLUTION_WINDOWS`` windows.
         """
-        version = filters.model_version or self.model_version
-        stamp, frame = self._frame(version)
-        key = ("evolution", replace(filters, model_version=version), stamp, freq)
-        return self._views.get_or_compute(key, lambda: self._evolution(version, frame[filters.mask(frame)], freq))
-
-    def report_csv(self, filters: DriftFilters) -> str:
-        """The PSI table of ``filters`` as CSV text."""
-        return self.report(filters).to_csv()
-
-    def report_json(self, filters: DriftFilters) -> str:
-        """The full report of ``filters`` (with filters and reference period) as JSON text."""
-        filters_dict = {**asdict(filters), "model_version": filters.model_version or self.model_version}
-        return self.report(filters).to_json(filters_dict)
-
-    def _exclude(self, version: str) -> tuple[str, ...]:
-        return self.excluded if version == self.model_version else (*self.excluded, SCORE_NAME)
-
-    def _report(self, version: str, rows: pd.DataFrame) -> DriftView:
-        counts = {str(k): int(v) for k, v in rows["source"].value_counts().items()}
-        if rows.empty:
-            return DriftView(version, self.reference_period(), None, report_table(None, self.derived), 0, None,
-                             None, counts, version == self.model_version)
-        scores = rows[SCORE_NAME].to_numpy()
-        report = drift_report(self.profile, rows, scores=scores, exclude=self._exclude(version), bands=self.bands)
-        return DriftView(version, self.reference_period(), report, report_table(report, self.derived), len(rows),
-                         rows["time"].min(), rows["time"].max(), counts, version == self.model_version)
-
-    def _evolution(self, version: str, rows: pd.DataFrame, freq: str | int) -> pd.DataFrame:
-        if rows.empty:
+        profiles = self._profiles(selection)
+        key = replace(selection, model_version=self._version(selection))
+        if profiles is None:
             return pd.DataFrame(columns=[*EVOLUTION_COLUMNS, "type"])
-        windows = assign_windows(rows["time"], freq).count
-        if windows > MAX_EVOLUTION_WINDOWS:
-            raise WindowError(windows, MAX_EVOLUTION_WINDOWS)
-        frame = psi_evolution(self.profile, rows, rows["time"], freq=freq, scores=rows[SCORE_NAME].to_numpy(),
-                              exclude=self._exclude(version), bands=self.bands)
-        types = {name: kind for name, kind in self.variables()}
-        return frame.assign(type=frame["variable"].map(types))
+        return self._views.get_or_compute(("evolution", key, profiles.stamp), lambda: self._evolution(profiles, key))
 
-    def _frame(self, version: str) -> _Frame:
-        """The version's typed rows and their snapshot stamp: only new rows are typed when the log only grew.
+    def report_csv(self, selection: Selection) -> str:
+        """The PSI table of the selection as CSV text."""
+        return self.report(selection).to_csv()
 
-        One thread at a time, so the callbacks of one page render do not all type a cold log at once.
-        """
-        snapshot = self.snapshots.latest(version)
-        with self._frame_lock:
-            cached = self._frames.get(version)
-            if cached is not None and cached[0] == snapshot.stamp:
-                return cached
-            added = None if cached is None or cached[1].empty else snapshot.rows_after(cached[0])
-            if added is None:
-                frame = self._typed(snapshot.frame)
-            else:
-                frame = pd.concat([cached[1], self._typed(added)], ignore_index=True)
-            return self._frames.put(version, (snapshot.stamp, frame))
+    def report_json(self, selection: Selection) -> str:
+        """The full report of the selection (with the selection and reference period) as JSON text."""
+        chosen = asdict(replace(selection, model_version=self._version(selection)))
+        chosen.pop("window")
+        chosen["sources"] = list(chosen["sources"])
+        return self.report(selection).to_json(chosen)
 
-    def _typed(self, rows: pd.DataFrame) -> pd.DataFrame:
-        return current_frame(self.bundle, rows, list(FEATURE_COLUMNS))
+    def _version(self, selection: Selection) -> str:
+        return selection.version(self.model_version)
 
+    def _profiles(self, selection: Selection) -> ProfileSet | None:
+        return self.reader.latest(self._version(selection))
+
+    def _served(self, version: str) -> bool:
+        return version == self.model_version
+
+    def _exclude(self, version: str) -> frozenset[str]:
+        return self.exclude if self._served(version) else self.exclude | {SCORE_NAME}
+
+    def _types(self, profile: FrozenProfile) -> dict[str, str]:
+        types = {v.name: variable_type(v.kind, v.name, self.derived) for v in profile.variables.values()}
+        return {**types, **({SCORE_NAME: "score"} if profile.score is not None else {})}
+
+    def _reference(self, profiles: ProfileSet) -> ReferencePeriod:
+        if self._served(profiles.layout.model_version):
+            return self.reference_period()
+        first = profiles.layout.drift_variables[0]
+        return ReferencePeriod(None, None, first.n)
+
+    def _empty_view(self, selection: Selection, reference: ReferencePeriod) -> DriftView:
+        version = selection.model_version
+        return DriftView(version, reference, None, report_table(None, self.derived), 0, None, None, {},
+                         self._served(version))
+
+    def _report(self, profiles: ProfileSet, selection: Selection) -> DriftView:
+        grouping = profiles.total(selection)
+        n_rows = int(profiles.rows(grouping)[0])
+        reference = self._reference(profiles)
+        if n_rows == 0:
+            return self._empty_view(selection, reference)
+        version = selection.model_version
+        report = report_from_counts(profiles.layout.frozen, total_counts(profiles, grouping),
+                                    exclude=self._exclude(version), bands=self.bands, n_current=n_rows)
+        first, last = profiles.day_range(selection)
+        sources = {s: n for s, n in profiles.source_rows(selection).items() if s in selection.sources and n}
+        return DriftView(version, reference, report, report_table(report, self.derived), n_rows,
+                         pd.Timestamp(first), pd.Timestamp(last), sources, self._served(version))
+
+    def _evolution(self, profiles: ProfileSet, selection: Selection) -> pd.DataFrame:
+        grouping = profiles.by_window(selection)
+        if grouping.n_groups > MAX_EVOLUTION_WINDOWS:
+            raise WindowError(grouping.n_groups, MAX_EVOLUTION_WINDOWS)
+        if grouping.n_groups == 0:
+            return pd.DataFrame(columns=[*EVOLUTION_COLUMNS, "type"])
+        frame = psi_evolution_from_counts(profiles.layout.frozen, variable_counts(profiles, grouping),
+                                          grouping.windows, exclude=self._exclude(selection.model_version),
+                                          bands=self.bands)
+        return frame.assign(type=frame["variable"].map(self._types(profiles.layout.frozen)))

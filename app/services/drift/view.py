@@ -1,4 +1,4 @@
-"""A drift report as the dashboard and its downloads need it: one table row per variable, CSV and JSON text."""
+"""A drift view as the dashboard and its downloads need it: one table row per variable, CSV and JSON text."""
 from __future__ import annotations
 
 import json
@@ -13,25 +13,26 @@ from modeling.drift import DriftReport, frame_records
 TABLE_COLUMNS: tuple[str, ...] = (
     "variable", "type", "psi", "band", "band_icon", "noise_level", "status", "alert", "above_noise", "n_ref",
     "n_cur", "missing_share_ref", "missing_share_cur", "out_of_range_share", "unseen_share", "flagged_signals")
-TYPES: tuple[str, ...] = ("numeric", "categorical", "derived", "score")
 
 
 @dataclass(frozen=True)
 class ReferencePeriod:
-    """The training period the reference profile was frozen on."""
+    """The training period the reference profile was frozen on (dates unknown for a version whose bundle is not
+    loaded: only its stored profile is at hand)."""
 
-    start: pd.Timestamp
-    end: pd.Timestamp
+    start: pd.Timestamp | None
+    end: pd.Timestamp | None
     rows: int
 
 
 @dataclass(frozen=True)
 class DriftView:
-    """A drift report of the rows selected by some filters, with what the page says about them.
+    """A drift report of the predictions chosen by a selection, with what the page says about them.
 
-    ``reference`` is the training period. ``report`` is None when no logged row matches (then ``table`` is
-    empty). ``score_compared`` is False when the rows belong to another model version than the loaded one
-    (whose score reference would not apply).
+    ``reference`` is the training period of the selection's model version. ``report`` is None when no logged
+    row matches (then ``table`` is empty). ``first`` and ``last`` are the first and last day with rows.
+    ``score_compared`` is False when the rows belong to another model version than the loaded one (its score
+    is not compared).
     """
 
     model_version: str
@@ -53,12 +54,11 @@ class DriftView:
         frame = self.table.assign(flagged_signals=self.table["flagged_signals"].map(";".join))
         return frame.to_csv(index=False, float_format="%.6g")
 
-    def to_json(self, filters: dict) -> str:
-        """The full report (``DriftReport.to_dict``) with the filters and reference period, as JSON text."""
+    def to_json(self, selection: dict) -> str:
+        """The full report (``DriftReport.to_dict``) with the selection and reference period, as JSON text."""
         reference = self.reference
-        body = {"model_version": self.model_version, "filters": filters,
-                "reference": {"start": reference.start.isoformat(), "end": reference.end.isoformat(),
-                              "rows": reference.rows},
+        body = {"model_version": self.model_version, "selection": selection,
+                "reference": {"start": _iso(reference.start), "end": _iso(reference.end), "rows": reference.rows},
                 "current": {"rows": self.n_rows, "first": _iso(self.first), "last": _iso(self.last),
                             "sources": self.source_counts},
                 "report": None if self.report is None else self.report.to_dict()}
