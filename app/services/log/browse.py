@@ -1,175 +1,245 @@
-"""The prediction log as a browsable table: filters in SQL, the newest rows flattened, CSV export of all matches.
+"""The prediction log as a browsable table: keyset pages newest first, totals, filter options, streamed CSV.
 
-A displayed row holds the log's own columns, the number and text of its warnings, and every logged input
-field as its own column. Filtering, counting and ordering happen in the database; flattening is vectorised.
+Every page is a keyset query on the primary key — ``id < cursor ORDER BY id DESC LIMIT n`` (next page),
+``id > cursor ORDER BY id ASC LIMIT n`` reversed (previous page), ``ORDER BY id ASC LIMIT n`` reversed (the last
+page: the oldest rows) — so its cost is the page size whatever the log's size, with the ``(column, id)`` indexes
+serving the equality filters in id order. A day range is sent to SQLite as the list of its days, which SQLite
+answers from the ``(day, id)`` index one day at a time, stopping early. Only a jump to a page without a known
+neighbour skips rows by ``OFFSET`` (on ids only): the one cost that grows with the distance.
 """
 from __future__ import annotations
 
-import io
-import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import sqlalchemy as sa
 
-from app.services.log.tables import READ_DTYPES, predictions
-from app.services.log.store import PredictionLog, inputs_frame
-from modeling.config import DATE_COLUMN
+from app.services.log.export import BOM, DISPLAY_COLUMNS, csv_bytes, flatten, records, selected
+from app.services.log.query import LogQuery, conditions
+from app.services.log.store import PredictionLog
+from app.services.log.tables import predictions, profile_fragments
 
-DEFAULT_LIMIT = 5_000
-EXPORT_CHUNK_ROWS = 50_000
-DISPLAY_COLUMNS = ("id", "scored_at", "loan_date", "source", "request_id", "prob_default", "Pago_atiempo_pred",
-               "risk_band", "warnings_count", "warnings", "latency_ms", "actual", "model_version")
-_WARNING = r'\{"field": "(?P<field>(?:[^"\\]|\\.)*)", "code": "[^"]*", "message": "(?P<message>(?:[^"\\]|\\.)*)"\}'
-
-
-@dataclass(frozen=True)
-class LogFilters:
-    """What the user asked for; empty selections mean "all"."""
-
-    sources: tuple[str, ...] = ()
-    risk_bands: tuple[str, ...] = ()
-    predicted: tuple[int, ...] = ()
-    loan_date_from: date | None = None
-    loan_date_to: date | None = None  # inclusive
-    model_version: str | None = None
-    request_id: str = ""
-
-    @classmethod
-    def from_inputs(cls, sources: Iterable[str] | None = None, risk_bands: Iterable[str] | None = None,
-                    predicted: Iterable[Any] | None = None, loan_date_from: str | None = None,
-                    loan_date_to: str | None = None, model_version: str | None = None,
-                    request_id: str | None = None) -> LogFilters:
-        """Build from dashboard control values (ISO date strings, None for untouched controls)."""
-        return cls(tuple(sources or ()), tuple(risk_bands or ()), tuple(int(p) for p in predicted or ()),
-                   _parse_date(loan_date_from), _parse_date(loan_date_to), model_version or None,
-                   (request_id or "").strip())
+PAGE_SIZE = 100
+EXPORT_CHUNK_ROWS = 20_000
+MAX_LISTED_DAYS = 1_000  # longer SQLite day ranges stay a range condition
 
 
 @dataclass(frozen=True)
 class LogPage:
-    """The newest matching rows (flattened) plus aggregates over every matching row."""
+    """Flattened rows, newest first; ``first_id`` / ``last_id`` are the newest / oldest row's id (the cursors)."""
 
-    rows: pd.DataFrame
-    total: int
-    mean_prob_default: float | None
-    high_risk: int
-    with_actual: int
+    rows: pa.Table
 
     @property
-    def truncated(self) -> bool:
-        return self.total > len(self.rows)
+    def ids(self) -> list[int]:
+        return self.rows.column("id").to_pylist()
+
+    @property
+    def first_id(self) -> int | None:
+        return self.rows.column("id")[0].as_py() if self.rows.num_rows else None
+
+    @property
+    def last_id(self) -> int | None:
+        return self.rows.column("id")[-1].as_py() if self.rows.num_rows else None
+
+    def records(self) -> list[dict[str, Any]]:
+        """JSON-safe dicts for a grid."""
+        return records(self.rows)
+
+
+@dataclass(frozen=True)
+class LogTotals:
+    """Aggregates over every matching row."""
+
+    count: int
+    mean_prob_default: float | None
+    high_risk: int  # rows in the highest band (Alto)
+    with_actual: int
 
 
 @dataclass(frozen=True)
 class LogOptions:
-    """Values present in the log, for the filter controls."""
+    """What the filter controls offer, from ``profile_fragments`` (empty until profiles are written)."""
 
     sources: list[str]
-    risk_bands: list[str]
     model_versions: list[str]
-    loan_date_min: date | None
-    loan_date_max: date | None
+    first_day: date | None
+    last_day: date | None
 
 
-def log_options(log: PredictionLog) -> LogOptions:
-    """Distinct sources, bands and model versions, and the loan-date span, read from the log."""
-    c = predictions.c
-    with log.engine.connect() as conn:
-        distinct = {name: sorted(v for v in conn.execute(sa.select(column).distinct()).scalars() if v is not None)
-                    for name, column in (("source", c.source), ("risk_band", c.risk_band),
-                                         ("model_version", c.model_version))}
-        low, high = conn.execute(sa.select(sa.func.min(c.loan_date), sa.func.max(c.loan_date))).one()
-    return LogOptions(distinct["source"], distinct["risk_band"], distinct["model_version"],
-                      _as_date(low), _as_date(high))
+class LogService:
+    """Row-level reads of the prediction log for the Logs tab and its CSV export."""
+
+    def __init__(self, log: PredictionLog, band_labels: Sequence[str], serving_version: str, *,
+                 input_fields: Sequence[str] | None = None,
+                 totals: Callable[[LogQuery], LogTotals] | None = None) -> None:
+        """``input_fields``: the logged inputs shown as columns (None: whatever the rows hold); ``totals``
+        replaces the SQL aggregate of :meth:`totals` (e.g. a sum over profiles)."""
+        self.log = log
+        self.band_labels = tuple(band_labels)
+        self.serving_version = serving_version
+        self.input_fields = None if input_fields is None else tuple(input_fields)
+        self._totals = totals or self.sql_totals
+        self._bytewise: bool | None = None
+
+    def page(self, query: LogQuery, *, before_id: int | None = None, after_id: int | None = None,
+             last: bool = False, skip: int = 0, size: int = PAGE_SIZE) -> LogPage:
+        """``size`` matching rows, newest first. By default the newest (below ``before_id`` when given);
+        with ``after_id`` the ``size`` rows just newer than it (the previous page); with ``last`` the oldest.
+        ``skip`` rows are passed over first, counted from the same end: the only O(distance) read."""
+        rows = self._rows(query, before_id=before_id, after_id=after_id, last=last, skip=skip, size=size)
+        return LogPage(flatten(rows, self.input_fields))
+
+    def _rows(self, query: LogQuery, *, before_id: int | None = None, after_id: int | None = None,
+              last: bool = False, skip: int = 0, size: int = PAGE_SIZE) -> list[tuple[Any, ...]]:
+        """:meth:`page`'s rows as the driver returns them (``export.selected`` columns), newest first."""
+        ascending = after_id is not None or last
+        with self.log.engine.connect() as conn:
+            where = self._where(conn, query) + _bounds(before_id, after_id)
+            if skip > 0:
+                anchor = conn.execute(_ordered(sa.select(predictions.c.id), where, ascending)
+                                      .offset(skip).limit(1)).scalar()
+                if anchor is None:
+                    return []
+                where.append(predictions.c.id >= anchor if ascending else predictions.c.id <= anchor)
+            result = conn.execute(_ordered(sa.select(*selected(conn.dialect.name)), where, ascending).limit(size))
+            rows = result.cursor.fetchall()  # plain tuples: no per-row objects or type processing needed
+        return rows[::-1] if ascending else rows
+
+    def block(self, query: LogQuery, start: int, size: int, total: int, known: Mapping[int, Sequence[int]],
+              top_id: int | None = None) -> LogPage:
+        """Rows ``start`` … ``start + size - 1`` of the newest-first list of ``total`` rows (ids ≤ ``top_id``).
+
+        ``known`` maps the start of blocks already read to their ``(first_id, last_id)``: the block right after
+        one is a next page, the block right before one a previous page; the block reaching ``total`` is the last
+        page. Any other block is reached by skipping from the nearest known block or end (``OFFSET``).
+        """
+        size = max(min(size, total - start), 0)
+        if size == 0:
+            return self.page(query, size=0)
+        if start + size >= total:
+            return self.page(query, last=True, size=size)
+        top = None if top_id is None else top_id + 1
+        routes = [(start, {"before_id": top}), (total - start - size, {"last": True})]
+        for begin, (first_id, last_id) in known.items():
+            if begin < start:
+                routes.append((start - begin - size, {"before_id": last_id}))
+            elif begin > start:
+                routes.append((begin - start - size, {"after_id": first_id}))
+        skip, where = min((r for r in routes if r[0] >= 0), key=lambda r: r[0])
+        return self.page(query, skip=skip, size=size, **where)
+
+    def top_id(self) -> int | None:
+        """The newest row's id (one index lookup): pages below it stay put while new rows arrive."""
+        with self.log.engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.max(predictions.c.id))).scalar()
+
+    def totals(self, query: LogQuery) -> LogTotals:
+        """Count, mean ``prob_default``, rows in the highest band and rows with an outcome, over every match."""
+        return self._totals(query)
+
+    def sql_totals(self, query: LogQuery) -> LogTotals:
+        """:meth:`totals` as one SQL aggregate over the matching rows."""
+        c = predictions.c
+        high = self.band_labels[-1] if self.band_labels else "Alto"
+        aggregate = sa.select(sa.func.count(), sa.func.avg(c.prob_default),
+                              sa.func.sum(sa.case((c.risk_band == high, 1), else_=0)), sa.func.count(c.actual))
+        with self.log.engine.connect() as conn:
+            count, mean, high_risk, with_actual = conn.execute(aggregate.where(*self._where(conn, query))).one()
+        return LogTotals(int(count), None if mean is None else float(mean), int(high_risk or 0), int(with_actual))
+
+    def options(self) -> LogOptions:
+        """Sources, model versions and first / last day present, from the small ``profile_fragments`` table."""
+        f = profile_fragments.c
+        grouped = sa.select(f.source, f.model_version, sa.func.min(f.day), sa.func.max(f.day)).where(f.rows > 0)
+        with self.log.engine.connect() as conn:
+            rows = conn.execute(grouped.group_by(f.source, f.model_version)).all()
+        firsts, lasts = [_as_date(r[2]) for r in rows], [_as_date(r[3]) for r in rows]
+        return LogOptions(sorted({r[0] for r in rows}), sorted({r[1] for r in rows}),
+                          min(firsts, default=None), max(lasts, default=None))
+
+    def export(self, query: LogQuery, *, chunk_rows: int = EXPORT_CHUNK_ROWS) -> Iterator[bytes]:
+        """The CSV of every matching row, newest first: the BOM and the header, then one piece per keyset chunk
+        of ``chunk_rows`` rows (memory stays that of one chunk). Rows logged after the start are left out."""
+        top_id = self.top_id()
+        fields = self.input_fields
+        fetch = partial(self._rows, query, size=chunk_rows)
+        with ThreadPoolExecutor(max_workers=1) as reader:  # the next chunk is read while this one is written
+            pending = reader.submit(fetch, before_id=None if top_id is None else top_id + 1)
+            rows, header = pending.result(), True
+            while True:
+                if len(rows) == chunk_rows:
+                    pending = reader.submit(fetch, before_id=rows[-1][0])
+                table = flatten(rows, fields)
+                if header:
+                    fields = fields if fields is not None else tuple(table.column_names[len(DISPLAY_COLUMNS):])
+                    yield BOM + csv_bytes(_fit(table, fields), header=True)
+                    header = False
+                elif rows:
+                    yield csv_bytes(_fit(table, fields), header=False)
+                if len(rows) < chunk_rows:
+                    return
+                rows = pending.result()
+
+    def _where(self, conn: sa.Connection, query: LogQuery) -> list[Any]:
+        if self._bytewise is None:
+            self._bytewise = _orders_by_code_point(conn)
+        days = _listed_days(conn, query) if conn.dialect.name == "sqlite" else None
+        return conditions(query, self.serving_version, bytewise=self._bytewise, days=days)
 
 
-def read_page(log: PredictionLog, filters: LogFilters, *, limit: int = DEFAULT_LIMIT) -> LogPage:
-    """The ``limit`` newest rows matching ``filters``, flattened, and counts over all matching rows."""
-    c = predictions.c
-    aggregates = sa.select(sa.func.count(), sa.func.avg(c.prob_default),
-                           sa.func.sum(sa.case((c.risk_band == "Alto", 1), else_=0)), sa.func.count(c.actual))
-    query = _where(sa.select(predictions), filters).order_by(c.id.desc()).limit(limit)
-    with log.engine.connect() as conn:
-        total, mean, high, with_actual = conn.execute(_where(aggregates, filters)).one()
-        rows = pd.read_sql(query, conn)
-    return LogPage(flatten(rows), int(total), None if mean is None else float(mean), int(high or 0),
-                   int(with_actual))
-
-
-def export_csv(log: PredictionLog, filters: LogFilters) -> bytes:
-    """Every row matching ``filters``, newest first, flattened, as CSV in UTF-8 with BOM (opens in Excel)."""
-    query = _where(sa.select(predictions), filters).order_by(predictions.c.id.desc())
-    with log.engine.connect() as conn:
-        chunks = [flatten(chunk) for chunk in pd.read_sql(query, conn, chunksize=EXPORT_CHUNK_ROWS)]
-    frame = pd.concat(chunks, ignore_index=True) if chunks else flatten(pd.DataFrame(columns=predictions.c.keys()))
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, date_format="%Y-%m-%d %H:%M:%S")
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def flatten(rows: pd.DataFrame) -> pd.DataFrame:
-    """Log rows → display columns (``DISPLAY_COLUMNS``) then one column per logged input (the date is ``loan_date``)."""
-    rows = rows.astype({k: v for k, v in READ_DTYPES.items() if k in rows.columns}).reset_index(drop=True)
-    found = rows["warnings"].str.extractall(_WARNING)
-    text = (found["field"] + ": " + found["message"]).groupby(level=0).agg("; ".join)
-    text = text.str.replace(r"\\(.)", _unescape, regex=True)
-    flat = rows.assign(warnings_count=rows["warnings"].str.count(r'"code":').astype("int64"),
-                       warnings=text.reindex(rows.index))
-    inputs = _whole_numbers_as_integers(inputs_frame(rows).drop(columns=[DATE_COLUMN], errors="ignore"))
-    return pd.concat([flat[list(DISPLAY_COLUMNS)], inputs.drop(columns=[c for c in inputs if c in DISPLAY_COLUMNS])],
-                     axis=1)
-
-
-def _whole_numbers_as_integers(frame: pd.DataFrame) -> pd.DataFrame:
-    """Float columns whose values are all whole numbers (codes, counts, amounts in pesos) as nullable integers."""
-    floats = frame.select_dtypes("float64")
-    whole = [c for c in floats if ((floats[c] % 1 == 0) | floats[c].isna()).all() and floats[c].abs().max() < 2**53]
-    return frame.astype(dict.fromkeys(whole, "Int64"))
-
-
-def _unescape(match: re.Match[str]) -> str:
-    """One JSON escape of a warning text undone (control characters become a space)."""
-    return " " if match.group(1) in "nrtbf" else match.group(1)
-
-
-def _where(query: Any, filters: LogFilters) -> Any:
-    c = predictions.c
-    if filters.sources:
-        query = query.where(c.source.in_(filters.sources))
-    if filters.risk_bands:
-        query = query.where(c.risk_band.in_(filters.risk_bands))
-    if filters.predicted:
-        query = query.where(c.Pago_atiempo_pred.in_(filters.predicted))
-    if filters.loan_date_from is not None:
-        query = query.where(c.loan_date >= datetime.combine(filters.loan_date_from, datetime.min.time()))
-    if filters.loan_date_to is not None:
-        end = datetime.combine(filters.loan_date_to + timedelta(days=1), datetime.min.time())
-        query = query.where(c.loan_date < end)
-    if filters.model_version:
-        query = query.where(c.model_version == filters.model_version)
-    if filters.request_id:
-        pattern = filters.request_id.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(c.request_id.ilike(f"%{pattern}%", escape="\\"))
-    return query
-
-
-def _parse_date(value: str | None) -> date | None:
-    if not value:
+def _listed_days(conn: sa.Connection, query: LogQuery) -> list[date] | None:
+    """The days of the query's date range (an open end closed by the log's first / last day, one index lookup
+    each), or None when there is no range or it spans ``MAX_LISTED_DAYS`` days or more."""
+    s = query.selection
+    if not (s.start or s.end):
         return None
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
+    start, end = s.start, s.end
+    if start is None or end is None:
+        bound = sa.func.min(predictions.c.day) if start is None else sa.func.max(predictions.c.day)
+        found = _as_date(conn.execute(sa.select(bound)).scalar())
+        if found is None:
+            return []
+        start, end = start or found, end or found
+    if (end - start).days >= MAX_LISTED_DAYS:
         return None
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def _fit(table: pa.Table, fields: Sequence[str]) -> pa.Table:
+    """``table`` with exactly the display columns and ``fields`` (missing ones empty)."""
+    columns = {name: table.column(name) if name in table.column_names else pa.nulls(table.num_rows)
+               for name in (*DISPLAY_COLUMNS, *fields)}
+    return pa.table(columns)
+
+
+def _ordered(select: Any, where: list[Any], ascending: bool) -> Any:
+    return select.where(*where).order_by(predictions.c.id.asc() if ascending else predictions.c.id.desc())
+
+
+def _bounds(before_id: int | None, after_id: int | None) -> list[Any]:
+    bounds = [] if before_id is None else [predictions.c.id < before_id]
+    return bounds + ([] if after_id is None else [predictions.c.id > after_id])
+
+
+def _orders_by_code_point(conn: sa.Connection) -> bool:
+    """Whether text compares by code point: SQLite's BINARY, or a PostgreSQL database collated C / POSIX."""
+    if conn.dialect.name == "sqlite":
+        return True
+    if conn.dialect.name != "postgresql":
+        return False
+    collation = conn.execute(sa.text("SELECT datcollate FROM pg_database WHERE datname = current_database()")).scalar()
+    return str(collation).split(".")[0].upper() in ("C", "POSIX")
 
 
 def _as_date(value: Any) -> date | None:
-    if value is None:
-        return None
-    return pd.Timestamp(value).date()
+    return None if value is None else pd.Timestamp(value).date()
 
 
 def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
