@@ -6,52 +6,13 @@ import threading
 import numpy as np
 import pandas as pd
 import pytest
-from profile_log import fill_log, loans
+from profile_log import all_cells, expected_cells, fill_log, loans
 
 from app.services.log import PredictionLog
 from app.services.profiles import ProfileReader, ProfileStore
 from app.services.profiles.fragment import merge, pack_counts, unpack_counts
-from app.services.profiles.rows import current_frame
 from app.services.scoring import ScoringService
 from app.services.selection import Selection
-from modeling.schema import FEATURE_COLUMNS
-
-
-def expected_cells(bundle, layout, rows: pd.DataFrame) -> np.ndarray:
-    """Every count cell computed directly from logged rows (pandas / numpy, independent of the profile writer)."""
-    expected = np.zeros(layout.n_cells, dtype=np.int64)
-    blocks = layout.blocks
-    bands = list(layout.bands)
-    actual = rows["actual"].astype("float64").to_numpy()
-    labelled = ~np.isnan(actual)
-    klass = np.array([bands.index(b) for b in rows["risk_band"]]) * 2 + rows["Pago_atiempo_pred"].to_numpy()
-    np.add.at(expected, blocks["class"].start + klass, 1)
-    np.add.at(expected, blocks["class_labelled"].start + klass[labelled], 1)
-    confusion = rows["Pago_atiempo_pred"].to_numpy()[labelled] * 2 + actual[labelled].astype(int)
-    np.add.at(expected, blocks["confusion"].start + confusion, 1)
-    for j, code in enumerate(layout.warning_codes):
-        expected[blocks["warning_codes"].start + j] = rows["warnings"].str.contains(f'"code": "{code}"').sum()
-    expected[blocks["warned"].start] = (rows["warnings"] != "[]").sum()
-    fine = np.searchsorted(layout.edges, rows["prob_default"].to_numpy(), side="right")
-    np.add.at(expected, blocks["fine"].start + fine, 1)
-    late = labelled & (actual == 0)
-    np.add.at(expected, blocks["fine_late"].start + fine[late], 1)
-    np.add.at(expected, blocks["fine_ontime"].start + fine[labelled & ~late], 1)
-    variables = current_frame(bundle, rows.assign(when=rows["loan_date"].fillna(rows["scored_at"])),
-                              list(FEATURE_COLUMNS))
-    for variable in layout.drift_variables:
-        counts, outside = variable.current_counts(variables[variable.name])
-        expected[blocks[f"var:{variable.name}"]] = counts
-        if outside is not None:
-            expected[blocks[f"oor:{variable.name}"].start] = outside
-    return expected
-
-
-def all_cells(profile_set, selection: Selection | None = None) -> np.ndarray:
-    selection = selection or Selection()
-    first = next(iter(profile_set.layout.blocks))
-    last = list(profile_set.layout.blocks)[-1]
-    return profile_set.counts(profile_set.total(selection), first, last)[0]
 
 
 def test_every_cell_equals_the_rows(filled, bundle):
