@@ -9,7 +9,8 @@ import pytest
 from app.dashboard.figures import drift as figures
 from app.dashboard.figures import drift_evolution as evolution
 from app.dashboard.tabs import drift_summary, drift_table
-from app.services.drift.report import DriftView, ReferencePeriod, report_table
+from app.services.drift import DriftView, ReferencePeriod
+from app.services.drift.view import report_table
 from modeling.drift import SCORE_NAME, STATUS_INSUFFICIENT, build_reference_profile, drift_report, psi_evolution
 
 BANDS = (0.10, 0.25)
@@ -85,7 +86,7 @@ def test_bin_shares_shows_reference_current_and_contributions(view):
 
 
 @pytest.mark.parametrize("builder", [lambda: figures.bin_shares(None), lambda: figures.psi_bars(pd.DataFrame(
-    columns=["variable"]), BANDS), lambda: evolution.psi_heatmap(pd.DataFrame(), BANDS, "M")])
+    columns=["variable"]), BANDS), lambda: evolution.psi_heatmap(pd.DataFrame(), BANDS, "month")])
 def test_empty_inputs_give_a_message_not_an_error(builder):
     fig = builder()
     assert isinstance(fig, go.Figure) and not fig.data
@@ -93,7 +94,7 @@ def test_empty_inputs_give_a_message_not_an_error(builder):
 
 
 def test_heatmap_greys_insufficient_windows_and_puts_the_score_first(evolution_frame):
-    fig = evolution.psi_heatmap(evolution_frame, BANDS, "M")
+    fig = evolution.psi_heatmap(evolution_frame, BANDS, "month")
     judged, grey = fig.data
     assert list(judged.x) == ["2025-01", "2025-02", "2025-03"]
     assert judged.y[0] == f"{SCORE_NAME} (score)" and len(judged.y) == evolution_frame["variable"].nunique()
@@ -105,13 +106,15 @@ def test_heatmap_greys_insufficient_windows_and_puts_the_score_first(evolution_f
     assert z[row, 0] == pytest.approx(min(january["psi"], 2 * BANDS[1]))
 
 
-def test_heatmap_labels_row_chunks(profile, current):
-    frame = psi_evolution(profile, current, current["fecha"], freq=400, bands=BANDS)
-    assert list(evolution.psi_heatmap(frame, BANDS, 400).data[0].x) == ["#1", "#2", "#3", "#4"]
+@pytest.mark.parametrize("window, freq, first", [("week", "W", "2025-01-06"), ("day", "D", "2025-01-10")])
+def test_week_and_day_windows_are_labelled_by_their_first_day(profile, current, window, freq, first):
+    frame = psi_evolution(profile, current, current["fecha"], freq=freq, bands=BANDS)
+    fig = evolution.psi_heatmap(frame, BANDS, window)
+    assert fig.data[0].x[0] == first and fig.layout.xaxis.title.text == f"ventana ({evolution.WINDOW_NAMES[window]})"
 
 
 def test_lines_show_chosen_variables_and_the_score_with_insufficient_windows_off_the_line(evolution_frame):
-    fig = evolution.psi_lines(evolution_frame, ["monto"], BANDS, "M")
+    fig = evolution.psi_lines(evolution_frame, ["monto"], BANDS, "month")
     names = [trace.name for trace in fig.data if trace.showlegend is not False]
     assert names == ["monto", f"{SCORE_NAME} (score)"]
     line, noisy = fig.data[0], fig.data[1]
@@ -142,7 +145,7 @@ def test_lines_clip_noisy_points_above_the_axis_and_mark_them(evolution_frame):
     frame = evolution_frame.copy()
     march = (frame["variable"] == "monto") & (frame["status"] == STATUS_INSUFFICIENT)
     frame.loc[march, "psi"] = 50.0
-    fig = evolution.psi_lines(frame, ["monto"], BANDS, "M")
+    fig = evolution.psi_lines(frame, ["monto"], BANDS, "month")
     noisy = fig.data[1]
     assert noisy.y[0] == pytest.approx(fig.layout.yaxis.range[1]) and list(noisy.marker.symbol) == ["triangle-up-open"]
     assert noisy.customdata[0][3] == "50.0000"

@@ -1,6 +1,6 @@
 """Pure plotly figures of the Data Drift tab: PSI per variable and the reference-vs-current bins of one variable.
 
-Data in (the monitoring service's table and results) → ``go.Figure`` out. No Dash imports. The evolution
+Data in (the drift service's table and results) → ``go.Figure`` out. No Dash imports. The evolution
 figures are in :mod:`app.dashboard.figures.drift_evolution`.
 """
 from __future__ import annotations

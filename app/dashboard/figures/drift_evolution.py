@@ -1,6 +1,7 @@
 """Pure plotly figures of the PSI evolution over time windows: a variables × windows heatmap and PSI lines.
 
-Input: the long frame of ``MonitoringService.evolution`` (one row per variable and window). Windows with
+Input: the long frame of ``DriftService.evolution`` (one row per variable and window; windows by month, week or
+day). Windows with
 status ``insufficient data`` are drawn grey (heatmap) or as hollow markers off the line (lines): their PSI
 is mostly sampling noise and never an alarm.
 """
@@ -16,21 +17,19 @@ from plotly.colors import qualitative
 from app.dashboard.figures.drift import BAND_COLORS, INSUFFICIENT_COLOR, add_band_lines, empty_figure, style
 from modeling.drift import SCORE_NAME, STATUS_INSUFFICIENT
 
-WINDOW_NAMES = {"M": "mes", "W": "semana", "D": "día"}
-_LABEL_FORMATS = {"M": "%Y-%m", "W": "%Y-%m-%d", "D": "%Y-%m-%d"}
+WINDOW_NAMES = {"month": "mes", "week": "semana", "day": "día"}
+_LABEL_FORMATS = {"month": "%Y-%m", "week": "%Y-%m-%d", "day": "%Y-%m-%d"}
 MAX_CELL_TEXT_WINDOWS = 36
 SCORE_COLOR = "#212121"
 
 
-def window_labels(frame: pd.DataFrame, freq: str | int) -> pd.Series:
-    """Text label of each row's window: ``2025-07`` (month), the first day (week, day) or ``#3`` (rows)."""
-    if isinstance(freq, str):
-        return pd.to_datetime(frame["window_start"]).dt.strftime(_LABEL_FORMATS[freq])
-    return "#" + (frame["window"].astype(int) + 1).astype(str)
+def window_labels(frame: pd.DataFrame, window: str) -> pd.Series:
+    """Text label of each row's window: ``2025-07`` (month) or its first day (week, day)."""
+    return pd.to_datetime(frame["window_start"]).dt.strftime(_LABEL_FORMATS[window])
 
 
-def _x_title(freq: str | int) -> str:
-    return f"ventana ({WINDOW_NAMES[freq]})" if isinstance(freq, str) else f"bloque de {freq} filas (por fecha)"
+def _x_title(window: str) -> str:
+    return f"ventana ({WINDOW_NAMES[window]})"
 
 
 def _psi_colorscale(bands: Sequence[float], top: float) -> list:
@@ -47,12 +46,12 @@ def _ordered(frame: pd.DataFrame) -> list[str]:
     return ([SCORE_NAME] if SCORE_NAME in names else []) + [n for n in names if n != SCORE_NAME]
 
 
-def psi_heatmap(frame: pd.DataFrame, bands: Sequence[float], freq: str | int) -> go.Figure:
+def psi_heatmap(frame: pd.DataFrame, bands: Sequence[float], window: str) -> go.Figure:
     """PSI of every variable (rows) per window (columns); insufficient-data cells grey and labelled."""
     title = "Evolución del PSI por variable y ventana"
     if frame.empty:
         return empty_figure("Sin datos para los filtros elegidos.", title)
-    frame = frame.assign(label=window_labels(frame, freq), psi=pd.to_numeric(frame["psi"], errors="coerce"))
+    frame = frame.assign(label=window_labels(frame, window), psi=pd.to_numeric(frame["psi"], errors="coerce"))
     windows = list(dict.fromkeys(frame.sort_values("window_start", kind="stable")["label"]))
     names = _ordered(frame)
     rows_shown = [f"{n} (score)" if n == SCORE_NAME else n for n in names]
@@ -88,23 +87,23 @@ def psi_heatmap(frame: pd.DataFrame, bands: Sequence[float], freq: str | int) ->
     fig.add_annotation(text="Gris: datos insuficientes (ventana demasiado pequeña para distinguir el PSI del ruido)",
                        showarrow=False, xref="paper", yref="paper", x=0, y=1.0, yanchor="bottom", xanchor="left",
                        font={"size": 11, "color": "#616161"})
-    return style(fig, title, _x_title(freq), None, height=150 + 24 * len(names))
+    return style(fig, title, _x_title(window), None, height=150 + 24 * len(names))
 
 
-def psi_lines(frame: pd.DataFrame, variables: Sequence[str], bands: Sequence[float], freq: str | int) -> go.Figure:
+def psi_lines(frame: pd.DataFrame, variables: Sequence[str], bands: Sequence[float], window: str) -> go.Figure:
     """PSI per window of the chosen variables and of the score, over the shaded PSI bands."""
     title = "PSI por ventana de las variables elegidas y del score"
     chosen = [name for name in dict.fromkeys([*variables, SCORE_NAME]) if name in set(frame.get("variable", []))]
     if frame.empty or not chosen:
         return empty_figure("Sin datos para los filtros elegidos.", title)
-    frame = frame.assign(label=window_labels(frame, freq), psi=pd.to_numeric(frame["psi"], errors="coerce"))
+    frame = frame.assign(label=window_labels(frame, window), psi=pd.to_numeric(frame["psi"], errors="coerce"))
     palette = qualitative.D3
     shown = frame[frame["variable"].isin(chosen) & (frame["status"] != STATUS_INSUFFICIENT)]["psi"].to_numpy(float)
     top = max(float(np.nanmax(np.append(shown, 0.0))) * 1.15, bands[1] * 1.4)
     fig = go.Figure()
     for i, name in enumerate(chosen):
         rows = frame[frame["variable"] == name].sort_values("window_start", kind="stable")
-        x = rows["window_start"] if isinstance(freq, str) else rows["window"].astype(int) + 1
+        x = rows["window_start"]
         enough = (rows["status"] != STATUS_INSUFFICIENT).to_numpy()
         color = SCORE_COLOR if name == SCORE_NAME else palette[i % len(palette)]
         label = f"{name} (score)" if name == SCORE_NAME else name
@@ -127,4 +126,4 @@ def psi_lines(frame: pd.DataFrame, variables: Sequence[str], bands: Sequence[flo
     fig.add_annotation(text="Huecos: ventanas con datos insuficientes (no generan alerta; ▵ = PSI por encima del "
                        "eje)", showarrow=False,
                        xref="paper", yref="paper", x=0, y=-0.28, xanchor="left", font={"size": 11, "color": "#616161"})
-    return style(fig, title, _x_title(freq), "PSI", height=430)
+    return style(fig, title, _x_title(window), "PSI", height=430)

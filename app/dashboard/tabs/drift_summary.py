@@ -8,7 +8,7 @@ from dash import html
 from app.dashboard import ids
 from app.dashboard.components import SOURCE_LABELS, empty_state, kpi_card
 from app.dashboard.palette import AMBER, GREEN, RED
-from app.services.drift.report import DriftView
+from app.services.drift import DriftView
 from modeling.drift import BAND_ICONS, STATUS_INSUFFICIENT
 
 STATE_BANNERS = {  # state → (accent colour, background, heading, explanation); colours of the band palette
@@ -22,8 +22,8 @@ STATE_BANNERS = {  # state → (accent colour, background, heading, explanation)
                           "Hay muy pocas filas para distinguir un cambio real del ruido de muestreo."),
 }
 ACCENTS = {"Alto": RED, "Moderado": AMBER, "info": "#1565c0"}
-NO_ROWS = ("No hay predicciones registradas para estos filtros. Elija al menos una fuente o amplíe el rango de "
-           "fechas.")
+NO_ROWS = ("No hay predicciones registradas para estos filtros. Elija otras fuentes (ninguna = todas) o amplíe el "
+           "rango de fechas.")
 SIGNAL_TEXT = {
     "missing": ("Cambio en % de faltantes", "bi-question-diamond"),
     "out_of_range": ("Valores fuera del rango de entrenamiento", "bi-arrows-expand"),
@@ -77,8 +77,8 @@ def status_banner(view: DriftView) -> html.Div:
         body.append(html.Div([html.Strong("Causas: "), ", ".join(causes)], className="mb-2"))
     body.append(html.Div([html.Span("Variables por banda: ", className="me-2"), *badges]))
     if not view.score_compared:
-        body.append(html.Div("Estas filas son de otra versión del modelo: el score no se compara con la referencia "
-                             "del modelo cargado.", className="small mt-2"))
+        body.append(html.Div("Estas filas son de otra versión del modelo: se comparan con la referencia guardada de "
+                             "esa versión, y su score no se compara.", className="small mt-2"))
     return html.Div(body, id=ids.Drift.BANNER, className="alert shadow-sm mb-3 text-dark", role="status",
                     style={"backgroundColor": background, "borderLeft": f"6px solid {accent}"})
 
@@ -93,7 +93,8 @@ def kpi_row(view: DriftView) -> dbc.Row:
         kpi_card("Período actual", _span(view.first, view.last), f"{day(view.first)} → {day(view.last)} "
                  "(fecha del préstamo)", color="dark", icon="calendar-range"),
         kpi_card("Referencia (entrenamiento)", f"{number(reference.rows)} filas",
-                 f"{day(reference.start)} → {day(reference.end)}", color="dark", icon="bookmark-check"),
+                 f"{day(reference.start)} → {day(reference.end)}" if reference.start is not None else
+                 "perfil guardado de esa versión", color="dark", icon="bookmark-check"),
         kpi_card("Variables con drift", f"{drifting} / {len(view.table)}",
                  "PSI en banda Moderado/Alto y sobre el ruido", color="danger" if drifting else "success",
                  icon="exclamation-triangle"),

@@ -9,7 +9,7 @@ from app.dashboard import ids
 from app.dashboard.components import data_grid
 from app.dashboard.grid_columns import grid_options
 from app.dashboard.tabs.drift_summary import percent
-from app.services.drift.report import DriftView
+from app.services.drift import DriftView
 from modeling.drift import BAND_ICONS, STATUS_INSUFFICIENT
 
 TYPE_LABELS = {"numeric": "numérica", "categorical": "categórica", "derived": "derivada", "score": "score"}
