@@ -34,7 +34,7 @@ def seed_holdout(scoring: ScoringService, log: PredictionLog) -> SeedOutcome:
     frame = scoring.bundle.load_frame("holdout")
     actual = frame[TARGET] if TARGET in frame.columns else None
     batch, write = scoring.prepare(frame, source="holdout", request_id=f"holdout-{version}"[:64], actual=actual)
-    if not log.append_once(version, write.rows, fragments=[f.row() for f in write.fragments]):
+    if not log.append_once(version, write.rows, fragments=scoring.fragment_rows(write)):
         return SeedOutcome(version, seeded=False)
     if batch.errors:
         logger.warning("hold-out seeding skipped %d invalid rows of %s", len(batch.errors), version)

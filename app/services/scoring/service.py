@@ -18,7 +18,6 @@ import pandas as pd
 
 from app.services.log.store import PredictionLog, day_keys
 from app.services.profiles import ProfileLayout, ProfileStore, ScoredRows, build_fragments
-from app.services.profiles.fragment import Fragment
 from app.services.scoring.records import RecordValidator, ValidatedRecords
 from app.services.selection import SOURCES
 from modeling.artifacts import Bundle
@@ -34,10 +33,11 @@ FOLD_EVERY = 64  # fragments this process appends between two folds of the profi
 
 @dataclass(frozen=True)
 class LogWrite:
-    """What one scoring call writes in one transaction: the ``predictions`` rows and their profile fragments."""
+    """What one scoring call writes in one transaction: the ``predictions`` rows, and what their profile
+    fragments are built from."""
 
     rows: dict[str, Any]
-    fragments: list[Fragment]
+    profiled: ScoredRows
 
 
 @dataclass(frozen=True)
@@ -107,8 +107,13 @@ class ScoringService:
 
     def write(self, write: LogWrite) -> None:
         """Log rows and fragments in one transaction; every ``FOLD_EVERY`` fragments, fold the profiles."""
-        self.log.append(write.rows, fragments=[f.row() for f in write.fragments])
-        self._after_write(len(write.fragments))
+        fragments = self.fragment_rows(write)
+        self.log.append(write.rows, fragments=fragments)
+        self._after_write(len(fragments))
+
+    def fragment_rows(self, write: LogWrite) -> list[dict[str, Any]]:
+        """The ``profile_fragments`` rows of ``write`` (one per source and day)."""
+        return [fragment.row() for fragment in build_fragments(self.layout, write.profiled)]
 
     def _after_write(self, fragments: int) -> None:
         with self._fold_lock:
@@ -154,7 +159,7 @@ class ScoringService:
             actual=np.array([np.nan if v is None else v for v in outcomes], dtype=np.float64),
             warning_codes=[[w["code"] for w in row] for row in warnings], latency_ms=latency_ms,
             request_rows=max(len(prob), 1), scored_at=scored_at)
-        return batch, LogWrite(rows, build_fragments(self.layout, scored))
+        return batch, LogWrite(rows, scored)
 
 
 def _log_rows(batch: ScoredBatch, source: str, scored_at: Any, inputs: pd.DataFrame,

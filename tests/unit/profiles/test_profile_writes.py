@@ -9,7 +9,7 @@ import pytest
 from profile_log import all_cells, expected_cells, fill_log, loans
 
 from app.services.log import PredictionLog
-from app.services.profiles import ProfileReader, ProfileStore
+from app.services.profiles import ProfileReader, ProfileStore, build_fragments
 from app.services.profiles.fragment import merge, pack_counts, unpack_counts
 from app.services.scoring import ScoringService
 from app.services.selection import Selection
@@ -116,7 +116,7 @@ def test_merge_sums_counts_and_drops_cells_that_cancel(filled, bundle):
     _, scoring = filled
     frame, _ = loans(30, seed=8)
     _, write = scoring.prepare(frame.assign(fecha_prestamo=pd.Timestamp("2025-03-03")), source="batch")
-    fragment = write.fragments[0]
+    fragment = build_fragments(scoring.layout, write.profiled)[0]
     negative = type(fragment)(**{**fragment.__dict__, "values": -fragment.values, "rows": -fragment.rows,
                                  "sums": -fragment.sums})
     assert merge([fragment, fragment]).values.tolist() == (2 * fragment.values).tolist()
