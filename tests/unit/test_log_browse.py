@@ -218,3 +218,11 @@ def test_postgresql_pages_prefixes_and_export(postgres_url, trained_models_dir):
     frame = pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig")
     assert frame["id"].tolist() == sorted(everything["id"], reverse=True)
     service.log.dispose()
+
+
+def test_without_a_served_version_only_explicit_versions_are_usable(service):
+    bare = LogService(service.log, BANDS)
+    with pytest.raises(SelectionError) as error:
+        bare.export(LogQuery())
+    assert error.value.field == "version"
+    assert bare.totals(parse_query(version="*")).count == service.totals(parse_query(version="*")).count

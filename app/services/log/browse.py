@@ -76,11 +76,12 @@ class LogOptions:
 class LogService:
     """Row-level reads of the prediction log for the Logs tab and its CSV export."""
 
-    def __init__(self, log: PredictionLog, band_labels: Sequence[str], serving_version: str, *,
+    def __init__(self, log: PredictionLog, band_labels: Sequence[str], serving_version: str | None = None, *,
                  input_fields: Sequence[str] | None = None,
                  totals: Callable[[LogQuery], LogTotals] | None = None) -> None:
-        """``input_fields``: the logged inputs shown as columns (None: whatever the rows hold); ``totals``
-        replaces the SQL aggregate of :meth:`totals` (e.g. a sum over profiles)."""
+        """``serving_version``: what a query without a model version means (without it such a query raises
+        :class:`SelectionError`); ``input_fields``: the logged inputs shown as columns (None: whatever the rows
+        hold); ``totals`` replaces the SQL aggregate of :meth:`totals` (e.g. a sum over profiles)."""
         self.log = log
         self.band_labels = tuple(band_labels)
         self.serving_version = serving_version
@@ -166,7 +167,12 @@ class LogService:
 
     def export(self, query: LogQuery, *, chunk_rows: int = EXPORT_CHUNK_ROWS) -> Iterator[bytes]:
         """The CSV of every matching row, newest first: the BOM and the header, then one piece per keyset chunk
-        of ``chunk_rows`` rows (memory stays that of one chunk). Rows logged after the start are left out."""
+        of ``chunk_rows`` rows (memory stays that of one chunk). Rows logged after the start are left out.
+        A query that cannot be used raises :class:`SelectionError` here, before anything is streamed."""
+        conditions(query, self.serving_version, bytewise=True)
+        return self._export(query, chunk_rows)
+
+    def _export(self, query: LogQuery, chunk_rows: int) -> Iterator[bytes]:
         top_id = self.top_id()
         fields = self.input_fields
         fetch = partial(self._rows, query, size=chunk_rows)

@@ -65,7 +65,7 @@ def parse_params(pairs: Iterable[tuple[str, str]], band_labels: Sequence[str] = 
                        request_id=one.get("request_id"), band_labels=band_labels)
 
 
-def conditions(query: LogQuery, serving_version: str, *, bytewise: bool,
+def conditions(query: LogQuery, serving_version: str | None, *, bytewise: bool,
                days: Sequence[date] | None = None) -> list[Any]:
     """SQL conditions on ``predictions`` (AND them). ``bytewise``: the database orders text by code point, so
     the request id prefix is an index range. ``days``: the days of the date range, listed (``day IN (…)``)
@@ -75,7 +75,9 @@ def conditions(query: LogQuery, serving_version: str, *, bytewise: bool,
     if not s.all_sources:
         where.append(one_of(c.source, s.sources))
     if s.model_version != ALL_VERSIONS:
-        where.append(c.model_version == s.version(serving_version))
+        if not (s.model_version or serving_version):
+            raise SelectionError("version", "no model version is being served: choose one, or '*' for all")
+        where.append(c.model_version == s.version(serving_version or ""))
     if days is not None:
         where.append(one_of(c.day, days) if days else c.id < 0)
     else:
