@@ -1,18 +1,17 @@
 """The Data Drift tab in a real browser: status banner, one table row per monitored variable, the per-bin chart,
-the weekly evolution and the CSV download of the PSI table."""
+the weekly and daily evolution, the source control (none chosen = all) and the CSV download of the PSI table."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from browser_helpers import browser_errors, click, wait_for
+from browser_helpers import browser_errors, click, wait_for, wait_for_download
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from app.dashboard import ids
-from app.services.drift.report import TABLE_COLUMNS
+from app.services.drift import TABLE_COLUMNS
 from modeling.config import TEMPORAL_FEATURES
 from modeling.drift import SCORE_NAME
 
@@ -44,6 +43,8 @@ def test_banner_and_one_table_row_per_monitored_variable(browser, live_server, m
     shown = [row.text for row in browser.find_elements(By.CSS_SELECTOR, GRID_ROWS)]
     assert sorted(shown) == sorted(monitored)
     assert not set(TEMPORAL_FEATURES) & set(shown)
+    wait_for(browser, f"#{ids.Drift.BINS} .gtitle", text=": PSI")  # the most drifted variable, chosen for us
+    assert "Todas las fuentes" in browser.find_element(By.ID, ids.Drift.SOURCES).text
     page = browser.find_element(By.ID, ids.Drift.ROOT).text
     assert "Referencia:" in page and "período de entrenamiento" in page and "anio_prestamo" in page
     assert "0.10–0.25 Moderado" in browser.find_element(By.ID, ids.Drift.TABLE_HELP).text
@@ -67,19 +68,30 @@ def test_picking_a_variable_shows_its_bins_and_the_week_window_redraws_the_evolu
     wait_for(browser, f"#{ids.Drift.LINES} .xtitle", text="ventana (semana)")
     ticks = [t.text for t in browser.find_elements(By.CSS_SELECTOR, f"#{ids.Drift.HEATMAP} .xtick text")]
     assert ticks and all(len(t) == 10 and t[4] == "-" for t in ticks), ticks  # week starts, YYYY-MM-DD
+    day = browser.find_element(By.XPATH, f"//*[@id='{ids.Drift.WINDOW}']//label[normalize-space()='Día']")
+    browser.execute_script("arguments[0].click()", day)
+    wait_for(browser, f"#{ids.Drift.HEATMAP} .xtitle", text="ventana (día)")
+    assert browser_errors(browser) == []
+
+
+def test_a_source_without_rows_empties_the_view_and_no_source_means_all(browser, live_server):
+    open_drift(browser, live_server)
+    field = browser.find_element(By.CSS_SELECTOR, f"#{ids.Drift.SOURCES} input")
+    field.send_keys("API")
+    field.send_keys(Keys.ENTER)
+    wait_for(browser, f"#{ids.Drift.SUMMARY}", text="No hay predicciones registradas para estos filtros")
+    click(browser, browser.find_element(By.CSS_SELECTOR, f"#{ids.Drift.SOURCES} .Select-value-icon"))
+    wait_for(browser, BANNER)
+    assert "Período reservado" in browser.find_element(By.ID, ids.Drift.SUMMARY).text
     assert browser_errors(browser) == []
 
 
 def test_csv_download_holds_one_row_per_variable(browser, live_server, monitored):
     open_drift(browser, live_server)
-    target = Path(browser.download_dir) / "drift_psi.csv"
-    target.unlink(missing_ok=True)
+    folder = Path(browser.download_dir)
+    (folder / "drift_psi.csv").unlink(missing_ok=True)
     click(browser, browser.find_element(By.ID, ids.Drift.CSV_BUTTON))
-    deadline = time.monotonic() + 20
-    while not target.exists() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert target.exists(), "drift_psi.csv was not downloaded"
-    table = pd.read_csv(target)
+    table = pd.read_csv(wait_for_download(folder, "drift_psi*.csv", set()))
     assert list(table.columns) == list(TABLE_COLUMNS)
     assert len(table) == len(monitored) and sorted(table["variable"]) == sorted(monitored)
     assert table["psi"].notna().all() and (table["psi"] >= 0).all()

@@ -1,6 +1,8 @@
 """Figure and component builders of the Data Drift tab, on a small seeded profile (no bundle, no server)."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -8,6 +10,7 @@ import pytest
 
 from app.dashboard.figures import drift as figures
 from app.dashboard.figures import drift_evolution as evolution
+from app.dashboard.tabs import drift as drift_tab
 from app.dashboard.tabs import drift_summary, drift_table
 from app.services.drift import DriftView, ReferencePeriod
 from app.services.drift.view import report_table
@@ -149,3 +152,29 @@ def test_lines_clip_noisy_points_above_the_axis_and_mark_them(evolution_frame):
     noisy = fig.data[1]
     assert noisy.y[0] == pytest.approx(fig.layout.yaxis.range[1]) and list(noisy.marker.symbol) == ["triangle-up-open"]
     assert noisy.customdata[0][3] == "50.0000"
+
+
+class LayoutOnly:
+    """What the tab's layout may read of the drift service: no report, no evolution."""
+
+    bands = BANDS
+    excluded = ("mes_prestamo",)
+    model_version = "v1"
+
+    def variables(self) -> list[tuple[str, str]]:
+        return [("monto", "numeric"), (SCORE_NAME, "score")]
+
+    def versions(self) -> list[str]:
+        return ["v1", "v0"]
+
+    def date_bounds(self, selection) -> None:
+        return None
+
+    def reference_period(self) -> ReferencePeriod:
+        return ReferencePeriod(pd.Timestamp("2024-01-01"), pd.Timestamp("2024-12-31"), 3000)
+
+
+def test_the_tab_layout_reads_no_report_and_offers_every_source_by_default():
+    page = str(drift_tab.layout(SimpleNamespace(drift=LayoutOnly())))
+    assert "Todas las fuentes" in page and "'value': 'month'" in page and "v0" in page
+    assert "Cada N filas" not in page
