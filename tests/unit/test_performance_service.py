@@ -1,191 +1,243 @@
-"""The performance service on a real SQLite log: filters, KPIs, time series, labelled metrics, cache, model card."""
+"""The performance service on a real small bundle and real prediction logs (SQLite, and PostgreSQL when
+TEST_DATABASE_URL is set): every view read from the profiles equals the same computation on the logged rows —
+counts, shares and the confusion matrix identically, means and Brier to float precision, ROC-AUC and PR-AUC within
+0.002 — plus the cache, empty and one-class selections, other model versions and the model card."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime
+from datetime import date
 
 import numpy as np
 import pandas as pd
 import pytest
+from performance_log import (
+    OLDER,
+    expected_metrics,
+    expected_summary,
+    expected_timeline,
+    fill_log,
+    logged_rows,
+    older_bundle,
+    selected,
+)
+from sklearn.metrics import average_precision_score, roc_auc_score
 
-from app.config import Settings
-from app.services import build_services
-from app.services.log.tables import predictions
-from app.services.performance.service import PerformanceFilters, PerformanceService
-from app.services.performance.card import build_model_card
-from app.services.performance.labelled import calibration_table, evaluate_labelled, threshold_curve
-from app.services.performance.stats import wilson_interval
 from app.services.log.store import PredictionLog
+from app.services.performance import PerformanceService, build_model_card
+from app.services.performance.labelled import average_precision, roc_auc
+from app.services.profiles import ProfileReader, ProfileStore, fine_edges
+from app.services.scoring.service import ScoringService
+from app.services.selection import Selection, SelectionError
 from modeling.artifacts import load_bundle
-from modeling.evaluate import classification_metrics
+from modeling.config import TARGET
+from modeling.synthetic import generate_loans
 
-ALL = PerformanceFilters()
+AUC_TOLERANCE = 0.002
 
 
 @pytest.fixture(scope="module")
-def seeded(trained_models_dir, tmp_path_factory):
-    """Services built as the app builds them: the log holds the bundle's scored hold-out period."""
-    settings = Settings(models_dir=trained_models_dir, predictions_dir=tmp_path_factory.mktemp("perf_pred"))
-    return build_services(settings)
+def bundle(trained_models_dir):
+    return load_bundle(trained_models_dir)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def log_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'log.sqlite'}"
+    return request.getfixturevalue("postgres_url")
 
 
 @pytest.fixture
-def service(trained_models_dir, tmp_path):
-    """A service over an empty log of its own."""
-    log = PredictionLog.from_url(f"sqlite:///{tmp_path / 'log.sqlite'}")
-    return PerformanceService(load_bundle(trained_models_dir), log)
+def log(tmp_path):
+    opened = PredictionLog.from_url(f"sqlite:///{tmp_path / 'log.sqlite'}")
+    yield opened
+    opened.dispose()
 
 
-def append(log: PredictionLog, prob, *, actual=None, loan_date=None, source="api", request_id="r1",
-           latency_ms=10.0, model_version="m1", scored_at=datetime(2026, 1, 15, 12), threshold=0.5) -> None:
-    prob = np.asarray(prob, dtype="float64")
-    n = prob.size
-    log.append({"request_id": request_id, "scored_at": scored_at, "loan_date": loan_date if loan_date is not None
-                else [None] * n, "source": source, "model_version": model_version, "inputs": ["{}"] * n,
-                "prob_default": prob, "Pago_atiempo_pred": np.where(prob >= threshold, 0, 1),
-                "risk_band": np.where(prob >= threshold, "Alto", "Bajo").tolist(), "warnings": ["[]"] * n,
-                "latency_ms": latency_ms, "actual": actual if actual is not None else [None] * n})
+def service_of(bundle, log) -> PerformanceService:
+    return PerformanceService(bundle, ProfileReader(ProfileStore(log.engine)))
 
 
-def test_seeded_holdout_counts_and_metrics_match_the_training_evaluation(seeded):
-    perf, holdout = seeded.performance, seeded.holdout
-    summary = perf.summary(ALL)
-    assert summary.n == seeded.log.count(source="holdout") == holdout.rows > 0
-    assert summary.by_source == {"holdout": holdout.rows}
-    assert summary.n_labelled == holdout.rows
-    assert summary.predicted_late_share == pytest.approx(summary.band_shares["Alto"])  # Alto ⇔ prob ≥ threshold
-    assert sum(summary.band_shares.values()) == pytest.approx(1.0)
-    if holdout.rejected:
-        pytest.skip("some hold-out rows were rejected at seeding; metrics cannot equal the training evaluation")
-    evaluation = perf.performance(ALL).evaluation
-    test_metrics = seeded.bundle.metadata["metrics"]["test"]
-    for name, value in evaluation.metrics.items():
-        assert value == pytest.approx(test_metrics[name], nan_ok=True), name
-    assert evaluation.confusion.tolist() == test_metrics["confusion_matrix"]["matrix"]
+def selections(days: pd.Series) -> list[Selection]:
+    """All, one source, two sources, open and closed date ranges, one day, each with every window."""
+    q = {p: days.quantile(p).date() for p in (0.0, 0.3, 0.5, 1.0)}
+    chosen = [Selection(), Selection(("api",)), Selection(("holdout", "batch")), Selection(start=q[0.5]),
+              Selection(end=q[0.5]), Selection(("holdout", "api"), start=q[0.0], end=q[0.5]),
+              Selection(start=q[0.3], end=q[0.3]), Selection(("batch",), end=q[1.0])]
+    return [Selection(s.sources, s.model_version, s.start, s.end, w) for s in chosen for w in ("month", "week", "day")]
 
 
-def test_source_version_and_date_filters(service):
-    log = service.log
-    append(log, [0.1, 0.2], source="api", loan_date=[datetime(2025, 3, 1, 9), datetime(2025, 3, 31, 23)])
-    append(log, [0.7], source="batch", request_id="r2", model_version="m2")
-    append(log, [0.3], source="api", request_id="r3", scored_at=datetime(2025, 4, 2, 8))  # no loan date
-    assert service.summary(ALL).n == 4
-    assert service.summary(PerformanceFilters(("batch",))).n == 1
-    assert service.summary(PerformanceFilters(model_version="m2")).by_source == {"batch": 1}
-    march = service.summary(PerformanceFilters(start=date(2025, 3, 1), end=date(2025, 3, 31)))
-    assert march.n == 2  # the end day is included, to its last second
-    april = service.summary(PerformanceFilters(start=date(2025, 4, 1), end=date(2025, 4, 30)))
-    assert april.n == 1  # dated by its scoring time
-    assert service.summary(PerformanceFilters(())) is None
+def test_views_equal_the_computation_on_rows(bundle, log_url):
+    log = PredictionLog.from_url(log_url)
+    scoring = fill_log(log, bundle)
+    service = service_of(bundle, log)
+    rows = logged_rows(log, bundle.model_version)
+    bands = tuple(bundle.risk_bands["labels"])
+    assert (rows["Pago_atiempo_pred"] == np.where(rows["prob_default"] >= bundle.threshold, 0, 1)).all()
+    worst = {"roc_auc": 0.0, "pr_auc_0": 0.0}
+    for selection in selections(rows["day"]):
+        chosen = selected(rows, selection)
+        check_summary(service.summary(selection), expected_summary(chosen, bands))
+        check_timeline(service.timeline(selection).frame, expected_timeline(chosen, selection.window, bands), bands)
+        view = service.performance(selection)
+        assert view.timeline is service.timeline(selection)
+        for name, error in check_performance(view.evaluation, expected_metrics(chosen, bundle.threshold)).items():
+            worst[name] = max(worst[name], error)
+        check_distribution(service.score_distribution(selection), chosen["prob_default"].to_numpy(), bundle)
+    assert max(worst.values()) > 0  # the AUCs are estimates from bins, not row computations in disguise
+    assert service.summary(Selection(start=date(2099, 1, 1))) is None
+    assert service.performance(Selection(("batch",), start=rows["day"].max().date())).evaluation is not None
     options = service.options()
-    assert options.sources == {"api": 3, "batch": 1}
-    assert options.versions == {"m1": 3, "m2": 1}
-    assert (options.first_date, options.last_date) == (date(2025, 3, 1), date(2026, 1, 15))
+    assert options.sources == rows["source"].value_counts().to_dict()
+    assert options.versions == {bundle.model_version: len(rows), OLDER: 300}
+    assert (options.first_date, options.last_date) == (rows["day"].min().date(), rows["day"].max().date())
+    assert scoring.profiles.fold() >= 0
+    log.dispose()
 
 
-def test_summary_kpis_and_latency_per_request(service):
-    append(service.log, [0.1, 0.6, 0.9], request_id="batch-1", latency_ms=30.0, source="batch")
-    append(service.log, [0.2], request_id="single", latency_ms=10.0)
-    summary = service.summary(ALL)
-    assert summary.requests == 2
-    assert summary.mean_latency_ms == pytest.approx(20.0)
-    assert summary.latency_per_record_ms == pytest.approx(10.0)
-    assert summary.predicted_late_share == pytest.approx(0.5)
-    assert summary.mean_prob_default == pytest.approx(0.45)
-    assert summary.band_shares == {"Bajo": 0.5, "Medio": 0.0, "Alto": 0.5}
-    assert summary.n_labelled == 0
-    assert summary.last_scored_at == pd.Timestamp(2026, 1, 15, 12)
+def check_summary(summary, expected: dict) -> None:
+    for name in ("n", "by_source", "predicted_late_share", "band_shares", "n_labelled", "last_scored_at",
+                 "first_date", "last_date"):
+        assert getattr(summary, name) == expected[name], name
+    for name in ("mean_prob_default", "requests", "latency_per_record_ms", "mean_latency_ms"):
+        assert getattr(summary, name) == pytest.approx(expected[name], rel=1e-9), name
 
 
-def test_timeline_windows_and_observed_rate(service):
-    dates = [datetime(2025, 1, 5)] * 10 + [datetime(2025, 3, 9)] * 2
-    actual = [0] + [1] * 9 + [None, None]
-    append(service.log, [0.6] + [0.1] * 11, actual=actual, loan_date=dates)
-    frame = service.timeline(ALL, "month").frame
-    assert list(frame.index) == [pd.Timestamp(2025, 1, 1), pd.Timestamp(2025, 3, 1)]  # empty February is absent
-    jan, mar = frame.iloc[0], frame.iloc[1]
-    assert (jan["n"], jan["n_labelled"], mar["n_labelled"]) == (10, 10, 0)
-    assert jan["observed_late_rate"] == pytest.approx(0.1)
-    assert jan["mean_prob_labelled"] == pytest.approx(0.15)
-    assert (jan["observed_low"], jan["observed_high"]) == pytest.approx((0.01788, 0.40415), abs=1e-4)
-    assert np.isnan(mar["observed_late_rate"])
-    assert jan["share_Alto"] == pytest.approx(0.1) and mar["share_Bajo"] == 1.0
-    weekly = service.timeline(ALL, "week").frame
-    assert list(weekly.index) == [pd.Timestamp(2024, 12, 30), pd.Timestamp(2025, 3, 3)]  # weeks start on Monday
-    with pytest.raises(ValueError, match="granularity"):
-        service.timeline(ALL, "year")
+def check_timeline(frame: pd.DataFrame, expected: pd.DataFrame, bands: tuple[str, ...]) -> None:
+    assert list(frame.index) == list(expected.index)
+    n = expected["n"].to_numpy()
+    assert frame["n"].tolist() == n.tolist()
+    assert frame["n_labelled"].tolist() == expected["n_labelled"].tolist()
+    assert frame["late_actual"].tolist() == expected["late_actual"].tolist()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        assert np.array_equal(frame["predicted_late_share"], expected["late_pred"] / n, equal_nan=True)
+        for band in bands:
+            assert np.array_equal(frame[f"share_{band}"], expected[f"band_{band}"] / n, equal_nan=True)
+        np.testing.assert_allclose(frame["mean_prob"], expected["prob"] / n, rtol=1e-9)
+        np.testing.assert_allclose(frame["mean_prob_labelled"], expected["prob_labelled"] / expected["n_labelled"],
+                                   rtol=1e-9)
 
 
-def test_no_outcomes_gives_no_evaluation_but_a_timeline(service):
-    append(service.log, [0.2, 0.4])
-    view = service.performance(ALL)
-    assert view.evaluation is None
-    assert view.timeline.frame["n"].sum() == 2
-    assert service.performance(PerformanceFilters(("holdout",))) is None
+def check_performance(evaluation, expected: dict) -> dict[str, float]:
+    """Exact checks; returns the absolute errors of the two AUCs."""
+    if evaluation is None:
+        assert expected["prob"].size == 0
+        return {}
+    metrics = expected["metrics"]
+    assert evaluation.confusion.tolist() == expected["confusion"]
+    assert (evaluation.n, evaluation.n_late) == (expected["prob"].size, int(expected["risk"].sum()))
+    for name in ("recall_0", "precision_0", "f1_0"):
+        assert evaluation.metrics[name] == pytest.approx(metrics[name], rel=1e-12, nan_ok=True), name
+    assert evaluation.metrics["brier"] == pytest.approx(metrics["brier"], abs=1e-9)
+    assert evaluation.mean_prob_default == pytest.approx(expected["prob"].mean(), rel=1e-9)
+    if not evaluation.both_classes:
+        assert np.isnan(evaluation.metrics["roc_auc"]) and evaluation.roc.empty
+        return {}
+    check_curves(evaluation, expected["prob"], expected["risk"])
+    errors = {name: abs(evaluation.metrics[name] - metrics[name]) for name in ("roc_auc", "pr_auc_0")}
+    assert max(errors.values()) <= AUC_TOLERANCE, errors
+    return errors
 
 
-def test_one_class_outcomes_do_not_raise(service):
-    append(service.log, [0.2, 0.4, 0.6], actual=[1, 1, 1])
-    evaluation = service.performance(ALL).evaluation
-    assert not evaluation.both_classes
-    assert np.isnan(evaluation.metrics["roc_auc"]) and evaluation.roc.empty and evaluation.pr.empty
-    assert evaluation.confusion.tolist() == [[0, 0], [evaluation.confusion[1, 0], evaluation.confusion[1, 1]]]
-    assert evaluation.confusion.sum() == 3
-
-
-def test_results_are_cached_until_the_log_changes(service):
-    append(service.log, [0.2, 0.4])
-    first = service.summary(ALL)
-    assert service.summary(ALL) is first
-    append(service.log, [0.9], request_id="r2")
-    assert service.summary(ALL) is not first
-    assert service.summary(ALL).n == 3
-
-
-def test_score_distribution_shares_bins_and_reference(service):
-    append(service.log, [0.01, 0.02, 0.03, 0.99])
-    dist = service.score_distribution(ALL)
-    assert dist.current_share.sum() == pytest.approx(1.0)
-    assert dist.reference_share.sum() == pytest.approx(1.0)
-    assert dist.n_reference == len(service.bundle.load_frame("reference"))
-    assert dist.current_share[-1] == pytest.approx(0.25)  # 0.99 lies beyond the last edge: counted in the last bin
-    assert dist.edges[0] == 0.0 and dist.edges[-1] > dist.threshold == service.bundle.threshold
-    assert dist.cuts == tuple(service.bundle.risk_bands["cuts"])
-
-
-def test_curves_and_calibration_agree_with_the_metrics():
-    rng = np.random.default_rng(3)
-    prob = rng.uniform(0, 1, 600)
-    actual = np.where(rng.uniform(0, 1, 600) < prob * 0.5, 0, 1)
-    evaluation = evaluate_labelled(actual, prob, 0.5)
-    metrics = classification_metrics(actual, prob, 0.5)
-    assert evaluation.metrics == metrics
-    assert evaluation.n_late == int((actual == 0).sum())
+def check_curves(evaluation, prob: np.ndarray, risk: np.ndarray) -> None:
+    """Every curve point is exact at its threshold (flag prob ≥ threshold)."""
+    for fpr, tpr, threshold in evaluation.roc.iloc[1:].itertuples(index=False):
+        flagged = prob >= threshold
+        assert (fpr, tpr) == (np.sum(flagged & (risk == 0)) / np.sum(risk == 0), np.sum(flagged & (risk == 1)) /
+                              risk.sum())
     curve = evaluation.threshold_curve
-    at = curve.loc[(curve["threshold"] - 0.5).abs().idxmin()]
-    assert at["recall_0"] == pytest.approx(metrics["recall_0"], abs=0.02)
-    assert curve["recall_0"].is_monotonic_increasing  # thresholds run from high to low
-    assert evaluation.roc["fpr"].iloc[0] == 0 and evaluation.roc["tpr"].iloc[-1] == 1
-    table = evaluation.calibration
-    assert len(table) == 10 and table["n"].sum() == 600
-    assert table["mean_predicted"].is_monotonic_increasing
-    assert (table["observed_low"] <= table["observed_rate"]).all()
-    assert (table["observed_rate"] <= table["observed_high"]).all()
+    flagged = prob[None, :] >= curve["threshold"].to_numpy()[:, None]
+    assert np.array_equal(curve["flagged_share"], flagged.mean(axis=1))
+    assert np.array_equal(curve["precision_0"], (flagged & (risk == 1)).sum(axis=1) / flagged.sum(axis=1))
+    calibration = evaluation.calibration
+    assert (calibration["n"].sum(), calibration["late"].sum()) == (prob.size, risk.sum())
+    assert (calibration["observed_low"] <= calibration["observed_rate"]).all()
 
 
-def test_small_samples_and_ties():
-    assert len(calibration_table(np.array([1, 0]), np.array([0.2, 0.8]))) == 1
-    curve = threshold_curve(np.array([1, 1, 0, 0]), np.array([0.5, 0.5, 0.5, 0.1]))
-    assert curve["threshold"].tolist() == [0.5, 0.1]  # tied scores form one threshold
-    assert curve["flagged_share"].tolist() == [0.75, 1.0]
-    low, high = wilson_interval(np.array([0, 3]), np.array([0, 3]))
-    assert np.isnan(low[0]) and high[1] == 1.0
-    assert evaluate_labelled(np.array([]), np.array([]), 0.5) is None
+def check_distribution(dist, prob: np.ndarray, bundle) -> None:
+    edges = dist.edges
+    inside = np.searchsorted(edges, prob, side="right") - 1
+    counts = np.bincount(np.minimum(inside, edges.size - 2), minlength=edges.size - 1)
+    assert np.array_equal(dist.current_share, counts / prob.size)
+    reference = bundle.load_frame("reference")["prob_default"].to_numpy()
+    inside = np.minimum(np.searchsorted(edges, reference, side="right") - 1, edges.size - 2)
+    assert np.array_equal(dist.reference_share, np.bincount(inside, minlength=edges.size - 1) / reference.size)
+    assert dist.current_mean == pytest.approx(prob.mean(), rel=1e-9)
+    assert dist.reference_mean == pytest.approx(reference.mean(), rel=1e-12)
+    assert edges[0] == 0.0 and edges[-1] >= dist.threshold * 1.2 and len(edges) > 30
+    assert (dist.threshold, dist.cuts) == (bundle.threshold, tuple(bundle.risk_bands["cuts"]))
 
 
-def test_model_card_from_metadata(seeded):
-    card = seeded.performance.model_card
-    metadata = seeded.bundle.metadata
+def test_whole_requests_give_the_usual_latency_kpis(bundle, log):
+    fill_log(log, bundle, loans=4_330)
+    rows = logged_rows(log, bundle.model_version)
+    summary = service_of(bundle, log).summary(Selection(("api", "batch")))
+    requests = rows[rows["source"] != "holdout"].drop_duplicates("request_id")
+    assert summary.requests == pytest.approx(len(requests), abs=1e-9)
+    assert summary.mean_latency_ms == pytest.approx(requests["latency_ms"].mean(), rel=1e-9)
+    assert summary.latency_per_record_ms == pytest.approx(requests["latency_ms"].sum() / summary.n, rel=1e-9)
+
+
+def test_results_are_cached_until_the_log_changes(bundle, log):
+    scoring = ScoringService(bundle, log)
+    loans = generate_loans(n_rows=60, seed=5).drop(columns=[TARGET])
+    scoring.score_frame(loans.iloc[:40])
+    service = service_of(bundle, log)
+    first = service.summary(Selection())
+    assert service.summary(Selection()) is first
+    assert service.summary(Selection(window="day", model_version=bundle.model_version)) is first
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        views = list(pool.map(lambda _: service.performance(Selection(window="week")), range(8)))
+    assert all(view is views[0] for view in views)
+    scoring.score_frame(loans.iloc[40:])
+    assert service.summary(Selection()) is not first
+    assert service.summary(Selection()).n == 60
+    scoring.profiles.fold()
+    assert service.summary(Selection()).n == 60
+
+
+def test_no_outcomes_one_class_and_empty_logs(bundle, log):
+    service = service_of(bundle, log)
+    assert service.summary(Selection()) is None and service.performance(Selection()) is None
+    assert service.options().versions == {bundle.model_version: 0}
+    scoring = ScoringService(bundle, log)
+    loans = generate_loans(n_rows=50, seed=9)
+    scoring.score_frame(loans.drop(columns=[TARGET]).iloc[:20], source="api")
+    view = service.performance(Selection())
+    assert view.evaluation is None and view.timeline.frame["n"].sum() == 20
+    scoring.score_frame(loans.drop(columns=[TARGET]).iloc[20:], source="batch", actual=pd.Series(1, index=range(30)))
+    evaluation = service.performance(Selection(("batch",))).evaluation
+    assert not evaluation.both_classes and evaluation.n == evaluation.confusion[1].sum() == 30
+    assert np.isnan(evaluation.metrics["roc_auc"]) and evaluation.roc.empty and evaluation.pr.empty
+    assert np.isnan(evaluation.metrics["recall_0"]) and evaluation.metrics["f1_0"] == 0.0
+    assert service.options().versions == {bundle.model_version: 50}
+    with pytest.raises(SelectionError) as raised:
+        service.summary(Selection(model_version="never-logged"))
+    assert raised.value.field == "model_version"
+
+
+def test_another_version_is_read_alone_with_an_estimated_threshold(bundle, log):
+    older = older_bundle(bundle)
+    loans = generate_loans(n_rows=400, seed=13)
+    ScoringService(older, log).score_frame(loans.drop(columns=[TARGET]), source="api", actual=loans[TARGET])
+    ScoringService(bundle, log).score_frame(loans.drop(columns=[TARGET]).iloc[:10], source="batch")
+    service = service_of(bundle, log)
+    summary = service.summary(Selection(model_version=OLDER))
+    assert summary.n == 400 and summary.by_source == {"api": 400}
+    assert service.summary(Selection()).n == 10
+    logit = lambda p: np.log(p / (1 - p))  # noqa: E731
+    assert abs(logit(summary.threshold) - logit(bundle.threshold)) <= 0.0101  # within one fine bin
+    dist = service.score_distribution(Selection(model_version=OLDER))
+    assert dist.reference_share is None and dist.n_reference == 0
+    view = service.performance(Selection(model_version=OLDER))
+    assert view.training_test_metrics == {} and view.evaluation.n == 400
+    rows = logged_rows(log, OLDER)
+    assert view.evaluation.confusion.tolist() == expected_metrics(rows, bundle.threshold)["confusion"]
+
+
+def test_model_card_from_metadata(bundle, log):
+    card = service_of(bundle, log).model_card
+    metadata = bundle.metadata
     assert card.model_name == metadata["selected_model"]["name"]
     assert set(card.cv_table["candidate"]) == set(metadata["cv_table"])
     assert card.cv_table.loc[card.cv_table["selected"], "candidate"].tolist() == [card.model_name]
@@ -197,33 +249,17 @@ def test_model_card_from_metadata(seeded):
     assert empty.cv_table.empty and empty.model_name is None and np.isnan(empty.threshold)
 
 
-def test_filters_from_dashboard_inputs():
-    filters = PerformanceFilters.from_inputs(["api", "nope", "holdout"], "2025-02-01", "not a date", "")
-    assert filters == PerformanceFilters(("api", "holdout"), date(2025, 2, 1), None, None)
-    assert PerformanceFilters.from_inputs(None, None, None).sources is None
-
-
-def test_new_rows_are_read_incrementally_and_deletions_trigger_a_full_read(service, trained_models_dir, reads):
-    append(service.log, [0.1, 0.7], actual=[1, 0])
-    assert service.summary(ALL).n == 2
-    append(service.log, [0.8], actual=[0], request_id="r2")
-    summary = service.performance(ALL)
-    assert reads[0] is None and reads[1] is not None  # the second read only fetched rows after the cached max id
-    fresh = PerformanceService(load_bundle(trained_models_dir), service.log)
-    assert summary.evaluation.metrics == fresh.performance(ALL).evaluation.metrics
-    assert service.summary(ALL) == fresh.summary(ALL)
-    with service.log.engine.begin() as conn:
-        conn.execute(predictions.delete().where(predictions.c.request_id == "r1"))
-    append(service.log, [0.3], request_id="r3")  # same count as before the deletion, but not an extension
-    assert service.summary(ALL).n == 2
-    assert reads[-1] is None
-
-
-def test_concurrent_callbacks_read_the_log_once(service, reads):
-    append(service.log, np.linspace(0.05, 0.95, 50), actual=[0, 1] * 25)
-    calls = [lambda: service.summary(ALL), lambda: service.timeline(ALL), lambda: service.score_distribution(ALL),
-             lambda: service.performance(ALL), lambda: service.timeline(ALL, "week")] * 2
-    with ThreadPoolExecutor(max_workers=5) as pool:
-        results = list(pool.map(lambda call: call(), calls))
-    assert reads == [None]
-    assert all(result is not None for result in results)
+def test_auc_estimates_from_fine_bins_track_scikit_learn():
+    """Continuous scores of a few thousand labelled rows at realistic late rates, as the profile bins them."""
+    edges = fine_edges()
+    worst = 0.0
+    for seed in range(12):
+        rng = np.random.default_rng(seed)
+        n, rate = int(rng.integers(2_000, 20_000)), rng.uniform(0.03, 0.10)
+        risk = (rng.uniform(size=n) < rate).astype(int)
+        prob = 1 / (1 + np.exp(-(rng.normal(np.log(rate / (1 - rate)), 0.8, n) + risk * rng.uniform(0.3, 1.2))))
+        fine = np.searchsorted(edges, prob, side="right")
+        late, ontime = (np.bincount(fine[risk == r], minlength=edges.size + 1).astype(float) for r in (1, 0))
+        worst = max(worst, abs(roc_auc(late, ontime) - roc_auc_score(risk, prob)),
+                    abs(average_precision(late, ontime) - average_precision_score(risk, prob)))
+    assert 0 < worst <= AUC_TOLERANCE

@@ -99,7 +99,9 @@ def wilson_interval(successes: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, n
         denom = 1 + _Z**2 / n
         centre = (p + _Z**2 / (2 * n)) / denom
         half = _Z * np.sqrt(p * (1 - p) / n + _Z**2 / (4 * n**2)) / denom
-    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+    low = np.where(successes == 0, 0.0, np.clip(centre - half, 0, 1))  # exact bounds where round-off strays
+    high = np.where(successes == n, 1.0, np.clip(centre + half, 0, 1))
+    return np.where(n > 0, low, np.nan), np.where(n > 0, high, np.nan)
 
 
 def summarize(counts: GroupCounts, bands: tuple[str, ...], by_source: dict[str, int], threshold: float,
