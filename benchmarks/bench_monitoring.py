@@ -1,105 +1,167 @@
-"""Benchmark of the dashboard services (Data Drift and Gráficas) on a large prediction log. Prints figures; not a test.
+"""Monitoring at any log size: start-up, memory and every monitoring view at 0.1 M, 1 M and 10 M logged rows, on
+SQLite and PostgreSQL, plus the cost of writing profiles with the rows and of rebuild-profiles. Prints figures;
+not a test.
 
-    .venv/bin/python benchmarks/bench_monitoring.py --models-dir /tmp/models [--rows 50000] [--repeats 5]
+    .venv/bin/python benchmarks/bench_monitoring.py --models-dir models \
+        [--sizes 100000,1000000,10000000] [--backends sqlite,postgresql] [--pg-url postgresql+psycopg://…]
 
-Synthetic loans only (seeded), scored by the real ScoringService into a temporary SQLite log (source
-``batch``), on top of the hold-out rows seeded at start-up. Targets: a cold report (log read, JSON parse,
-derived variables, PSI) under 2 s for 50k rows; a repeated render under 50 ms; a render after 100 new
-API rows under 0.3 s (only the new rows are read); monthly / weekly / daily evolution under 0.5 s each.
-The Gráficas figures time the five views its tab renders together (options, KPIs, timeline, score
-distribution, performance), cold with a service of its own and with the app's services, cached, and after
-100 new API rows. The peak resident memory of the process is printed last.
+The log grows through the bulk path of ``log_fill.py`` (production profile code, synthetic scores). At each
+size a fresh process (``monitoring_views.py``) measures start-up, resident memory and each view's first,
+repeated and after-1,000-new-rows times; the Logs figures come from ``bench_logs.measure``. Targets (issue
+"Monitoring at any log size"): start-up ≤ 3 s, memory ≤ 600 MB, first render ≤ 300 ms, repeated ≤ 50 ms,
+after 1,000 rows ≤ 150 ms, each window ≤ 300 ms, Logs page ≤ 150 ms, export ≥ 100,000 rows/s, profiles ≤ 1.3×
+the rows' write cost, rebuild ≥ 200,000 rows/s.
 """
 from __future__ import annotations
 
 import argparse
-import resource
+import json
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+import uuid
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 
-from app.config import Settings
-from app.services import build_services
-from app.services.drift.filters import DriftFilters
-from app.services.performance.service import PerformanceFilters, PerformanceService
-from modeling.config import LEAKAGE_COLUMNS, TARGET
-from modeling.synthetic import generate_loans
+import sqlalchemy as sa  # noqa: E402
+from bench_logs import measure  # noqa: E402
+from log_fill import fill, make_pool  # noqa: E402
+
+from app.config import Settings  # noqa: E402
+from app.services import build_services  # noqa: E402
+from app.services.log.query import LogQuery  # noqa: E402
+from app.services.profiles.rebuild import rebuild_profiles  # noqa: E402
+from app.services.selection import Selection  # noqa: E402
 
 
-def timed(action: Callable[[], object], repeats: int) -> tuple[float, float]:
-    """Median and max seconds of ``repeats`` runs."""
-    times = []
+def views_in_fresh_process(models_dir: Path, url: str, folder: str) -> dict:
+    output = subprocess.run([sys.executable, str(HERE / "monitoring_views.py"), str(models_dir), url, folder],
+                            check=True, capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def print_views(figures: dict) -> None:
+    print(f"  start-up {figures['startup_s']:.2f} s · memory after start {figures['rss_after_start_mb']:.0f} MB, "
+          f"after every view {figures['rss_after_views_mb']:.0f} MB (targets ≤ 3 s, ≤ 600 MB)")
+    print(f"  {'view':30s} {'first':>9s} {'repeated':>9s} {'+1,000 rows':>12s}   (targets 300 / 50 / 150 ms)")
+    for name, first in figures["first_ms"].items():
+        print(f"  {name:30s} {first:8.1f}  {figures['repeated_ms'][name]:8.1f}  "
+              f"{figures['after_1000_rows_ms'][name]:11.1f}")
+    windows = " · ".join(f"{w} {v:.0f} ms" for w, v in figures["evolution_ms"].items())
+    timelines = " · ".join(f"{w} {v:.0f} ms" for w, v in figures["timeline_ms"].items())
+    print(f"  drift evolution by window: {windows}; Gráficas timeline: {timelines} (target ≤ 300 ms)")
+
+
+def print_logs(services) -> None:
+    for label, query in (("all rows", LogQuery(selection=Selection())),
+                         ("api, one quarter", LogQuery(selection=Selection(sources=("api",), start="2025-04-01",
+                                                                           end="2025-06-30")))):
+        figures = measure(services.logs, query, export_rows=300_000)
+        print(f"  Logs {label}: " + " · ".join(f"{k} {v:,.1f}" for k, v in figures.items()))
+
+
+def write_cost(services, repeats: int = 5) -> None:
+    """Batch of 10,000: rows alone vs rows + profile fragments (built and written), same transaction size."""
+    scoring = services.scoring
+    pool = make_pool(scoring, rows=10_000)
+    frame = pool.raw
+    rows_only, with_profiles = [], []
     for _ in range(repeats):
+        _, write = scoring.prepare(frame, source="batch")
         started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), max(times)
+        services.log.append(write.rows)
+        rows_only.append(time.perf_counter() - started)
+        _, write = scoring.prepare(frame, source="batch")
+        started = time.perf_counter()
+        services.log.append(write.rows, fragments=scoring.fragment_rows(write))
+        with_profiles.append(time.perf_counter() - started)
+    a, b = statistics.median(rows_only), statistics.median(with_profiles)
+    print(f"  write 10,000 rows: alone {a * 1e3:.0f} ms, with profiles {b * 1e3:.0f} ms → ratio {b / a:.2f} "
+          f"(target ≤ 1.3)")
 
 
-def charts_render(performance: PerformanceService) -> None:
-    """The views the Gráficas tab asks for on one render with its default filters."""
-    filters = PerformanceFilters()
-    performance.options()
-    performance.summary(filters)
-    performance.timeline(filters)
-    performance.score_distribution(filters)
-    performance.performance(filters)
+def concurrent_writers(services, threads: int = 4, requests: int = 150) -> None:
+    """Single-record writes from several threads: rows alone vs rows + profiles (no shared hot row)."""
+    scoring = services.scoring
+    frames = [row.to_frame().T.infer_objects() for _, row in make_pool(scoring, rows=threads * requests).raw.iterrows()]
+
+    def run(with_profiles: bool) -> float:
+        def work(part: int) -> None:
+            for frame in frames[part * requests:(part + 1) * requests]:
+                _, write = scoring.prepare(frame, source="api")
+                if with_profiles:
+                    scoring.write(write)
+                else:
+                    services.log.append(write.rows)
+        workers = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
+        started = time.perf_counter()
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        return threads * requests / (time.perf_counter() - started)
+    alone, profiled = run(False), run(True)
+    print(f"  {threads} concurrent writers, 1 record each: rows alone {alone:,.0f}/s, with profiles "
+          f"{profiled:,.0f}/s → {alone / profiled:.2f}× the time")
+
+
+def rebuild(services, models_dir: Path) -> None:
+    report = rebuild_profiles(services.log, lambda v: services.bundle if v == services.bundle.model_version else None)
+    print(f"  rebuild-profiles: {report.total_rows:,} rows in {report.seconds:.1f} s → "
+          f"{report.total_rows / report.seconds:,.0f} rows/s (target ≥ 200,000)")
+
+
+def database(backend: str, pg_url: str, folder: str) -> tuple[str, callable]:
+    """A fresh database URL for ``backend`` and a function that drops it."""
+    if backend == "sqlite":
+        return f"sqlite:///{folder}/bench_log.sqlite", lambda: None
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(pg_url)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+
+    def drop() -> None:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    return f"{pg_url}?options=-csearch_path%3D{schema}", drop
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models-dir", required=True, type=Path)
-    parser.add_argument("--rows", type=int, default=50_000)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--sizes", default="100000,1000000,10000000")
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--pg-url", default=os.environ.get("TEST_DATABASE_URL",
+                                                           "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
+    parser.add_argument("--rebuild-up-to", type=int, default=1_000_000,
+                        help="time rebuild-profiles at the sizes up to this one")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        services = build_services(Settings(models_dir=args.models_dir, predictions_dir=folder))
-        loans = generate_loans(n_rows=args.rows, seed=123).drop(columns=[*LEAKAGE_COLUMNS, TARGET], errors="ignore")
-        started = time.perf_counter()
-        services.scoring.score_frame(loans, source="batch")
-        print(f"log written: {services.log.count():,} rows in {time.perf_counter() - started:.1f} s")
-        monitoring, filters = services.monitoring, DriftFilters()
-
-        started = time.perf_counter()
-        view = monitoring.report(filters)
-        print(f"cold report ({view.n_rows:,} rows, {len(view.table)} variables): {time.perf_counter() - started:.3f} s")
-        median, worst = timed(lambda: monitoring.report(filters), args.repeats)
-        print(f"repeated render (cached): median {median * 1000:.1f} ms, max {worst * 1000:.1f} ms")
-
-        def grow() -> None:
-            services.scoring.score_frame(loans.head(100), source="api")
-            monitoring.report(filters)
-        median, worst = timed(grow, args.repeats)
-        print(f"100 new API rows + render (incremental read): median {median:.3f} s, max {worst:.3f} s")
-
-        narrower = DriftFilters(sources=("batch",), start="2025-03-01", end="2025-09-30")
-        median, worst = timed(lambda: monitoring.report(narrower), 1)
-        print(f"new filter (date range, one source), warm rows: {median:.3f} s")
-        for freq in ("M", "W", "D", 1000):
-            started = time.perf_counter()
-            windows = monitoring.evolution(filters, freq)["window"].nunique()
-            print(f"evolution freq={freq!r}: {windows} windows in {time.perf_counter() - started:.3f} s")
-
-        median, _ = timed(lambda: charts_render(PerformanceService(services.bundle, services.log)), 1)
-        print(f"Gráficas cold render, service of its own: {median:.3f} s")
-        median, _ = timed(lambda: charts_render(services.performance), 1)
-        print(f"Gráficas first render with the app's services (after Data Drift): {median:.3f} s")
-        median, worst = timed(lambda: charts_render(services.performance), args.repeats)
-        print(f"Gráficas repeated render (cached): median {median * 1000:.1f} ms, max {worst * 1000:.1f} ms")
-
-        def grow_both() -> None:
-            services.scoring.score_frame(loans.head(100), source="api")
-            charts_render(services.performance)
-            monitoring.report(filters)
-        median, worst = timed(grow_both, args.repeats)
-        print(f"100 new API rows + Gráficas and Data Drift renders: median {median:.3f} s, max {worst:.3f} s")
-        services.log.dispose()
-    print(f"peak resident memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    sizes = [int(s) for s in args.sizes.split(",")]
+    for backend in args.backends.split(","):
+        with tempfile.TemporaryDirectory() as folder:
+            url, drop = database(backend, args.pg_url, folder)
+            try:
+                services = build_services(Settings(models_dir=args.models_dir, predictions_dir=folder,
+                                                   database_url=url, seed_holdout=False))
+                for size in sizes:
+                    seconds = fill(services.scoring, size)
+                    print(f"\n[{backend}] {services.log.count():,} logged rows (filled in {seconds:.0f} s)")
+                    print_views(views_in_fresh_process(args.models_dir, url, folder))
+                    print_logs(services)
+                    if size <= args.rebuild_up_to:
+                        rebuild(services, args.models_dir)
+                write_cost(services)
+                concurrent_writers(services)
+                services.log.dispose()
+            finally:
+                drop()
 
 
 if __name__ == "__main__":

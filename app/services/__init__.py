@@ -47,6 +47,7 @@ def build_services(settings: Settings) -> Services:
     from app.services.log import LogService, PredictionLog
     from app.services.performance import PerformanceService
     from app.services.profiles import ProfileReader, ProfileStore
+    from app.services.profiles.log_totals import ProfileTotals
     from app.services.scoring import ScoringService, seed_holdout
     from modeling.artifacts import load_bundle
 
@@ -56,10 +57,13 @@ def build_services(settings: Settings) -> Services:
     scoring = ScoringService(bundle, log, store)
     holdout = seed_holdout(scoring, log) if settings.seed_holdout else None
     reader = ProfileReader(store)
+    labels = bundle.risk_bands["labels"]
+    totals = ProfileTotals(reader, bundle.model_version, fallback=lambda query: logs.sql_totals(query))
+    logs = LogService(log, labels, bundle.model_version, totals=totals)
     return Services(
         settings=settings, bundle=bundle, log=log, scoring=scoring, profiles=reader, holdout=holdout,
         drift=DriftService(bundle, reader, bands=settings.psi_bands),
         performance=PerformanceService(bundle, reader),
-        logs=LogService(log, bundle.risk_bands["labels"]),
+        logs=logs,
         batch_files=BatchFiles(settings.predictions_dir, scoring, max_rows=settings.max_batch_rows,
                                max_request_bytes=settings.max_upload_bytes))
