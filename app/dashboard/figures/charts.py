@@ -8,11 +8,12 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from app.dashboard.palette import BAND_COLORS
-from app.services.performance.stats import ScoreDistribution, Timeline
+from app.services.performance import ScoreDistribution, Timeline
 
 REFERENCE_COLOR = "#9e9e9e"
 CURRENT_COLOR = "#1565c0"
 OBSERVED_COLOR = "#6a1b9a"
+DENSITY_WIDTH = 0.01  # histogram heights: % of loans per this width of prob_default
 GRANULARITY_LABELS = {"month": "mes", "week": "semana", "day": "día"}
 _DATE_FORMATS = {"month": "%b %Y", "week": "semana del %d %b %Y", "day": "%d %b %Y"}
 _DAY_MS = 86_400_000
@@ -32,21 +33,24 @@ def style(fig: go.Figure, title: str, x_title: str, y_title: str, height: int = 
 
 
 def score_histogram(dist: ScoreDistribution) -> go.Figure:
-    """Shares of ``prob_default`` per bin, filtered log vs training reference, over shaded risk bands with the
-    decision threshold marked."""
+    """Density of ``prob_default`` (share per 0.01 of score: display bins are whole fine bins, so their widths
+    differ slightly), selection vs training reference, over shaded risk bands with the decision threshold."""
     edges = dist.edges
     left, right = edges[:-1], edges[1:]
     ranges = [f"[{a:.3f}, {b:.3f})" for a, b in zip(left, right, strict=True)]
     if dist.overflow:
         ranges[-1] = f"≥ {left[-1]:.3f}"
+    series = [(f"Predicciones filtradas (n={dist.n_current:,})", dist.current_share, dist.n_current, CURRENT_COLOR)]
+    if dist.reference_share is not None:
+        series.insert(0, (f"Referencia (entrenamiento, n={dist.n_reference:,})", dist.reference_share,
+                          dist.n_reference, REFERENCE_COLOR))
     fig = go.Figure()
-    for name, shares, n, color in (
-            (f"Referencia (entrenamiento, n={dist.n_reference:,})", dist.reference_share, dist.n_reference,
-             REFERENCE_COLOR),
-            (f"Predicciones filtradas (n={dist.n_current:,})", dist.current_share, dist.n_current, CURRENT_COLOR)):
-        fig.add_bar(x=(left + right) / 2, y=shares * 100, width=right - left, name=name, marker_color=color,
-                    opacity=0.65, customdata=list(zip(ranges, (shares * n).round(), strict=True)),
-                    hovertemplate="%{customdata[0]}<br>%{y:.1f} % (%{customdata[1]:,.0f} préstamos)<extra></extra>")
+    for name, shares, n, color in series:
+        fig.add_bar(x=(left + right) / 2, y=shares * 100 * DENSITY_WIDTH / (right - left), width=right - left,
+                    name=name, marker_color=color, opacity=0.65,
+                    customdata=list(zip(ranges, shares * 100, (shares * n).round(), strict=True)),
+                    hovertemplate="%{customdata[0]}<br>%{customdata[1]:.1f} % (%{customdata[2]:,.0f} préstamos)"
+                                  "<extra></extra>")
     bounds = [0.0, *dist.cuts, float(edges[-1])]
     for label, start, end in zip(dist.band_labels, bounds[:-1], bounds[1:], strict=False):
         color = BAND_COLORS.get(label, REFERENCE_COLOR)
@@ -59,8 +63,10 @@ def score_histogram(dist: ScoreDistribution) -> go.Figure:
                     line={"color": "#212121", "dash": "dash"})
     fig.update_layout(barmode="overlay", bargap=0)
     title = (f"Distribución de prob_default: predicciones vs referencia (media {dist.current_mean:.3f} vs "
-             f"{dist.reference_mean:.3f})")
-    return style(fig, title, "Probabilidad de pago tardío (prob_default)", "% de préstamos", height=420)
+             f"{dist.reference_mean:.3f})" if dist.reference_share is not None else
+             f"Distribución de prob_default (media {dist.current_mean:.3f}; sin referencia de entrenamiento)")
+    return style(fig, title, "Probabilidad de pago tardío (prob_default)", "% de préstamos por 0,01 de prob_default",
+                 height=420)
 
 
 def volume_and_score(timeline: Timeline) -> go.Figure:

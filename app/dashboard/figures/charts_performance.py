@@ -1,6 +1,6 @@
 """Pure plotly figures of the model's performance on rows with known outcomes (class 0 = late payment).
 
-Data in (:class:`~app.services.performance_labelled.LabelledEvaluation`) → ``go.Figure`` out. No Dash imports.
+Data in (:class:`~app.services.performance.LabelledEvaluation`) → ``go.Figure`` out. No Dash imports.
 """
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from app.dashboard.figures.charts import BAND_COLORS, CURRENT_COLOR, OBSERVED_COLOR, REFERENCE_COLOR, style
-from app.services.performance.labelled import LabelledEvaluation
+from app.services.performance import LabelledEvaluation
 
 CLASS_LABELS = ("Pago tardío (0)", "Pago a tiempo (1)")
 _OPERATING = {"color": "#212121", "size": 12, "symbol": "diamond", "line": {"color": "white", "width": 1}}
@@ -65,8 +65,8 @@ def pr_figure(evaluation: LabelledEvaluation) -> go.Figure:
 
 
 def calibration_figure(evaluation: LabelledEvaluation) -> go.Figure:
-    """Observed late-payment rate (95 % Wilson interval) against the mean predicted probability, per bin of
-    equal counts, beside the diagonal of perfect calibration."""
+    """Observed late-payment rate (95 % Wilson interval) against the mean predicted probability, per group of
+    about equal counts, beside the diagonal of perfect calibration."""
     table = evaluation.calibration
     top = float(np.nanmax([table["observed_high"].max(), table["mean_predicted"].max(), 0.01])) * 1.05
     fig = go.Figure()

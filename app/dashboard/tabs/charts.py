@@ -1,28 +1,44 @@
 """Gráficas tab: what the model predicted (KPIs, score distribution, time series), how well it did where the real
-outcome is known, and its model card. Predictions shown are always the model's, never the true labels."""
+outcome is known, and its model card. Predictions shown are always the model's, never the true labels.
+
+Every callback turns the controls into one :class:`~app.services.selection.Selection` and reads one view of the
+performance service (computed from the log's profiles, cached per log state); the layout reads only the filter
+options. A bad control value shows its Spanish message; an unexpected failure is logged and shown as such.
+"""
 from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, dcc, html
 
 from app.dashboard import ids
-from app.dashboard.components import SOURCE_LABELS
+from app.dashboard.components import SOURCE_LABELS, empty_state
 from app.dashboard.figures import charts as figures
 from app.dashboard.tabs.charts_kpis import kpi_row
 from app.dashboard.tabs.charts_model_card import model_card_section
 from app.dashboard.tabs.charts_sections import card, chart, performance_section
 from app.services import Services
-from app.services.selection import SOURCES
-from app.services.performance.service import PerformanceFilters
+from app.services.selection import SOURCES, Selection, SelectionError
 
 LABEL = "Gráficas"
 TAB_ID = "tab-charts"
 GRANULARITY_OPTIONS = [{"label": "Mes", "value": "month"}, {"label": "Semana", "value": "week"},
                        {"label": "Día", "value": "day"}]
+FIELD_MESSAGES = {"sources": "Fuente desconocida: elija Período reservado, API o Lotes.",
+                  "model_version": "No hay predicciones registradas de esa versión del modelo.",
+                  "start": "La fecha inicial no es válida.",
+                  "end": "La fecha final no es válida o es anterior a la inicial.",
+                  "window": "Agrupación desconocida: elija mes, semana o día."}
+FAILED = "No se pudo calcular esta vista; el error quedó registrado en el servidor."
+logger = logging.getLogger(__name__)
 
 
 def layout(services: Services) -> html.Div:
-    """Filters, KPI row, score charts, performance on known outcomes and the model card."""
+    """Filters, KPI row, score charts, performance on known outcomes and the model card (no view computed here)."""
     return html.Div(id=ids.Charts.ROOT, children=[
         _filters(services),
         _loading(html.Div(id=ids.Charts.KPIS, className="mb-4")),
@@ -40,7 +56,7 @@ def layout(services: Services) -> html.Div:
         _heading("Desempeño con resultados reales", "Solo predicciones cuyo resultado real se conoce. La clase que "
                  "importa es la 0 (pago tardío): recall, precisión y F1 se calculan para ella."),
         _loading(html.Div(id=ids.Charts.PERFORMANCE, className="mb-4")),
-        _heading("Ficha del modelo", "Cómo se entrenó, comparó y evaluó el modelo cargado (metadatos del bundle)."),
+        _heading("Ficha del modelo", "Cómo se entrenó, comparó y evaluó el modelo en uso (metadatos del bundle)."),
         html.Div(id=ids.Charts.MODEL_CARD, children=model_card_section(services.performance.model_card)),
     ])
 
@@ -54,57 +70,73 @@ def register_callbacks(app: Dash, services: Services) -> None:
     granularity = Input(ids.Charts.GRANULARITY, "value")
 
     @app.callback(Output(ids.Charts.KPIS, "children"), *filters)
+    @_guarded
     def _kpis(sources, start, end, version, _refresh):
-        summary = performance.summary(PerformanceFilters.from_inputs(sources, start, end, version))
-        return kpi_row(summary, services.bundle.threshold)
+        return kpi_row(performance.summary(Selection.parse(sources, version, start, end)))
 
     @app.callback(Output(ids.Charts.HISTOGRAM, "children"), *filters)
+    @_guarded
     def _histogram(sources, start, end, version, _refresh):
-        distribution = performance.score_distribution(PerformanceFilters.from_inputs(sources, start, end, version))
+        distribution = performance.score_distribution(Selection.parse(sources, version, start, end))
         return chart(ids.Charts.HISTOGRAM_GRAPH, distribution, figures.score_histogram)
 
     @app.callback(Output(ids.Charts.VOLUME, "children"), *filters, granularity)
-    def _volume(sources, start, end, version, _refresh, unit):
-        timeline = performance.timeline(PerformanceFilters.from_inputs(sources, start, end, version), unit)
+    @_guarded
+    def _volume(sources, start, end, version, _refresh, window):
+        timeline = performance.timeline(Selection.parse(sources, version, start, end, window))
         return chart(ids.Charts.VOLUME_GRAPH, timeline, figures.volume_and_score)
 
     @app.callback(Output(ids.Charts.BANDS, "children"), *filters, granularity)
-    def _bands(sources, start, end, version, _refresh, unit):
-        timeline = performance.timeline(PerformanceFilters.from_inputs(sources, start, end, version), unit)
+    @_guarded
+    def _bands(sources, start, end, version, _refresh, window):
+        timeline = performance.timeline(Selection.parse(sources, version, start, end, window))
         return chart(ids.Charts.BANDS_GRAPH, timeline, figures.risk_band_mix)
 
     @app.callback(Output(ids.Charts.PERFORMANCE, "children"), *filters, granularity)
-    def _performance(sources, start, end, version, _refresh, unit):
-        view = performance.performance(PerformanceFilters.from_inputs(sources, start, end, version), unit)
-        return performance_section(view)
+    @_guarded
+    def _performance(sources, start, end, version, _refresh, window):
+        return performance_section(performance.performance(Selection.parse(sources, version, start, end, window)))
+
+
+def _guarded(callback: Callable[..., Any]) -> Callable[..., Any]:
+    """A control value the selection rejects → its Spanish message; anything unexpected → logged + a message."""
+    @functools.wraps(callback)
+    def run(*args: Any) -> Any:
+        try:
+            return callback(*args)
+        except SelectionError as error:
+            return empty_state(FIELD_MESSAGES.get(error.field, "Filtro no válido."), icon="exclamation-circle")
+        except Exception:
+            logger.exception("charts tab: %s failed", callback.__name__)
+            return empty_state(FAILED, icon="exclamation-triangle")
+    return run
 
 
 def _filters(services: Services) -> dbc.Card:
     options = services.performance.options()
-    current = services.bundle.model_version
+    served = options.model_version
     sources = [{"label": f"{SOURCE_LABELS[s]} ({options.sources.get(s, 0):,})", "value": s} for s in SOURCES]
-    versions = [{"label": v + (" (en uso)" if v == current else ""), "value": v}
-                for v in sorted(options.versions, reverse=True)]
+    versions = [{"label": f"{v} · en uso" if v == served else v, "value": v}
+                for v in sorted(options.versions, key=lambda v: (v != served, v))]
     controls = [
-        _control("Fuentes", dbc.Checklist(id=ids.Charts.SOURCES, options=sources, value=list(SOURCES), inline=True,
-                                          switch=True), md=4, xl=3),
+        _control("Fuentes", dcc.Dropdown(id=ids.Charts.SOURCES, options=sources, value=[], multi=True,
+                                         placeholder="Todas las fuentes", searchable=False), md=6, xl=3),
         _control("Fecha del préstamo", dcc.DatePickerRange(
             id=ids.Charts.DATES, min_date_allowed=options.first_date, max_date_allowed=options.last_date,
             initial_visible_month=options.last_date, display_format="YYYY-MM-DD", start_date_placeholder_text="Desde",
-            end_date_placeholder_text="Hasta", clearable=True, first_day_of_week=1), md=4, xl=3),
+            end_date_placeholder_text="Hasta", clearable=True, first_day_of_week=1), md=6, xl=3),
         _control("Agrupar por", dbc.RadioItems(id=ids.Charts.GRANULARITY, options=GRANULARITY_OPTIONS, value="month",
                                                inline=True), md=4, xl=2),
-        _control("Versión del modelo", dcc.Dropdown(
-            id=ids.Charts.VERSION, options=versions, value=current if current in options.versions else None,
-            placeholder="Todas las versiones", clearable=True), md=8, xl=3),
+        _control("Versión del modelo", dcc.Dropdown(id=ids.Charts.VERSION, options=versions, value=served,
+                                                    clearable=False), md=5, xl=3),
         dbc.Col(dbc.Button([html.I(className="bi bi-arrow-clockwise me-1"), "Actualizar"], id=ids.Charts.REFRESH,
-                           color="outline-primary", size="sm", n_clicks=0), md=4, xl=1,
+                           color="outline-primary", size="sm", n_clicks=0), md=3, xl=1,
                 className="d-flex align-items-end"),
     ]
     return dbc.Card(dbc.CardBody(dbc.Row(controls, className="g-3 align-items-end")), className="shadow-sm mb-3")
 
 
-def _control(label: str, control, **widths) -> dbc.Col:
+def _control(label: str, control: Any, **widths: Any) -> dbc.Col:
     return dbc.Col([dbc.Label(label, className="small text-muted fw-semibold mb-1"), control], xs=12, **widths)
 
 
@@ -113,5 +145,5 @@ def _heading(title: str, subtitle: str) -> html.Div:
                     className="mb-2 mt-2")
 
 
-def _loading(child) -> dcc.Loading:
+def _loading(child: Any) -> dcc.Loading:
     return dcc.Loading(child, type="circle", delay_show=300)

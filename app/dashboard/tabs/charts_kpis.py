@@ -1,4 +1,4 @@
-"""KPI cards of the Gráficas tab: the filtered log's summary and the performance metrics, each with a tooltip."""
+"""KPI cards of the Gráficas tab: the selection's summary and the performance metrics, each with a tooltip."""
 from __future__ import annotations
 
 import math
@@ -9,8 +9,7 @@ from dash import html
 from app.dashboard import ids
 from app.dashboard.components import SOURCE_LABELS, empty_state, kpi_card
 from app.dashboard.figures.charts import BAND_COLORS
-from app.services.performance.labelled import LabelledEvaluation
-from app.services.performance.stats import LogSummary
+from app.services.performance import LabelledEvaluation, LogSummary
 
 NO_ROWS = "No hay predicciones registradas para estos filtros. Amplíe las fuentes o el rango de fechas."
 METRIC_HELP: dict[str, tuple[str, str]] = {
@@ -44,18 +43,20 @@ def with_tooltip(card: dbc.Card, card_id: str, text: str) -> html.Div:
     return html.Div([card, dbc.Tooltip(text, target=card_id, placement="bottom")], className="h-100")
 
 
-def kpi_row(summary: LogSummary | None, threshold: float) -> html.Div | dbc.Row:
-    """Six cards for the filtered log, or an empty state when no prediction matches."""
+def kpi_row(summary: LogSummary | None) -> html.Div | dbc.Row:
+    """Six cards for the selected predictions, or an empty state when none matches."""
     if summary is None:
         return empty_state(NO_ROWS, icon="funnel")
     sources = " · ".join(f"{SOURCE_LABELS.get(k, k)} {v:,}" for k, v in summary.by_source.items())
     dates = f"préstamos {summary.first_date:%Y-%m-%d} → {summary.last_date:%Y-%m-%d}"
+    last = summary.last_scored_at
+    hour = f"{last:%H:%M} UTC · " if last is not None else ""
     cards = [
         ("count", kpi_card("Predicciones", f"{summary.n:,}", sources, icon="collection", card_id=_kpi_id("count")),
          "Predicciones registradas en el log con los filtros elegidos, por fuente: período reservado (holdout), "
          "API y lotes."),
         ("late", kpi_card("Predicho pago tardío", percent(summary.predicted_late_share),
-                          f"umbral prob_default ≥ {threshold:.3f}", color="danger", icon="exclamation-triangle",
+                          f"umbral prob_default ≥ {summary.threshold:.3f}", color="danger", icon="exclamation-triangle",
                           card_id=_kpi_id("late")),
          "Proporción de predicciones del modelo con Pago_atiempo_pred = 0 (prob_default ≥ umbral). Es lo que "
          "predijo el modelo, no el resultado real."),
@@ -66,15 +67,16 @@ def kpi_row(summary: LogSummary | None, threshold: float) -> html.Div | dbc.Row:
          "(ver Ficha del modelo). Alto equivale a predicho pago tardío."),
         ("latency", kpi_card("Latencia media", f"{number(summary.mean_latency_ms, 1)} ms",
                              f"por solicitud · {number(summary.latency_per_record_ms, 2)} ms por registro · "
-                             f"{summary.requests:,} solicitudes", icon="stopwatch", color="secondary",
+                             f"{summary.requests:,.0f} solicitudes", icon="stopwatch", color="secondary",
                              card_id=_kpi_id("latency")),
          "Tiempo de validación y puntuación de cada solicitud (un lote entero es una solicitud) y ese tiempo "
-         "repartido entre sus registros."),
-        ("last", kpi_card("Última predicción", f"{summary.last_scored_at:%Y-%m-%d}",
-                          f"{summary.last_scored_at:%H:%M} UTC · {dates} · {summary.n_labelled:,} con resultado real",
+         "repartido entre sus registros. Si el rango de fechas deja fuera parte de una solicitud (un lote con "
+         "préstamos de varios días), esa solicitud cuenta en proporción a sus registros incluidos."),
+        ("last", kpi_card("Última predicción", f"{last:%Y-%m-%d}" if last is not None else "—",
+                          f"{hour}{dates} · {summary.n_labelled:,} con resultado real",
                           icon="clock-history", color="secondary", card_id=_kpi_id("last")),
          "Hora (UTC) de la predicción más reciente, rango de fechas de préstamo y cuántas tienen resultado real "
-         "conocido (hoy, solo el período reservado)."),
+         "conocido (el período reservado y los lotes subidos con Pago_atiempo)."),
     ]
     return dbc.Row([dbc.Col(with_tooltip(card, _kpi_id(key), text), xs=12, md=6, xl=2)
                     for key, card, text in cards], className="g-3")

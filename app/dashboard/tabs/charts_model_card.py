@@ -8,7 +8,7 @@ import pandas as pd
 from dash import html
 
 from app.dashboard.tabs.charts_kpis import METRIC_HELP, number
-from app.services.performance.card import ModelCard
+from app.services.performance import ModelCard
 
 CV_NOTE = ("Pliegues temporales del período de entrenamiento; cada candidato con sus hiperparámetros por defecto, "
            "pesos de clase y sin calibrar: recall, precisión y F1 en el umbral 0,5, y un Brier mayor que el del "
