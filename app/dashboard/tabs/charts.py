@@ -120,7 +120,7 @@ def _filters(services: Services) -> dbc.Card:
                 for v in sorted(options.versions, key=lambda v: (v != served, v))]
     controls = [
         _control("Fuentes", dcc.Dropdown(id=ids.Charts.SOURCES, options=sources, value=[], multi=True,
-                                         placeholder="Todas las fuentes", searchable=False), md=6, xl=3),
+                                         placeholder="Todas las fuentes"), md=6, xl=3),
         _control("Fecha del préstamo", dcc.DatePickerRange(
             id=ids.Charts.DATES, min_date_allowed=options.first_date, max_date_allowed=options.last_date,
             initial_visible_month=options.last_date, display_format="YYYY-MM-DD", start_date_placeholder_text="Desde",

@@ -67,7 +67,8 @@ def kpi_row(summary: LogSummary | None) -> html.Div | dbc.Row:
          "(ver Ficha del modelo). Alto equivale a predicho pago tardío."),
         ("latency", kpi_card("Latencia media", f"{number(summary.mean_latency_ms, 1)} ms",
                              f"por solicitud · {number(summary.latency_per_record_ms, 2)} ms por registro · "
-                             f"{summary.requests:,.0f} solicitudes", icon="stopwatch", color="secondary",
+                             f"{summary.requests:,.0f} solicitud{'' if round(summary.requests) == 1 else 'es'}",
+                             icon="stopwatch", color="secondary",
                              card_id=_kpi_id("latency")),
          "Tiempo de validación y puntuación de cada solicitud (un lote entero es una solicitud) y ese tiempo "
          "repartido entre sus registros. Si el rango de fechas deja fuera parte de una solicitud (un lote con "
