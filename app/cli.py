@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from app.services import Services
 from modeling.artifacts import Bundle, BundleNotFoundError, load_bundle
@@ -21,6 +22,7 @@ def _services() -> Services:
 @click.command("rebuild-profiles")
 @click.option("--chunk-rows", default=50_000, show_default=True, type=click.IntRange(min=1000),
               help="Rows read and profiled at a time (memory stays bounded by this).")
+@with_appcontext
 def rebuild_profiles_command(chunk_rows: int) -> None:
     """(Re)build the profiles of every logged row, one streamed pass; versions without a bundle are kept."""
     from app.services.profiles.rebuild import rebuild_profiles
@@ -47,6 +49,7 @@ def rebuild_profiles_command(chunk_rows: int) -> None:
 
 
 @click.command("fold-profiles")
+@with_appcontext
 def fold_profiles_command() -> None:
     """Merge the profile fragments of each (model version, source, day) into one."""
     from app.services.profiles import ProfileStore

@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 import numpy as np
 
-_HEADER = np.dtype("<u4")
-_INDEX = np.dtype("<u4")
-_VALUE = np.dtype("<i8")
+_HEADER = np.dtype([("n", "<u4"), ("cell_bytes", "u1"), ("value_bytes", "u1")])
+_CELLS = {2: np.dtype("<u2"), 4: np.dtype("<u4")}
+_VALUES = {1: np.dtype("i1"), 2: np.dtype("<i2"), 4: np.dtype("<i4"), 8: np.dtype("<i8")}
 _SUM = np.dtype("<f8")
 
 
@@ -33,17 +33,27 @@ class Fragment:
 
 
 def pack_counts(cells: np.ndarray, values: np.ndarray) -> bytes:
-    """``[n][n cell indices][n int64 values]``, little-endian."""
-    n = np.array([cells.size], dtype=_HEADER)
-    return n.tobytes() + cells.astype(_INDEX).tobytes() + values.astype(_VALUE).tobytes()
+    """``[n, cell width, value width][n cell indices][n signed values]``, little-endian, each array in the
+    narrowest width that holds it (most fragments: 2-byte cells and 1-byte counts)."""
+    cell_bytes = 2 if cells.size == 0 or int(cells.max()) < 2**16 else 4
+    value_bytes = _value_width(values)
+    header = np.array([(cells.size, cell_bytes, value_bytes)], dtype=_HEADER)
+    return header.tobytes() + cells.astype(_CELLS[cell_bytes]).tobytes() + values.astype(_VALUES[value_bytes]).tobytes()
+
+
+def _value_width(values: np.ndarray) -> int:
+    """Bytes of the narrowest signed integer holding every value."""
+    low, high = (int(values.min()), int(values.max())) if values.size else (0, 0)
+    return next(width for width in (1, 2, 4, 8) if -(2 ** (8 * width - 1)) <= low and high < 2 ** (8 * width - 1))
 
 
 def unpack_counts(blob: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """Inverse of :func:`pack_counts`."""
-    n = int(np.frombuffer(blob, dtype=_HEADER, count=1)[0])
-    cells = np.frombuffer(blob, dtype=_INDEX, count=n, offset=4)
-    values = np.frombuffer(blob, dtype=_VALUE, count=n, offset=4 + 4 * n)
-    return cells, values
+    """Inverse of :func:`pack_counts`: cell indices (uint32) and values (int64)."""
+    n, cell_bytes, value_bytes = np.frombuffer(blob, dtype=_HEADER, count=1)[0].tolist()
+    offset = _HEADER.itemsize
+    cells = np.frombuffer(blob, dtype=_CELLS[cell_bytes], count=n, offset=offset)
+    values = np.frombuffer(blob, dtype=_VALUES[value_bytes], count=n, offset=offset + n * cell_bytes)
+    return cells.astype(np.uint32), values.astype(np.int64)
 
 
 def unpack_sums(blob: bytes) -> np.ndarray:
