@@ -46,7 +46,6 @@ class Drift(StrEnum):
     DATES = "drift-dates"
     VERSION = "drift-version"
     WINDOW = "drift-window"
-    ROWS = "drift-rows"
     REFRESH = "drift-refresh"
     SUMMARY = "drift-summary"
     BANNER = "drift-status-banner"
