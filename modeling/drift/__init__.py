@@ -7,8 +7,8 @@ Public API::
     frame = psi_evolution(profile, current, current["fecha_prestamo"], freq="M")           # per window
 """
 from modeling.drift.binning import MISSING_LABEL, POOLED_LABEL, UNSEEN_LABEL, category_key
-from modeling.drift.compare import drift_report
-from modeling.drift.evolution import EVOLUTION_COLUMNS, psi_evolution
+from modeling.drift.compare import drift_report, report_from_counts
+from modeling.drift.evolution import EVOLUTION_COLUMNS, evolution_from_counts, psi_evolution, psi_evolution_from_counts
 from modeling.drift.noise import (
     MIN_ROWS,
     NOISE_QUANTILE,
@@ -68,12 +68,15 @@ __all__ = [
     "category_key",
     "classify",
     "drift_report",
+    "evolution_from_counts",
     "frame_records",
     "load_profile",
     "noise_level",
     "psi",
     "psi_evolution",
+    "psi_evolution_from_counts",
     "psi_from_counts",
+    "report_from_counts",
     "smoothed_shares",
     "split_rare",
 ]
