@@ -11,6 +11,7 @@ import pytest
 from plotly.utils import PlotlyJSONEncoder
 
 from app.dashboard.figures import charts, charts_performance
+from app.dashboard.tabs import charts as charts_tab
 from app.dashboard.tabs.charts_kpis import kpi_row
 from app.dashboard.tabs.charts_model_card import model_card_section
 from app.dashboard.tabs.charts_sections import NO_OUTCOMES, performance_section
@@ -23,6 +24,7 @@ from app.services.performance import (
     stats,
 )
 from app.services.profiles import fine_edges
+from app.services.selection import Selection, SelectionError
 
 BANDS = ("Bajo", "Medio", "Alto")
 CUTS = (0.2, 0.5)
@@ -191,3 +193,19 @@ def test_kpi_row_and_model_card_render():
     assert "préstamos 2025-01-01" in row and "umbral prob_default ≥ 0.500" in row
     empty_card = text_of(model_card_section(build_model_card({"model_version": "v0"})))
     assert "v0" in empty_card and "no guarda la comparación" in empty_card
+
+
+def test_callback_guard_turns_errors_into_spanish_messages(caplog):
+    def bad_version():
+        raise SelectionError("model_version", "no logged predictions of model version 'x'")
+
+    def broken():
+        raise RuntimeError("boom")
+
+    assert "No hay predicciones registradas de esa versión" in text_of(charts_tab._guarded(bad_version)())
+    assert "Fuente desconocida" in text_of(charts_tab._guarded(lambda: Selection.parse(["nope"]))())
+    assert "anterior a la inicial" in text_of(charts_tab._guarded(lambda: Selection.parse(None, None, "2025-02-01",
+                                                                                          "2025-01-01"))())
+    with caplog.at_level("ERROR"):
+        assert charts_tab.FAILED in text_of(charts_tab._guarded(broken)())
+    assert "charts tab: broken failed" in caplog.text and "boom" in caplog.text
