@@ -53,6 +53,7 @@ class PerformanceService:
         self.reader = reader
         self.model_version = bundle.model_version
         self._results: ResultCache[Any] = ResultCache(cache_size)
+        self._contexts: ResultCache[VersionContext | None] = ResultCache(8)  # kept apart: never evicted by views
 
     def options(self) -> FilterOptions:
         """Rows per source and per model version, first and last day (one small grouped query)."""
@@ -101,7 +102,7 @@ class PerformanceService:
 
     def _context(self, profiles: ProfileSet) -> VersionContext:
         version = profiles.layout.model_version
-        stored = self._results.get_or_compute(("context", version), lambda: self._stored_context(profiles.layout))
+        stored = self._contexts.get_or_compute(version, lambda: self._stored_context(profiles.layout))
         if stored is not None:
             return stored
         return self._results.get_or_compute(("estimated", version, profiles.stamp),
