@@ -6,6 +6,7 @@ from flask import Flask
 
 from app.config import Settings
 from app.dashboard import ids
+from app.dashboard.downloads import register_downloads
 from app.dashboard.layout import TITLE, shell, validation_layout
 from app.dashboard.tabs import TABS
 from app.dashboard.vendor import STYLESHEETS, register_vendor_assets
@@ -18,6 +19,7 @@ __all__ = ["TITLE", "init_dashboard"]
 def init_dashboard(server: Flask, services: Services, settings: Settings) -> Dash:
     """Mount the dashboard on ``server``; callbacks are registered on this instance (``app.callback``)."""
     register_vendor_assets(server)
+    register_downloads(server)
     app = Dash(__name__, server=server, url_base_pathname="/", title=TITLE, update_title=None,
                assets_folder=str(PROJECT_ROOT / "assets"), external_stylesheets=STYLESHEETS,
                serve_locally=True)

@@ -58,3 +58,26 @@ def input_columns(specs: Iterable[Any], skip: Iterable[str] = ()) -> list[dict[s
     skipped = set(skip)
     return [number_column(s.name, headerTooltip=s.description) if s.kind in ("integer", "numeric")
             else text_column(s.name, headerTooltip=s.description) for s in specs if s.name not in skipped]
+
+
+def log_columns(specs: Iterable[Any], skip: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """The Logs tab's columns (its display columns, then one per model input) without grid-side sorting or
+    filtering: its rows are read a page at a time, newest first, filtered in the database."""
+    columns = [
+        {"field": "id", "headerName": "id", "pinned": "left", "width": 100, "type": "numericColumn",
+         "headerTooltip": "Número del registro en el log (crece con cada predicción)"},
+        text_column("scored_at", "Puntuado (UTC)", pinned="left", width=170),
+        text_column("loan_date", "Fecha préstamo", width=170),
+        text_column("source", "Origen", width=105),
+        text_column("request_id", "request_id", width=160),
+        probability_column(), number_column("Pago_atiempo_pred", "Pago_atiempo_pred",
+                                            headerTooltip="1 = paga a tiempo, 0 = pago tardío (al umbral)"),
+        band_column(),
+        number_column("warnings_count", "Nº advert.", headerTooltip="Número de advertencias del registro"),
+        text_column("warnings", "Advertencias", width=260),
+        number_column("latency_ms", "Latencia (ms)", headerTooltip="Validación + puntuación de la petición"),
+        number_column("actual", "Resultado real", headerTooltip="Pago_atiempo observado (conocido en el holdout)"),
+        text_column("model_version", "Versión del modelo", width=200),
+        *input_columns(specs, skip=skip),
+    ]
+    return [{**column, "sortable": False, "filter": False} for column in columns]

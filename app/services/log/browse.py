@@ -10,9 +10,8 @@ neighbour skips rows by ``OFFSET`` (on ids only): the one cost that grows with t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -20,14 +19,13 @@ import pandas as pd
 import pyarrow as pa
 import sqlalchemy as sa
 
-from app.services.log.export import BOM, DISPLAY_COLUMNS, csv_bytes, flatten, records, selected
-from app.services.log.query import LogQuery, conditions
+from app.services.log.export import flatten, records, selected, stream_csv
+from app.services.log.query import LogQuery, conditions, listed_days, orders_by_code_point
 from app.services.log.store import PredictionLog
 from app.services.log.tables import predictions, profile_fragments
 
 PAGE_SIZE = 100
 EXPORT_CHUNK_ROWS = 20_000
-MAX_LISTED_DAYS = 1_000  # longer SQLite day ranges stay a range condition
 
 
 @dataclass(frozen=True)
@@ -123,7 +121,7 @@ class LogService:
         """
         size = max(min(size, total - start), 0)
         if size == 0:
-            return self.page(query, size=0)
+            return LogPage(flatten([], self.input_fields))
         if start + size >= total:
             return self.page(query, last=True, size=size)
         top = None if top_id is None else top_id + 1
@@ -170,59 +168,15 @@ class LogService:
         of ``chunk_rows`` rows (memory stays that of one chunk). Rows logged after the start are left out.
         A query that cannot be used raises :class:`SelectionError` here, before anything is streamed."""
         conditions(query, self.serving_version, bytewise=True)
-        return self._export(query, chunk_rows)
-
-    def _export(self, query: LogQuery, chunk_rows: int) -> Iterator[bytes]:
         top_id = self.top_id()
-        fields = self.input_fields
-        fetch = partial(self._rows, query, size=chunk_rows)
-        with ThreadPoolExecutor(max_workers=1) as reader:  # the next chunk is read while this one is written
-            pending = reader.submit(fetch, before_id=None if top_id is None else top_id + 1)
-            rows, header = pending.result(), True
-            while True:
-                if len(rows) == chunk_rows:
-                    pending = reader.submit(fetch, before_id=rows[-1][0])
-                table = flatten(rows, fields)
-                if header:
-                    fields = fields if fields is not None else tuple(table.column_names[len(DISPLAY_COLUMNS):])
-                    yield BOM + csv_bytes(_fit(table, fields), header=True)
-                    header = False
-                elif rows:
-                    yield csv_bytes(_fit(table, fields), header=False)
-                if len(rows) < chunk_rows:
-                    return
-                rows = pending.result()
+        return stream_csv(partial(self._rows, query, size=chunk_rows), None if top_id is None else top_id + 1,
+                          chunk_rows, self.input_fields)
 
     def _where(self, conn: sa.Connection, query: LogQuery) -> list[Any]:
         if self._bytewise is None:
-            self._bytewise = _orders_by_code_point(conn)
-        days = _listed_days(conn, query) if conn.dialect.name == "sqlite" else None
+            self._bytewise = orders_by_code_point(conn)
+        days = listed_days(conn, query) if conn.dialect.name == "sqlite" else None
         return conditions(query, self.serving_version, bytewise=self._bytewise, days=days)
-
-
-def _listed_days(conn: sa.Connection, query: LogQuery) -> list[date] | None:
-    """The days of the query's date range (an open end closed by the log's first / last day, one index lookup
-    each), or None when there is no range or it spans ``MAX_LISTED_DAYS`` days or more."""
-    s = query.selection
-    if not (s.start or s.end):
-        return None
-    start, end = s.start, s.end
-    if start is None or end is None:
-        bound = sa.func.min(predictions.c.day) if start is None else sa.func.max(predictions.c.day)
-        found = _as_date(conn.execute(sa.select(bound)).scalar())
-        if found is None:
-            return []
-        start, end = start or found, end or found
-    if (end - start).days >= MAX_LISTED_DAYS:
-        return None
-    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
-
-
-def _fit(table: pa.Table, fields: Sequence[str]) -> pa.Table:
-    """``table`` with exactly the display columns and ``fields`` (missing ones empty)."""
-    columns = {name: table.column(name) if name in table.column_names else pa.nulls(table.num_rows)
-               for name in (*DISPLAY_COLUMNS, *fields)}
-    return pa.table(columns)
 
 
 def _ordered(select: Any, where: list[Any], ascending: bool) -> Any:
@@ -232,16 +186,6 @@ def _ordered(select: Any, where: list[Any], ascending: bool) -> Any:
 def _bounds(before_id: int | None, after_id: int | None) -> list[Any]:
     bounds = [] if before_id is None else [predictions.c.id < before_id]
     return bounds + ([] if after_id is None else [predictions.c.id > after_id])
-
-
-def _orders_by_code_point(conn: sa.Connection) -> bool:
-    """Whether text compares by code point: SQLite's BINARY, or a PostgreSQL database collated C / POSIX."""
-    if conn.dialect.name == "sqlite":
-        return True
-    if conn.dialect.name != "postgresql":
-        return False
-    collation = conn.execute(sa.text("SELECT datcollate FROM pg_database WHERE datname = current_database()")).scalar()
-    return str(collation).split(".")[0].upper() in ("C", "POSIX")
 
 
 def _as_date(value: Any) -> date | None:

@@ -7,7 +7,8 @@ one column per logged input field (``fecha_prestamo`` is shown as ``loan_date``)
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import orjson
@@ -57,11 +58,38 @@ def flatten(rows: Sequence[Sequence[Any]], input_fields: Sequence[str] | None = 
     return pa.table(table)
 
 
+def stream_csv(read: Callable[..., list[tuple[Any, ...]]], before_id: int | None, chunk_rows: int,
+               input_fields: Sequence[str] | None) -> Iterator[bytes]:
+    """CSV pieces of every row ``read(before_id=…)`` returns, chunk after chunk newest first (each chunk below the
+    last one's oldest id), until a chunk is short: the BOM and the header with the first. The next chunk is read
+    in a thread while this one is written. Input columns: ``input_fields``, else those of the first chunk."""
+    fields = input_fields
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        rows = reader.submit(read, before_id=before_id).result()
+        header = True
+        while True:
+            pending = reader.submit(read, before_id=rows[-1][0]) if len(rows) == chunk_rows else None
+            table = flatten(rows, fields)
+            if fields is None:
+                fields = tuple(table.column_names[len(DISPLAY_COLUMNS):])
+            if header or rows:
+                yield (BOM if header else b"") + csv_bytes(_fit(table, fields), header=header)
+            if pending is None:
+                return
+            rows, header = pending.result(), False
+
+
 def csv_bytes(table: pa.Table, *, header: bool) -> bytes:
     """``table`` as CSV (UTF-8, header line only when ``header``; text quoted, empty cells for missing values)."""
     sink = io.BytesIO()
     pa_csv.write_csv(table, sink, _CSV_OPTIONS[header])
     return sink.getvalue()
+
+
+def _fit(table: pa.Table, fields: Sequence[str]) -> pa.Table:
+    """``table`` with exactly the display columns and ``fields`` (missing ones empty)."""
+    return pa.table({name: table.column(name) if name in table.column_names else pa.nulls(table.num_rows)
+                     for name in (*DISPLAY_COLUMNS, *fields)})
 
 
 def records(table: pa.Table) -> list[dict[str, Any]]:

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
+
+import sqlalchemy as sa
 
 from app.services.log.tables import predictions
 from app.services.selection import ALL_VERSIONS, Selection, SelectionError
 
 REQUEST_ID_MAX = 64  # the width of ``predictions.request_id``
 PREDICTED = (0, 1)
+MAX_LISTED_DAYS = 1_000  # longer SQLite day ranges stay a range condition
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,34 @@ def one_of(column: Any, values: Sequence[Any]) -> Any:
     return column == values[0] if len(values) == 1 else column.in_(values)
 
 
+def listed_days(conn: sa.Connection, query: LogQuery) -> list[date] | None:
+    """The days of the query's date range (an open end closed by the log's first / last day, one index lookup
+    each), or None when there is no range or it spans ``MAX_LISTED_DAYS`` days or more."""
+    s = query.selection
+    if not (s.start or s.end):
+        return None
+    start, end = s.start, s.end
+    if start is None or end is None:
+        bound = sa.func.min(predictions.c.day) if start is None else sa.func.max(predictions.c.day)
+        found = _as_date(conn.execute(sa.select(bound)).scalar())
+        if found is None:
+            return []
+        start, end = start or found, end or found
+    if (end - start).days >= MAX_LISTED_DAYS:
+        return None
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+def orders_by_code_point(conn: sa.Connection) -> bool:
+    """Whether text compares by code point: SQLite's BINARY, or a PostgreSQL database collated C / POSIX."""
+    if conn.dialect.name == "sqlite":
+        return True
+    if conn.dialect.name != "postgresql":
+        return False
+    collation = conn.execute(sa.text("SELECT datcollate FROM pg_database WHERE datname = current_database()")).scalar()
+    return str(collation).split(".")[0].upper() in ("C", "POSIX")
+
+
 def _listed(values: Iterable[Any] | Any) -> list[Any]:
     if values is None or values == "":
         return []
@@ -136,6 +167,10 @@ def _request_id(value: str | None) -> str:
     if len(text) > REQUEST_ID_MAX:
         raise SelectionError("request_id", f"expected at most {REQUEST_ID_MAX} characters, found {len(text)}")
     return text
+
+
+def _as_date(value: Any) -> date | None:
+    return None if value is None else date.fromisoformat(str(value)[:10])
 
 
 def _successor(prefix: str) -> str | None:
