@@ -47,11 +47,12 @@ def build_fragments(layout: ProfileLayout, rows: ScoredRows) -> list[Fragment]:
     n = len(rows)
     if n == 0:
         return []
-    sources = np.broadcast_to(np.asarray(rows.source, dtype=object), (n,))
-    days = np.asarray(rows.days, dtype="datetime64[D]")
-    keys = pd.MultiIndex.from_arrays([sources, days.astype(np.int64)])
-    group, uniques = pd.factorize(keys)
-    n_groups = len(uniques)
+    source_codes, source_names = pd.factorize(np.broadcast_to(np.asarray(rows.source, dtype=object), (n,)))
+    days = np.asarray(rows.days, dtype="datetime64[D]").astype(np.int64)
+    first_day = int(days.min())
+    keys = (days - first_day) * len(source_names) + source_codes
+    unique_keys, group = np.unique(keys, return_inverse=True)
+    n_groups = unique_keys.size
     cells = _cell_matrix(layout, rows)
     flat = (group.astype(np.int64)[:, None] * layout.n_cells + cells)[cells >= 0]
     totals = np.bincount(flat, minlength=n_groups * layout.n_cells).reshape(n_groups, layout.n_cells)
@@ -59,11 +60,16 @@ def build_fragments(layout: ProfileLayout, rows: ScoredRows) -> list[Fragment]:
     scored = np.broadcast_to(np.asarray(rows.scored_at, dtype="datetime64[us]"), (n,))
     last = pd.Series(scored).groupby(group).max().to_numpy(dtype="datetime64[us]")
     counts = np.bincount(group, minlength=n_groups)
+    occupied_group, occupied_cell = np.nonzero(totals)
+    values = totals[occupied_group, occupied_cell]
+    bounds = np.searchsorted(occupied_group, np.arange(n_groups + 1))
     fragments = []
-    for g, (source, day) in enumerate(uniques):
-        nonzero = np.flatnonzero(totals[g])
-        fragments.append(Fragment(layout.model_version, str(source), _as_date(day), int(counts[g]),
-                                  _as_datetime(last[g]), nonzero.astype(np.uint32), totals[g, nonzero], sums[g]))
+    for g, key in enumerate(unique_keys.tolist()):
+        day, source = divmod(key, len(source_names))
+        part = slice(bounds[g], bounds[g + 1])
+        fragments.append(Fragment(layout.model_version, str(source_names[source]), _as_date(first_day + day),
+                                  int(counts[g]), _as_datetime(last[g]), occupied_cell[part].astype(np.uint32),
+                                  values[part], sums[g]))
     return fragments
 
 

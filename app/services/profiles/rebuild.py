@@ -14,7 +14,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from app.services.log.store import PredictionLog
 from app.services.log.tables import predictions, profile_fragments
@@ -31,8 +34,8 @@ MAX_PASSES = 3
 _P = predictions.c
 _TIMES = ("scored_at", "loan_date", "day")  # read as driver values (text on SQLite), parsed in one vectorised call
 _READ = tuple(sa.type_coerce(_P[name], sa.String).label(name) if name in _TIMES else _P[name] for name in (
-    "id", "request_id", "scored_at", "loan_date", "day", "source", "model_version", "inputs", "prob_default",
-    "Pago_atiempo_pred", "risk_band", "warnings", "latency_ms", "actual"))
+    "id", "request_id", "scored_at", "loan_date", "day", "source", "model_version", "prob_default",
+    "Pago_atiempo_pred", "risk_band", "latency_ms", "actual"))
 
 
 @dataclass
@@ -94,20 +97,22 @@ def _one_pass(log: PredictionLog, layouts: dict, chunk_rows: int, report: Rebuil
         top = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(_P.id), 0))).scalar_one())
         multi = _request_rows(conn)
     accumulated, streamed = _Accumulator(), 0
-    for chunk in _chunks(log, after=0, until=top, size=chunk_rows):
-        streamed += len(chunk)
-        _add_chunk(chunk, layouts, multi, accumulated, report)
+    for version in layouts:
+        for chunk in _chunks(log, version, after=0, until=top, size=chunk_rows):
+            streamed += len(chunk.rows)
+            _add_chunk(chunk, layouts[version], multi, accumulated, report)
     with log.engine.connect() as conn:
         _lock_writers(conn)
-        behind = conn.execute(sa.select(sa.func.count()).where(_P.id <= top)).scalar_one()
-        if behind != streamed:
+        behind = conn.execute(sa.select(sa.func.count()).where(_P.id <= top, _P.model_version.in_(list(layouts))))
+        if behind.scalar_one() != streamed:
             conn.rollback()
             report.rows.clear()
             return False
-        tail = _frame(conn.execute(sa.select(*_READ).where(_P.id > top).order_by(_P.id)))
-        if len(tail):
-            multi.update(_request_rows(conn, tail["request_id"].unique().tolist()))
-            _add_chunk(tail, layouts, multi, accumulated, report)
+        for version in layouts:
+            tail = _read_chunk(conn, version, after=top, until=None, size=None)
+            if len(tail.rows):
+                multi.update(_request_rows(conn, tail.rows["request_id"].unique().tolist()))
+                _add_chunk(tail, layouts[version], multi, accumulated, report)
         if layouts:
             conn.execute(sa.delete(profile_fragments).where(profile_fragments.c.model_version.in_(list(layouts))))
         rows = [fragment.row() for fragment in accumulated.merged.values()]
@@ -118,35 +123,61 @@ def _one_pass(log: PredictionLog, layouts: dict, chunk_rows: int, report: Rebuil
     return True
 
 
-def _add_chunk(chunk: pd.DataFrame, layouts: dict, multi: dict[str, int], accumulated: _Accumulator,
-               report: RebuildReport) -> None:
-    for version, rows in chunk.groupby("model_version", sort=False):
-        if version not in layouts:
-            continue
-        bundle, layout = layouts[version]
-        rows = rows.reset_index(drop=True)
-        accumulated.add(build_fragments(layout, scored_rows(bundle, layout, rows, multi)))
-        report.rows[version] = report.rows.get(version, 0) + len(rows)
+@dataclass(frozen=True)
+class _Chunk:
+    """Rows of one version (text columns left out) with their ``inputs`` joined by newlines and ``warnings``."""
+
+    rows: pd.DataFrame
+    inputs: bytes
+    warnings: pa.Array
 
 
-def _chunks(log: PredictionLog, *, after: int, until: int, size: int) -> Iterator[pd.DataFrame]:
-    """Rows with ``after < id <= until`` in id order, ``size`` at a time (keyset, one short query each)."""
+def _add_chunk(chunk: _Chunk, context: tuple[Bundle, ProfileLayout], multi: dict[str, int],
+               accumulated: _Accumulator, report: RebuildReport) -> None:
+    bundle, layout = context
+    profiled = scored_rows(bundle, layout, chunk.rows, multi, inputs=chunk.inputs, warnings=chunk.warnings)
+    accumulated.add(build_fragments(layout, profiled))
+    report.rows[layout.model_version] = report.rows.get(layout.model_version, 0) + len(chunk.rows)
+
+
+def _chunks(log: PredictionLog, version: str, *, after: int, until: int, size: int) -> Iterator[_Chunk]:
+    """The version's rows with ``after < id <= until`` in id order, ``size`` at a time (keyset queries)."""
     while after < until:
-        query = sa.select(*_READ).where(_P.id > after, _P.id <= until).order_by(_P.id).limit(size)
         with log.engine.connect() as conn:
-            chunk = _frame(conn.execute(query))
-        if chunk.empty:
+            chunk = _read_chunk(conn, version, after=after, until=until, size=size)
+        if chunk.rows.empty:
             return
-        after = int(chunk["id"].iloc[-1])
+        after = int(chunk.rows["id"].iloc[-1])
         yield chunk
 
 
+def _read_chunk(conn: sa.Connection, version: str, *, after: int, until: int | None, size: int | None) -> _Chunk:
+    """One keyset chunk: the plain columns row by row, the two JSON text columns as one joined string each (no
+    per-row text objects). Should the two reads disagree (a row committed between them), it is read again."""
+    where = [_P.model_version == version, _P.id > after] + ([_P.id <= until] if until is not None else [])
+    result = conn.execute(sa.select(*_READ).where(*where).order_by(_P.id).limit(size))
+    rows = _frame(result)
+    if rows.empty:
+        return _Chunk(rows, b"", pa.array([], pa.string()))
+    last = int(rows["id"].iloc[-1])
+    span = [_P.model_version == version, _P.id > after, _P.id <= last]
+    if conn.dialect.name == "postgresql":
+        newline = sa.literal_column("E'\\n'")
+        joined = sa.select(*(sa.func.string_agg(c, aggregate_order_by(newline, _P.id))
+                             for c in (_P.inputs, _P.warnings))).where(*span)
+    else:
+        ordered = sa.select(_P.inputs, _P.warnings).where(*span).order_by(_P.id).subquery()
+        joined = sa.select(*(sa.func.group_concat(ordered.c[c], "\n") for c in ("inputs", "warnings")))
+    inputs, warnings = conn.execute(joined).one()
+    split = pc.split_pattern(pa.array([warnings], pa.string()), "\n").flatten()
+    if len(split) != len(rows) or inputs.count("\n") + 1 != len(rows):
+        return _read_chunk(conn, version, after=after, until=last, size=None)
+    return _Chunk(rows, inputs.encode("utf-8"), split)
+
+
 def _frame(result: sa.Result) -> pd.DataFrame:
-    """Result rows as a frame, built column-wise, times parsed in one call per column."""
-    names = list(result.keys())
-    rows = result.all()
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(names)
-    frame = pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in zip(names, columns, strict=True)})
+    """Result rows as a frame, times parsed in one call per column."""
+    frame = pd.DataFrame.from_records(result.cursor.fetchall(), columns=list(result.keys()))
     for name in _TIMES:
         frame[name] = pd.to_datetime(frame[name], format="ISO8601")
     return frame.astype({"id": "int64", "prob_default": "float64", "latency_ms": "float64",

@@ -42,9 +42,13 @@ def input_schema() -> pa.Schema:
 
 def parse_inputs(texts: list[str]) -> pd.DataFrame:
     """The ``inputs`` JSON objects as a frame with every feature column (missing keys → NaN / None)."""
-    if not texts:
+    return parse_input_lines("\n".join(texts).encode("utf-8"))
+
+
+def parse_input_lines(data: bytes) -> pd.DataFrame:
+    """:func:`parse_inputs` of the objects already joined by newlines (one per row, none empty)."""
+    if not data:
         return pd.DataFrame({name: pd.Series(dtype=np.float64) for name in FEATURE_COLUMNS})
-    data = "\n".join(texts).encode("utf-8")
     options = pj.ParseOptions(explicit_schema=input_schema(), unexpected_field_behavior="ignore")
     table = pj.read_json(io.BytesIO(data), parse_options=options,
                          read_options=pj.ReadOptions(block_size=max(1 << 20, len(data) // 2 + 1)))
@@ -52,10 +56,10 @@ def parse_inputs(texts: list[str]) -> pd.DataFrame:
     return frame.reindex(columns=list(FEATURE_COLUMNS))
 
 
-def drift_variables(bundle: Bundle, rows: pd.DataFrame) -> pd.DataFrame:
-    """Raw inputs, derived variables and ``prob_default`` of logged rows (columns ``inputs``, ``loan_date``,
-    ``scored_at``, ``prob_default``), index reset."""
-    raw = parse_inputs(rows["inputs"].tolist())
+def drift_variables(bundle: Bundle, rows: pd.DataFrame, inputs: bytes | None = None) -> pd.DataFrame:
+    """Raw inputs, derived variables and ``prob_default`` of logged rows (columns ``loan_date``, ``scored_at``,
+    ``prob_default`` and ``inputs`` unless their JSON is given joined by newlines), index reset."""
+    raw = parse_inputs(rows["inputs"].tolist()) if inputs is None else parse_input_lines(inputs)
     when = pd.Series(rows["loan_date"].to_numpy(dtype="datetime64[ns]")).fillna(
         pd.Series(rows["scored_at"].to_numpy(dtype="datetime64[ns]")))
     raw[DATE_COLUMN] = when.to_numpy()
@@ -63,25 +67,27 @@ def drift_variables(bundle: Bundle, rows: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([raw, derived], axis=1).assign(**{SCORE_NAME: rows["prob_default"].to_numpy(np.float64)})
 
 
-def warning_code_matrix(layout: ProfileLayout, warnings: pd.Series) -> np.ndarray:
+def warning_code_matrix(layout: ProfileLayout, warnings: pd.Series | pa.Array) -> np.ndarray:
     """(rows × layout codes) booleans read from the logged ``warnings`` JSON text."""
-    texts = pa.array(warnings.tolist(), type=pa.string())
+    texts = warnings if isinstance(warnings, pa.Array) else pa.array(warnings.tolist(), type=pa.string())
     columns = [pc.match_substring(texts, f'"code": "{code}"').to_numpy(zero_copy_only=False)
                for code in layout.warning_codes]
     return np.column_stack(columns) if columns else np.zeros((len(warnings), 0), dtype=bool)
 
 
-def scored_rows(bundle: Bundle, layout: ProfileLayout, rows: pd.DataFrame,
-                request_rows: Mapping[str, int]) -> ScoredRows:
+def scored_rows(bundle: Bundle, layout: ProfileLayout, rows: pd.DataFrame, request_rows: Mapping[str, int], *,
+                inputs: bytes | None = None, warnings: pa.Array | None = None) -> ScoredRows:
     """What the profile of logged ``rows`` (all of one model version) counts; ``request_rows`` gives the row
-    count of every request that logged more than one row (others logged one)."""
+    count of every request that logged more than one row (others logged one). ``inputs`` (newline-joined) and
+    ``warnings`` stand for those columns when the rows were read without them."""
     k = rows["request_id"].map(request_rows).fillna(1).to_numpy(np.float64)
     return ScoredRows(
-        variables=drift_variables(bundle, rows), prob=rows["prob_default"].to_numpy(np.float64),
+        variables=drift_variables(bundle, rows, inputs), prob=rows["prob_default"].to_numpy(np.float64),
         pred=rows["Pago_atiempo_pred"].to_numpy(np.int64), band=rows["risk_band"].to_numpy(object),
         days=rows["day"].to_numpy(dtype="datetime64[D]"), source=rows["source"].to_numpy(object),
         actual=pd.to_numeric(rows["actual"], errors="coerce").to_numpy(np.float64, na_value=np.nan),
-        warning_codes=warning_code_matrix(layout, rows["warnings"]), latency_ms=rows["latency_ms"].to_numpy(np.float64),
+        warning_codes=warning_code_matrix(layout, rows["warnings"] if warnings is None else warnings),
+        latency_ms=rows["latency_ms"].to_numpy(np.float64),
         request_rows=k, scored_at=rows["scored_at"].to_numpy(dtype="datetime64[us]"))
 
 
