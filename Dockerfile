@@ -21,7 +21,7 @@ RUN pip install --no-cache-dir -r requirements.txt
 COPY modeling ./modeling
 COPY app ./app
 COPY assets ./assets
-COPY wsgi.py ./
+COPY wsgi.py gunicorn.conf.py ./
 
 # Bake the default model (built-in synthetic data) so the image starts on its own.
 # Mount a volume on /srv/app/models to serve your own bundle instead.
@@ -35,4 +35,4 @@ USER app
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \
     CMD python -c "import os, urllib.request; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/health', timeout=4)"
-CMD ["sh", "-c", "exec gunicorn --worker-class gthread --workers \"$WORKERS\" --threads \"$THREADS\" --bind \"0.0.0.0:$PORT\" --access-logfile - wsgi:server"]
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "wsgi:server"]

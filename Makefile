@@ -44,8 +44,8 @@ run: venv
 	@echo "Dashboard:  http://127.0.0.1:$(PORT)/"
 	@echo "API docs:   http://127.0.0.1:$(PORT)/docs"
 	@echo "Health:     http://127.0.0.1:$(PORT)/health"
-	MODELS_DIR="$(MODELS_DIR)" $(BIN)/gunicorn --worker-class gthread --workers $(WORKERS) --threads $(THREADS) \
-		--bind 0.0.0.0:$(PORT) --access-logfile - wsgi:server
+	MODELS_DIR="$(MODELS_DIR)" PORT=$(PORT) WORKERS=$(WORKERS) THREADS=$(THREADS) \
+		$(BIN)/gunicorn -c gunicorn.conf.py wsgi:server
 
 bench: venv-dev
 	@if [ ! -f "$(MODELS_DIR)/LATEST" ]; then $(MAKE) train; fi

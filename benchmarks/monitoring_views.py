@@ -1,4 +1,5 @@
-"""One fresh app process for ``bench_monitoring.py``: start-up, every Gráficas / Data Drift / Logs view cold,
+"""One fresh app process for ``bench_monitoring.py``: a gunicorn worker's start-up (``create_app`` after the
+master's imports), every Gráficas / Data Drift / Logs view cold,
 repeated and after 1,000 new rows, each evolution window; prints one JSON object. Not meant to be run alone.
 
     python benchmarks/monitoring_views.py MODELS_DIR DATABASE_URL PREDICTIONS_DIR
@@ -7,12 +8,14 @@ from __future__ import annotations
 
 import json
 import resource
+import runpy
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 
 def ms(action: Callable[[], object]) -> float:
@@ -48,13 +51,16 @@ def views(services, selection) -> dict[str, Callable[[], object]]:
 def main() -> None:
     models_dir, url, predictions_dir = sys.argv[1:4]
     started = time.perf_counter()
+    runpy.run_path(str(ROOT / "gunicorn.conf.py"))  # what the gunicorn master imports once, before forking workers
     from app import create_app
     from app.config import Settings
     from app.services.selection import Selection
 
+    imported = time.perf_counter()
     server = create_app(Settings(models_dir=models_dir, predictions_dir=predictions_dir, database_url=url,
                                  seed_holdout=False))
-    figures: dict[str, object] = {"startup_s": time.perf_counter() - started, "rss_after_start_mb": rss_mb()}
+    figures: dict[str, object] = {"imports_s": imported - started, "startup_s": time.perf_counter() - imported,
+                                  "rss_after_start_mb": rss_mb()}
     services = server.extensions["credit_risk"]
     selection = Selection()
     calls = views(services, selection)
