@@ -39,6 +39,7 @@ def read_csv(data: bytes) -> pd.DataFrame:
 
 @pytest.mark.parametrize("values", [{"version": "*"}, {"version": "*", "sources": ["holdout", "api"]},
                                     {"version": "*", "bands": ["Alto"], "predicted": [0]},
+                                    {"version": "*", "start": "2025-01-01", "end": "2025-06-30"},
                                     {"version": "*", "request_id": "nothing"}])
 def test_export_holds_every_matching_row_once_newest_first(service, everything, values):
     query = parse_query(band_labels=BANDS, **values)

@@ -3,9 +3,10 @@
 Every page is a keyset query on the primary key — ``id < cursor ORDER BY id DESC LIMIT n`` (next page),
 ``id > cursor ORDER BY id ASC LIMIT n`` reversed (previous page), ``ORDER BY id ASC LIMIT n`` reversed (the last
 page: the oldest rows) — so its cost is the page size whatever the log's size, with the ``(column, id)`` indexes
-serving the equality filters in id order. A day range is sent to SQLite as the list of its days, which SQLite
-answers from the ``(day, id)`` index one day at a time, stopping early. Only a jump to a page without a known
-neighbour skips rows by ``OFFSET`` (on ids only): the one cost that grows with the distance.
+serving the equality filters in id order. For a page, a day range is sent to SQLite as the list of its days,
+which SQLite answers from the ``(day, id)`` index one day at a time, stopping early; large export chunks keep the
+range, which SQLite then reads in id order (listing would cost days × chunk rows per chunk). Only a jump to a
+page without a known neighbour skips rows by ``OFFSET`` (on ids only): the one cost that grows with the distance.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from app.services.log.tables import predictions, profile_fragments
 
 PAGE_SIZE = 100
 EXPORT_CHUNK_ROWS = 20_000
+LISTED_DAYS_UP_TO = 1_000  # reads of up to this many rows send a SQLite day range as its days (see module doc)
 
 
 @dataclass(frozen=True)
@@ -100,7 +102,7 @@ class LogService:
         """:meth:`page`'s rows as the driver returns them (``export.selected`` columns), newest first."""
         ascending = after_id is not None or last
         with self.log.engine.connect() as conn:
-            where = self._where(conn, query) + _bounds(before_id, after_id)
+            where = self._where(conn, query, list_days=size <= LISTED_DAYS_UP_TO) + _bounds(before_id, after_id)
             if skip > 0:
                 anchor = conn.execute(_ordered(sa.select(predictions.c.id), where, ascending)
                                       .offset(skip).limit(1)).scalar()
@@ -172,10 +174,11 @@ class LogService:
         return stream_csv(partial(self._rows, query, size=chunk_rows), None if top_id is None else top_id + 1,
                           chunk_rows, self.input_fields)
 
-    def _where(self, conn: sa.Connection, query: LogQuery) -> list[Any]:
+    def _where(self, conn: sa.Connection, query: LogQuery, *, list_days: bool = False) -> list[Any]:
+        """The query's conditions; ``list_days``: a SQLite day range as its list of days (for pages)."""
         if self._bytewise is None:
             self._bytewise = orders_by_code_point(conn)
-        days = listed_days(conn, query) if conn.dialect.name == "sqlite" else None
+        days = listed_days(conn, query) if list_days and conn.dialect.name == "sqlite" else None
         return conditions(query, self.serving_version, bytewise=self._bytewise, days=days)
 
 
