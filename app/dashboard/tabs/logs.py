@@ -157,8 +157,9 @@ def register_callbacks(app: Dash, services: Services) -> None:
         except SelectionError as error:
             alert = dbc.Alert(f"Filtro no válido — {error}", color="warning", className="py-2 mb-0")
             return {"error": str(error), "total": 0, "token": uuid.uuid4().hex}, [], alert, None, True
-        top = service.top_id()
-        cards, note = totals_view(totals := service.totals(query))
+        top = service.top_id()  # read first: rows logged from now on stay out of this view's pages
+        totals = service.totals(query)
+        cards, note = totals_view(totals)
         view = {"params": query.params(), "total": totals.count, "top": top, "token": uuid.uuid4().hex}
         return view, cards, note, export_url(query), False
 

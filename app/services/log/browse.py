@@ -4,9 +4,10 @@ Every page is a keyset query on the primary key — ``id < cursor ORDER BY id DE
 ``id > cursor ORDER BY id ASC LIMIT n`` reversed (previous page), ``ORDER BY id ASC LIMIT n`` reversed (the last
 page: the oldest rows) — so its cost is the page size whatever the log's size, with the ``(column, id)`` indexes
 serving the equality filters in id order. For a page, a day range is sent to SQLite as the list of its days,
-which SQLite answers from the ``(day, id)`` index one day at a time, stopping early; large export chunks keep the
-range, which SQLite then reads in id order (listing would cost days × chunk rows per chunk). Only a jump to a
-page without a known neighbour skips rows by ``OFFSET`` (on ids only): the one cost that grows with the distance.
+and several sources or bands as an ``IN`` list: SQLite reads each value's ``(column, id)`` index range in id order
+and stops early. A large read (an export chunk) would then cost values × chunk rows, so it keeps the day range
+and tests lists on ``+column``: SQLite walks the primary key in order and filters. Only a jump to a page without
+a known neighbour skips rows by ``OFFSET`` (on ids only): the one cost that grows with the distance.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from app.services.log.tables import predictions, profile_fragments
 
 PAGE_SIZE = 100
 EXPORT_CHUNK_ROWS = 20_000
-LISTED_DAYS_UP_TO = 1_000  # reads of up to this many rows send a SQLite day range as its days (see module doc)
+PAGE_READ_MAX = 1_000  # reads of up to this many rows are pages (for SQLite's query shapes, see the module doc)
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ class LogService:
         """:meth:`page`'s rows as the driver returns them (``export.selected`` columns), newest first."""
         ascending = after_id is not None or last
         with self.log.engine.connect() as conn:
-            where = self._where(conn, query, list_days=size <= LISTED_DAYS_UP_TO) + _bounds(before_id, after_id)
+            where = self._where(conn, query, page=size <= PAGE_READ_MAX) + _bounds(before_id, after_id)
             if skip > 0:
                 anchor = conn.execute(_ordered(sa.select(predictions.c.id), where, ascending)
                                       .offset(skip).limit(1)).scalar()
@@ -174,12 +175,14 @@ class LogService:
         return stream_csv(partial(self._rows, query, size=chunk_rows), None if top_id is None else top_id + 1,
                           chunk_rows, self.input_fields)
 
-    def _where(self, conn: sa.Connection, query: LogQuery, *, list_days: bool = False) -> list[Any]:
-        """The query's conditions; ``list_days``: a SQLite day range as its list of days (for pages)."""
+    def _where(self, conn: sa.Connection, query: LogQuery, *, page: bool = False) -> list[Any]:
+        """The query's conditions, shaped for SQLite's planner by the size of the read (see the module doc)."""
         if self._bytewise is None:
             self._bytewise = orders_by_code_point(conn)
-        days = listed_days(conn, query) if list_days and conn.dialect.name == "sqlite" else None
-        return conditions(query, self.serving_version, bytewise=self._bytewise, days=days)
+        sqlite = conn.dialect.name == "sqlite"
+        days = listed_days(conn, query) if page and sqlite else None
+        return conditions(query, self.serving_version, bytewise=self._bytewise, days=days,
+                          unindexed_lists=sqlite and not page)
 
 
 def _ordered(select: Any, where: list[Any], ascending: bool) -> Any:
