@@ -42,35 +42,55 @@ class ScoredRows:
         return len(self.prob)
 
 
+@dataclass(frozen=True)
+class GroupedCounts:
+    """Counts of rows grouped by (source, day): per group its key, rows, last scoring time and sums; the counts
+    as sparse (group, cell, value) triples. Plain arrays, cheap to send between processes."""
+
+    model_version: str
+    sources: list[str]
+    days: np.ndarray
+    rows: np.ndarray
+    last: np.ndarray
+    sums: np.ndarray
+    group: np.ndarray
+    cells: np.ndarray
+    values: np.ndarray
+
+    def fragments(self) -> list[Fragment]:
+        """One :class:`Fragment` per group."""
+        bounds = np.searchsorted(self.group, np.arange(len(self.sources) + 1))
+        return [Fragment(self.model_version, source, self.days[g].astype(object), int(self.rows[g]),
+                         _as_datetime(self.last[g]), self.cells[bounds[g]:bounds[g + 1]].astype(np.uint32),
+                         self.values[bounds[g]:bounds[g + 1]], self.sums[g]) for g, source in enumerate(self.sources)]
+
+
 def build_fragments(layout: ProfileLayout, rows: ScoredRows) -> list[Fragment]:
     """The fragments of ``rows`` (one per distinct source and day)."""
+    return count_rows(layout, rows).fragments() if len(rows) else []
+
+
+def count_rows(layout: ProfileLayout, rows: ScoredRows) -> GroupedCounts:
+    """The counts and sums of ``rows`` per (source, day), in a few vectorised passes."""
     n = len(rows)
-    if n == 0:
-        return []
     source_codes, source_names = pd.factorize(np.broadcast_to(np.asarray(rows.source, dtype=object), (n,)))
     days = np.asarray(rows.days, dtype="datetime64[D]").astype(np.int64)
-    first_day = int(days.min())
+    first_day = int(days.min()) if n else 0
     keys = (days - first_day) * len(source_names) + source_codes
     unique_keys, group = np.unique(keys, return_inverse=True)
     n_groups = unique_keys.size
     cells = _cell_matrix(layout, rows)
     flat = (group.astype(np.int64)[:, None] * layout.n_cells + cells)[cells >= 0]
-    totals = np.bincount(flat, minlength=n_groups * layout.n_cells).reshape(n_groups, layout.n_cells)
-    sums = _sum_matrix(layout, rows, group, n_groups)
+    totals = np.bincount(flat, minlength=n_groups * layout.n_cells)
+    occupied = np.flatnonzero(totals)
     scored = np.broadcast_to(np.asarray(rows.scored_at, dtype="datetime64[us]"), (n,))
-    last = pd.Series(scored).groupby(group).max().to_numpy(dtype="datetime64[us]")
-    counts = np.bincount(group, minlength=n_groups)
-    occupied_group, occupied_cell = np.nonzero(totals)
-    values = totals[occupied_group, occupied_cell]
-    bounds = np.searchsorted(occupied_group, np.arange(n_groups + 1))
-    fragments = []
-    for g, key in enumerate(unique_keys.tolist()):
-        day, source = divmod(key, len(source_names))
-        part = slice(bounds[g], bounds[g + 1])
-        fragments.append(Fragment(layout.model_version, str(source_names[source]), _as_date(first_day + day),
-                                  int(counts[g]), _as_datetime(last[g]), occupied_cell[part].astype(np.uint32),
-                                  values[part], sums[g]))
-    return fragments
+    day_of, source_of = np.divmod(unique_keys, max(len(source_names), 1))
+    return GroupedCounts(
+        model_version=layout.model_version, sources=[str(source_names[s]) for s in source_of.tolist()],
+        days=(first_day + day_of).astype("datetime64[D]"), rows=np.bincount(group, minlength=n_groups),
+        last=pd.Series(scored).groupby(group).max().to_numpy(dtype="datetime64[us]"),
+        sums=_sum_matrix(layout, rows, group, n_groups), group=occupied // layout.n_cells,
+        cells=occupied % layout.n_cells, values=totals[occupied])
 
 
 def _cell_matrix(layout: ProfileLayout, rows: ScoredRows) -> np.ndarray:
@@ -148,10 +168,6 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     if name not in frame.columns:
         raise ValueError(f"scored rows: missing drift variable {name!r}")
     return frame[name]
-
-
-def _as_date(day: int) -> Any:
-    return np.datetime64(int(day), "D").astype(object)
 
 
 def _as_datetime(stamp: np.datetime64) -> datetime | None:

@@ -1,41 +1,44 @@
-"""Rebuild the profiles of an existing log from its rows: one streamed pass in id order, bounded memory.
+"""Rebuild the profiles of an existing log from its rows: one streamed pass, bounded memory, all cores.
 
-Rows are read in keyset chunks (``id > last``), turned into fragments per model version and merged per
-(version, source, day) in memory — the merged counts grow with days × cells, never with rows. The swap is one
-transaction that first blocks writers (PostgreSQL: table locks; SQLite: ``BEGIN IMMEDIATE``), adds the rows
-logged since the pass started, checks that no row committed late behind the pass (else the pass runs again),
-then replaces the rebuilt versions' fragments. Versions whose bundle cannot be loaded keep their fragments.
+Each version's id range is cut into chunks of ``chunk_rows`` ids; worker processes (forked, one per core) read a
+chunk in one statement (:mod:`app.services.profiles.chunks`) and turn it into fragments; the parent merges them
+per (version, source, day) — memory grows with days × cells, never with rows. The swap is one transaction that
+first blocks writers (PostgreSQL: table locks; SQLite: ``BEGIN IMMEDIATE``), adds the rows logged since the pass
+started, checks that no row committed late behind the pass (else the pass runs again), then replaces the rebuilt
+versions' fragments. Versions whose bundle cannot be loaded keep their fragments.
 """
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
-import pandas as pd
+import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.engine import Engine
 
-from app.services.log.store import PredictionLog
+from app.services.log.store import PredictionLog, create_log_engine
 from app.services.log.tables import predictions, profile_fragments
-from app.services.profiles.build import build_fragments
-from app.services.profiles.fragment import Fragment, merge
+from app.services.profiles.build import GroupedCounts, count_rows
+from app.services.profiles.chunks import RowChunk, read_chunk
+from app.services.profiles.fragment import Fragment
 from app.services.profiles.layout import ProfileLayout
 from app.services.profiles.rows import scored_rows
 from app.services.profiles.store import ProfileStore
 from modeling.artifacts import Bundle
 
 logger = logging.getLogger(__name__)
-CHUNK_ROWS = 50_000
+CHUNK_ROWS = 100_000
 MAX_PASSES = 3
 _P = predictions.c
-_TIMES = ("scored_at", "loan_date", "day")  # read as driver values (text on SQLite), parsed in one vectorised call
-_READ = tuple(sa.type_coerce(_P[name], sa.String).label(name) if name in _TIMES else _P[name] for name in (
-    "id", "request_id", "scored_at", "loan_date", "day", "source", "model_version", "prob_default",
-    "Pago_atiempo_pred", "risk_band", "latency_ms", "actual"))
+_Versions = dict[str, tuple[Bundle, ProfileLayout]]
+_worker: dict[str, Any] = {}  # per worker process: its own engine, the layouts and request sizes (see _start_worker)
 
 
 @dataclass
@@ -53,26 +56,65 @@ class RebuildReport:
 
 
 class _Accumulator:
-    """Fragments merged per (version, source, day)."""
+    """One version's counts and sums per (source, day) in dense arrays (a row per key, grown by doubling): adding a
+    chunk's fragments is one vectorised ``np.add.at``; memory is keys × cells, whatever the number of rows."""
 
-    def __init__(self) -> None:
-        self.merged: dict[tuple, Fragment] = {}
+    def __init__(self, layout: ProfileLayout) -> None:
+        self.keys: dict[tuple, int] = {}
+        self.counts = np.zeros((0, layout.n_cells), dtype=np.int64)
+        self.sums = np.zeros((0, len(layout.sum_names)))
+        self.rows: list[int] = []
+        self.last: list[Any] = []
 
-    def add(self, fragments: list[Fragment]) -> None:
-        for fragment in fragments:
-            key = (fragment.model_version, fragment.source, fragment.day)
-            kept = self.merged.get(key)
-            self.merged[key] = fragment if kept is None else merge([kept, fragment])
+    def add(self, counted: GroupedCounts) -> None:
+        if not counted.sources:
+            return
+        owners = np.array([self._row(s, d) for s, d in zip(counted.sources, counted.days.tolist(), strict=True)],
+                          dtype=np.int64)
+        np.add.at(self.counts, (owners[counted.group], counted.cells), counted.values)
+        np.add.at(self.sums, owners, counted.sums)
+        for owner, rows, stamp in zip(owners.tolist(), counted.rows.tolist(), counted.last, strict=True):
+            self.rows[owner] += rows
+            if not np.isnat(stamp) and (self.last[owner] is None or stamp > self.last[owner]):
+                self.last[owner] = stamp
+
+    def _row(self, source: str, day: Any) -> int:
+        key = (source, day)
+        if key not in self.keys:
+            if len(self.keys) == len(self.counts):
+                self.counts = _taller(self.counts, max(2 * len(self.keys), 64))
+                self.sums = _taller(self.sums, len(self.counts))
+            self.keys[key] = len(self.rows)
+            self.rows.append(0)
+            self.last.append(None)
+        return self.keys[key]
+
+    def fragments(self, model_version: str) -> list[Fragment]:
+        """One fragment per (source, day)."""
+        merged = []
+        for (source, day), row in self.keys.items():
+            cells = np.flatnonzero(self.counts[row])
+            last = None if self.last[row] is None else self.last[row].astype("datetime64[us]").astype(object)
+            merged.append(Fragment(model_version, source, day, self.rows[row], last,
+                                   cells.astype(np.uint32), self.counts[row, cells], self.sums[row].copy()))
+        return merged
+
+
+def _taller(array: np.ndarray, height: int) -> np.ndarray:
+    grown = np.zeros((height, array.shape[1]), dtype=array.dtype)
+    grown[: len(array)] = array
+    return grown
 
 
 def rebuild_profiles(log: PredictionLog, load_bundle: Callable[[str], Bundle | None], *,
-                     chunk_rows: int = CHUNK_ROWS) -> RebuildReport:
-    """Rebuild every version's profiles from the log's rows (versions ``load_bundle`` returns None for are kept)."""
+                     chunk_rows: int = CHUNK_ROWS, workers: int | None = None) -> RebuildReport:
+    """Rebuild every version's profiles from the log's rows (versions ``load_bundle`` returns None for are kept);
+    ``workers`` processes (default: one per core; 1 = in this process)."""
     started = time.perf_counter()
     store = ProfileStore(log.engine)
     with log.engine.connect() as conn:
         versions = dict(conn.execute(sa.select(_P.model_version, sa.func.count()).group_by(_P.model_version)).all())
-    layouts: dict[str, tuple[Bundle, ProfileLayout]] = {}
+    contexts: _Versions = {}
     report = RebuildReport()
     for version, count in versions.items():
         bundle = load_bundle(version)
@@ -82,9 +124,9 @@ def rebuild_profiles(log: PredictionLog, load_bundle: Callable[[str], Bundle | N
             continue
         layout = ProfileLayout.for_bundle(version, bundle.reference_profile, bundle.risk_bands["labels"])
         store.register(layout)
-        layouts[version] = (bundle, store.layout(version) or layout)
+        contexts[version] = (bundle, store.layout(version) or layout)
     for _ in range(MAX_PASSES):
-        if _one_pass(log, layouts, chunk_rows, report):
+        if _one_pass(log, contexts, chunk_rows, workers or os.cpu_count() or 1, report):
             break
     else:
         raise RuntimeError("rebuild-profiles: rows kept committing behind the pass; try again when writes are quieter")
@@ -92,30 +134,37 @@ def rebuild_profiles(log: PredictionLog, load_bundle: Callable[[str], Bundle | N
     return report
 
 
-def _one_pass(log: PredictionLog, layouts: dict, chunk_rows: int, report: RebuildReport) -> bool:
+def _one_pass(log: PredictionLog, contexts: _Versions, chunk_rows: int, workers: int, report: RebuildReport) -> bool:
     with log.engine.connect() as conn:
         top = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(_P.id), 0))).scalar_one())
+        spans = conn.execute(sa.select(_P.model_version, sa.func.min(_P.id), sa.func.max(_P.id))
+                             .where(_P.model_version.in_(list(contexts)), _P.id <= top)
+                             .group_by(_P.model_version)).all()
         multi = _request_rows(conn)
-    accumulated, streamed = _Accumulator(), 0
-    for version in layouts:
-        for chunk in _chunks(log, version, after=0, until=top, size=chunk_rows):
-            streamed += len(chunk.rows)
-            _add_chunk(chunk, layouts[version], multi, accumulated, report)
+    tasks = [(version, after, min(after + chunk_rows, high)) for version, low, high in spans
+             for after in range(low - 1, high, chunk_rows)]
+    accumulated = {version: _Accumulator(layout) for version, (_, layout) in contexts.items()}
+    streamed = 0
+    report.rows.clear()
+    for version, rows, counted in _profiled(log.engine, contexts, multi, tasks, workers):
+        streamed += rows
+        report.rows[version] = report.rows.get(version, 0) + rows
+        accumulated[version].add(counted)
     with log.engine.connect() as conn:
         _lock_writers(conn)
-        behind = conn.execute(sa.select(sa.func.count()).where(_P.id <= top, _P.model_version.in_(list(layouts))))
+        behind = conn.execute(sa.select(sa.func.count()).where(_P.id <= top, _P.model_version.in_(list(contexts))))
         if behind.scalar_one() != streamed:
             conn.rollback()
-            report.rows.clear()
             return False
-        for version in layouts:
-            tail = _read_chunk(conn, version, after=top, until=None, size=None)
-            if len(tail.rows):
-                multi.update(_request_rows(conn, tail.rows["request_id"].unique().tolist()))
-                _add_chunk(tail, layouts[version], multi, accumulated, report)
-        if layouts:
-            conn.execute(sa.delete(profile_fragments).where(profile_fragments.c.model_version.in_(list(layouts))))
-        rows = [fragment.row() for fragment in accumulated.merged.values()]
+        for version, (bundle, layout) in contexts.items():
+            tail = read_chunk(conn, version, after=top)
+            if len(tail):
+                multi.update(_request_rows(conn, tail.request_ids.unique().to_pylist()))
+                accumulated[version].add(_counted(bundle, layout, tail, multi))
+                report.rows[version] = report.rows.get(version, 0) + len(tail)
+        if contexts:
+            conn.execute(sa.delete(profile_fragments).where(profile_fragments.c.model_version.in_(list(contexts))))
+        rows = [fragment.row() for version, sums in accumulated.items() for fragment in sums.fragments(version)]
         if rows:
             conn.execute(profile_fragments.insert(), rows)
         conn.commit()
@@ -123,65 +172,42 @@ def _one_pass(log: PredictionLog, layouts: dict, chunk_rows: int, report: Rebuil
     return True
 
 
-@dataclass(frozen=True)
-class _Chunk:
-    """Rows of one version (text columns left out) with their ``inputs`` joined by newlines and ``warnings``."""
-
-    rows: pd.DataFrame
-    inputs: bytes
-    warnings: pa.Array
-
-
-def _add_chunk(chunk: _Chunk, context: tuple[Bundle, ProfileLayout], multi: dict[str, int],
-               accumulated: _Accumulator, report: RebuildReport) -> None:
-    bundle, layout = context
-    profiled = scored_rows(bundle, layout, chunk.rows, multi, inputs=chunk.inputs, warnings=chunk.warnings)
-    accumulated.add(build_fragments(layout, profiled))
-    report.rows[layout.model_version] = report.rows.get(layout.model_version, 0) + len(chunk.rows)
+def _profiled(engine: Engine, contexts: _Versions, multi: dict[str, int], tasks: list[tuple[str, int, int]],
+              workers: int) -> Iterator[tuple[str, int, GroupedCounts]]:
+    """(version, rows, counts) of every chunk task, in worker processes when there are several tasks."""
+    if workers <= 1 or len(tasks) <= 1:
+        _worker.update(engine=engine, contexts=contexts, multi=multi)
+        try:
+            yield from map(_profile_task, tasks)
+        finally:
+            _worker.clear()
+        return
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_start_worker, initargs=(engine, contexts, multi)) as pool:
+        yield from pool.map(_profile_task, tasks)
 
 
-def _chunks(log: PredictionLog, version: str, *, after: int, until: int, size: int) -> Iterator[_Chunk]:
-    """The version's rows with ``after < id <= until`` in id order, ``size`` at a time (keyset queries)."""
-    while after < until:
-        with log.engine.connect() as conn:
-            chunk = _read_chunk(conn, version, after=after, until=until, size=size)
-        if chunk.rows.empty:
-            return
-        after = int(chunk.rows["id"].iloc[-1])
-        yield chunk
+def _start_worker(engine: Engine, contexts: _Versions, multi: dict[str, int]) -> None:
+    """In a forked worker: drop the parent's pooled connections without closing them, open an engine of its own;
+    Arrow parses on this worker's core only (the workers already use every core)."""
+    engine.dispose(close=False)
+    pa.set_cpu_count(1)
+    _worker.update(engine=create_log_engine(engine.url.render_as_string(hide_password=False)),
+                   contexts=contexts, multi=multi)
 
 
-def _read_chunk(conn: sa.Connection, version: str, *, after: int, until: int | None, size: int | None) -> _Chunk:
-    """One keyset chunk: the plain columns row by row, the two JSON text columns as one joined string each (no
-    per-row text objects). Should the two reads disagree (a row committed between them), it is read again."""
-    where = [_P.model_version == version, _P.id > after] + ([_P.id <= until] if until is not None else [])
-    result = conn.execute(sa.select(*_READ).where(*where).order_by(_P.id).limit(size))
-    rows = _frame(result)
-    if rows.empty:
-        return _Chunk(rows, b"", pa.array([], pa.string()))
-    last = int(rows["id"].iloc[-1])
-    span = [_P.model_version == version, _P.id > after, _P.id <= last]
-    if conn.dialect.name == "postgresql":
-        newline = sa.literal_column("E'\\n'")
-        joined = sa.select(*(sa.func.string_agg(c, aggregate_order_by(newline, _P.id))
-                             for c in (_P.inputs, _P.warnings))).where(*span)
-    else:
-        ordered = sa.select(_P.inputs, _P.warnings).where(*span).order_by(_P.id).subquery()
-        joined = sa.select(*(sa.func.group_concat(ordered.c[c], "\n") for c in ("inputs", "warnings")))
-    inputs, warnings = conn.execute(joined).one()
-    split = pc.split_pattern(pa.array([warnings], pa.string()), "\n").flatten()
-    if len(split) != len(rows) or inputs.count("\n") + 1 != len(rows):
-        return _read_chunk(conn, version, after=after, until=last, size=None)
-    return _Chunk(rows, inputs.encode("utf-8"), split)
+def _profile_task(task: tuple[str, int, int]) -> tuple[str, int, GroupedCounts]:
+    version, after, until = task
+    with _worker["engine"].connect() as conn:
+        chunk = read_chunk(conn, version, after=after, until=until)
+    bundle, layout = _worker["contexts"][version]
+    return version, len(chunk), _counted(bundle, layout, chunk, _worker["multi"])
 
 
-def _frame(result: sa.Result) -> pd.DataFrame:
-    """Result rows as a frame, times parsed in one call per column."""
-    frame = pd.DataFrame.from_records(result.cursor.fetchall(), columns=list(result.keys()))
-    for name in _TIMES:
-        frame[name] = pd.to_datetime(frame[name], format="ISO8601")
-    return frame.astype({"id": "int64", "prob_default": "float64", "latency_ms": "float64",
-                         "Pago_atiempo_pred": "int64"})
+def _counted(bundle: Bundle, layout: ProfileLayout, chunk: RowChunk, multi: dict[str, int]) -> GroupedCounts:
+    profiled = scored_rows(bundle, layout, chunk.rows, chunk.request_rows(multi), inputs=chunk.inputs,
+                           warnings=chunk.warnings)
+    return count_rows(layout, profiled)
 
 
 def _request_rows(conn: sa.Connection, requests: list[str] | None = None) -> dict[str, int]:

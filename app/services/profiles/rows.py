@@ -7,7 +7,6 @@ derived variables is the loan date, else the scoring time, exactly as when the r
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -75,12 +74,12 @@ def warning_code_matrix(layout: ProfileLayout, warnings: pd.Series | pa.Array) -
     return np.column_stack(columns) if columns else np.zeros((len(warnings), 0), dtype=bool)
 
 
-def scored_rows(bundle: Bundle, layout: ProfileLayout, rows: pd.DataFrame, request_rows: Mapping[str, int], *,
+def scored_rows(bundle: Bundle, layout: ProfileLayout, rows: pd.DataFrame, request_rows: np.ndarray, *,
                 inputs: bytes | None = None, warnings: pa.Array | None = None) -> ScoredRows:
-    """What the profile of logged ``rows`` (all of one model version) counts; ``request_rows`` gives the row
-    count of every request that logged more than one row (others logged one). ``inputs`` (newline-joined) and
-    ``warnings`` stand for those columns when the rows were read without them."""
-    k = rows["request_id"].map(request_rows).fillna(1).to_numpy(np.float64)
+    """What the profile of logged ``rows`` (all of one model version) counts; ``request_rows`` is, per row, how
+    many rows its request logged. ``inputs`` (newline-joined) and ``warnings`` stand for those columns when the
+    rows were read without them."""
+    k = np.asarray(request_rows, dtype=np.float64)
     return ScoredRows(
         variables=drift_variables(bundle, rows, inputs), prob=rows["prob_default"].to_numpy(np.float64),
         pred=rows["Pago_atiempo_pred"].to_numpy(np.int64), band=rows["risk_band"].to_numpy(object),

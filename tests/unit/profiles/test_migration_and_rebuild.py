@@ -58,12 +58,12 @@ def test_released_log_upgrades_in_place_and_rebuilds_its_profiles(log_url, bundl
     store = ProfileStore(log.engine)
     assert ProfileReader(store).latest(bundle.model_version) is None  # nothing profiled before the rebuild
 
-    report = rebuild_profiles(log, lambda v: bundle if v == bundle.model_version else None, chunk_rows=1000)
+    report = rebuild_profiles(log, lambda v: bundle if v == bundle.model_version else None, chunk_rows=150)
     assert report.rows == {bundle.model_version: len(rows)} and not report.skipped
     profiles = ProfileReader(store).latest(bundle.model_version)
     layout = store.layout(bundle.model_version)
     np.testing.assert_array_equal(all_cells(profiles), expected_cells(bundle, layout, rows))
-    again = rebuild_profiles(log, lambda v: bundle, chunk_rows=1000)
+    again = rebuild_profiles(log, lambda v: bundle, chunk_rows=150)
     assert again.rows == report.rows
     np.testing.assert_array_equal(all_cells(ProfileReader(store).latest(bundle.model_version)),
                                   expected_cells(bundle, layout, rows))
@@ -77,8 +77,10 @@ def test_rebuild_matches_the_profiles_written_with_the_rows(log_url, bundle):
     reader = ProfileReader(scoring.profiles)
     before = reader.latest(bundle.model_version)
     sums_before = before.sums(before.total(Selection()))
-    report = rebuild_profiles(log, lambda v: bundle, chunk_rows=1000)
+    report = rebuild_profiles(log, lambda v: bundle, chunk_rows=150)
     assert report.total_rows == len(log.read())
+    sequential = rebuild_profiles(log, lambda v: bundle, chunk_rows=150, workers=1)
+    assert sequential.rows == report.rows
     after = reader.latest(bundle.model_version)
     np.testing.assert_array_equal(all_cells(after), all_cells(before))
     np.testing.assert_allclose(after.sums(after.total(Selection())), sums_before, rtol=1e-12)
