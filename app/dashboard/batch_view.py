@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import dcc, html
 
 from app.dashboard import ids
@@ -14,7 +15,6 @@ from app.dashboard.grid_columns import band_column, grid_options, probability_co
 from app.dashboard.palette import RED
 from app.services.batch.files import BatchFileInfo, BatchOutcome
 from app.services.batch.output import RESULT_COLUMNS, ROW_COLUMN
-from app.services.log.browse import json_records
 
 _GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
@@ -101,3 +101,11 @@ def _size(n_bytes: int) -> str:
 
 def _thousands(n: int) -> str:
     return f"{n:,}".replace(",", ".")
+
+
+def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-safe dicts for a grid: timestamps as ``YYYY-MM-DD HH:MM:SS`` text, None for missing values."""
+    frame = frame.copy()
+    for column in frame.columns[[pd.api.types.is_datetime64_any_dtype(t) for t in frame.dtypes]]:
+        frame[column] = frame[column].dt.strftime("%Y-%m-%d %H:%M:%S")
+    return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")

@@ -77,7 +77,9 @@ class Logs(StrEnum):
     REFRESH = "logs-refresh"
     CLEAR = "logs-clear"
     DOWNLOAD_BUTTON = "logs-download-button"
-    DOWNLOAD = "logs-download"
+    VIEW = "logs-view"  # the applied filters: query parameters, total, newest id, token
+    CURSORS = "logs-cursors"  # {"token", "blocks": {start row: [first id, last id]}}
+    PURGED = "logs-purged"  # output of the client-side cache purge (never read)
     KPIS = "logs-kpis"
     NOTE = "logs-note"
     GRID = "logs-grid"

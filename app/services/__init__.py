@@ -50,6 +50,8 @@ def build_services(settings: Settings) -> Services:
     from app.services.profiles.log_totals import ProfileTotals
     from app.services.scoring import ScoringService, seed_holdout
     from modeling.artifacts import load_bundle
+    from modeling.config import DATE_COLUMN
+    from modeling.schema import FEATURE_COLUMNS
 
     bundle = load_bundle(settings.models_dir)
     log = PredictionLog.from_url(settings.log_database_url)
@@ -59,7 +61,8 @@ def build_services(settings: Settings) -> Services:
     reader = ProfileReader(store)
     labels = bundle.risk_bands["labels"]
     totals = ProfileTotals(reader, bundle.model_version, fallback=lambda query: logs.sql_totals(query))
-    logs = LogService(log, labels, bundle.model_version, totals=totals)
+    inputs = [name for name in FEATURE_COLUMNS if name != DATE_COLUMN]  # the loan date is the day column
+    logs = LogService(log, labels, bundle.model_version, input_fields=inputs, totals=totals)
     return Services(
         settings=settings, bundle=bundle, log=log, scoring=scoring, profiles=reader, holdout=holdout,
         drift=DriftService(bundle, reader, bands=settings.psi_bands),

@@ -27,9 +27,6 @@ from modeling.input_checks import stored_specs
 
 LABEL = "Logs"
 TAB_ID = "tab-logs"
-VIEW = f"{ids.Logs.ROOT}-view"  # the applied filters: query parameters, total, newest id, token
-CURSORS = f"{ids.Logs.ROOT}-cursors"  # {"token", "blocks": {start row: [first id, last id]}}
-PURGED = f"{ids.Logs.ROOT}-purged"  # output of the client-side cache purge (never read)
 KEPT_CURSORS = 200
 PREDICTED_LABELS = {1: "Paga a tiempo (1)", 0: "Pago tardío (0)"}
 _FILTERS = (Input(ids.Logs.SOURCE, "value"), Input(ids.Logs.BAND, "value"), Input(ids.Logs.PREDICTED, "value"),
@@ -117,7 +114,7 @@ def layout(services: Services) -> html.Div:
         dcc.Loading(html.Div([dbc.Row(id=ids.Logs.KPIS, className="g-3 mb-2"),
                               html.Div(id=ids.Logs.NOTE, className="small text-muted mb-2")]), type="dot"),
         _grid(services),
-        dcc.Store(id=VIEW), dcc.Store(id=CURSORS), dcc.Store(id=PURGED),
+        dcc.Store(id=ids.Logs.VIEW), dcc.Store(id=ids.Logs.CURSORS), dcc.Store(id=ids.Logs.PURGED),
     ])
 
 
@@ -147,7 +144,7 @@ def register_callbacks(app: Dash, services: Services) -> None:
     service = log_service(app.server)
     labels = service.band_labels
 
-    @app.callback(Output(VIEW, "data"), Output(ids.Logs.KPIS, "children"), Output(ids.Logs.NOTE, "children"),
+    @app.callback(Output(ids.Logs.VIEW, "data"), Output(ids.Logs.KPIS, "children"), Output(ids.Logs.NOTE, "children"),
                   Output(ids.Logs.DOWNLOAD_BUTTON, "href"), Output(ids.Logs.DOWNLOAD_BUTTON, "disabled"),
                   *_FILTERS, Input(ids.Logs.REFRESH, "n_clicks"))
     def _apply(sources, bands, predicted, start, end, version, request_id, _refresh):
@@ -163,10 +160,11 @@ def register_callbacks(app: Dash, services: Services) -> None:
         view = {"params": query.params(), "total": totals.count, "top": top, "token": uuid.uuid4().hex}
         return view, cards, note, export_url(query), False
 
-    app.clientside_callback(_PURGE, Output(PURGED, "data"), Input(VIEW, "data"), prevent_initial_call=True)
+    app.clientside_callback(_PURGE, Output(ids.Logs.PURGED, "data"), Input(ids.Logs.VIEW, "data"),
+                            prevent_initial_call=True)
 
-    @app.callback(Output(ids.Logs.GRID, "getRowsResponse"), Output(CURSORS, "data"),
-                  Input(ids.Logs.GRID, "getRowsRequest"), State(VIEW, "data"), State(CURSORS, "data"))
+    @app.callback(Output(ids.Logs.GRID, "getRowsResponse"), Output(ids.Logs.CURSORS, "data"),
+                  Input(ids.Logs.GRID, "getRowsRequest"), State(ids.Logs.VIEW, "data"), State(ids.Logs.CURSORS, "data"))
     def _rows(request: dict[str, Any] | None, view: dict[str, Any] | None, cursors: dict[str, Any] | None):
         if not request or not view:
             raise PreventUpdate

@@ -196,11 +196,3 @@ def _bounds(before_id: int | None, after_id: int | None) -> list[Any]:
 
 def _as_date(value: Any) -> date | None:
     return None if value is None else pd.Timestamp(value).date()
-
-
-def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON-safe dicts for a grid: timestamps as ``YYYY-MM-DD HH:MM:SS`` text, None for missing values."""
-    frame = frame.copy()
-    for column in frame.columns[[pd.api.types.is_datetime64_any_dtype(t) for t in frame.dtypes]]:
-        frame[column] = frame[column].dt.strftime("%Y-%m-%d %H:%M:%S")
-    return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")

@@ -35,6 +35,8 @@ predictions = sa.Table(
     sa.Index("ix_predictions_source_id", "source", "id"),
     sa.Index("ix_predictions_model_version_id", "model_version", "id"),
     sa.Index("ix_predictions_risk_band_id", "risk_band", "id"),
+    sa.Index("ix_predictions_request_id_pattern", "request_id",
+             postgresql_ops={"request_id": "text_pattern_ops"}).ddl_if(dialect="postgresql"),
 )
 
 holdout_seeds = sa.Table(

@@ -21,6 +21,7 @@ OLD_INDEXES = ("scored_at", "loan_date", "source", "model_version")
 NEW_INDEXES = {"ix_predictions_day_id": ["day", "id"], "ix_predictions_source_id": ["source", "id"],
                "ix_predictions_model_version_id": ["model_version", "id"],
                "ix_predictions_risk_band_id": ["risk_band", "id"]}
+PATTERN_INDEX = "ix_predictions_request_id_pattern"
 
 
 def upgrade() -> None:
@@ -35,6 +36,8 @@ def upgrade() -> None:
         batch.alter_column("day", existing_type=sa.Date(), nullable=False)
     for name, columns in NEW_INDEXES.items():
         op.create_index(name, "predictions", columns)
+    if op.get_bind().dialect.name == "postgresql":  # request_id prefix search whatever the database collation
+        op.create_index(PATTERN_INDEX, "predictions", ["request_id"], postgresql_ops={"request_id": "text_pattern_ops"})
     op.create_table(
         "profile_layouts",
         sa.Column("model_version", sa.String(128), primary_key=True),
@@ -58,6 +61,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("profile_fragments")
     op.drop_table("profile_layouts")
+    if op.get_bind().dialect.name == "postgresql":
+        op.drop_index(PATTERN_INDEX, table_name="predictions")
     for name in NEW_INDEXES:
         op.drop_index(name, table_name="predictions")
     with op.batch_alter_table("predictions") as batch:
