@@ -9,6 +9,7 @@ PORT ?= 8000
 WORKERS ?= 2
 THREADS ?= 4
 PYTEST_ARGS ?=
+MONITORING_BENCH_ARGS ?= --sizes 100000,1000000 --backends sqlite
 
 .PHONY: venv venv-dev test train run lint bench clean
 
@@ -52,7 +53,8 @@ bench: venv-dev
 	$(BIN)/python benchmarks/bench_drift.py
 	$(BIN)/python benchmarks/bench_train.py
 	$(BIN)/python benchmarks/bench_api.py --models-dir "$(MODELS_DIR)"
-	$(BIN)/python benchmarks/bench_monitoring.py --models-dir "$(MODELS_DIR)"
+	$(BIN)/python benchmarks/bench_monitoring.py --models-dir "$(MODELS_DIR)" $(MONITORING_BENCH_ARGS)
+	$(BIN)/python benchmarks/bench_logs.py --models-dir "$(MODELS_DIR)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
