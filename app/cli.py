@@ -25,7 +25,7 @@ def _services() -> Services:
 @with_appcontext
 def rebuild_profiles_command(chunk_rows: int) -> None:
     """(Re)build the profiles of every logged row, one streamed pass; versions without a bundle are kept."""
-    from app.services.profiles.rebuild import rebuild_profiles
+    from app.services.profiles import rebuild_profiles
 
     services = _services()
     models_dir = services.settings.models_dir

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, Response, g, jsonify
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from app.services.log.store import PredictionLogError
+from app.services.log import PredictionLogError
 
 logger = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, g, jsonify, request
 
 from app.api.errors import ApiError
 from app.services import Services
-from app.services.scoring.service import ScoredBatch
+from app.services.scoring import ScoredBatch
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 _OTHER_METHODS = ["GET", "PUT", "PATCH", "DELETE"]

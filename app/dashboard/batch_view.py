@@ -13,8 +13,7 @@ from app.dashboard.components import data_grid, empty_state, kpi_card, problems_
 from app.dashboard.figures.batch import probability_histogram, risk_band_bar
 from app.dashboard.grid_columns import band_column, grid_options, probability_column, text_column
 from app.dashboard.palette import RED
-from app.services.batch.files import BatchFileInfo, BatchOutcome
-from app.services.batch.output import RESULT_COLUMNS, ROW_COLUMN
+from app.services.batch import OUTPUT_COLUMNS, ROW_COLUMN, BatchFileInfo, BatchOutcome
 
 _GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
@@ -61,7 +60,7 @@ def result_view(outcome: BatchOutcome, band_labels: Sequence[str]) -> html.Div:
 
 
 def _preview_columns(outcome: BatchOutcome) -> list[dict[str, Any]]:
-    inputs = [c for c in outcome.preview.columns if c != ROW_COLUMN and c not in RESULT_COLUMNS]
+    inputs = [c for c in outcome.preview.columns if c != ROW_COLUMN and c not in OUTPUT_COLUMNS]
     error_style = {"color": RED, "fontWeight": "600"}
     return [
         {"field": ROW_COLUMN, "headerName": "Fila", "pinned": "left", "width": 80, "type": "numericColumn",

@@ -13,8 +13,7 @@ from flask import Flask, Response, current_app, request, stream_with_context
 
 from app.api.errors import error_response
 from app.services import Services
-from app.services.log.browse import LogService
-from app.services.log.query import LogQuery, parse_params
+from app.services.log import LogQuery, LogService, parse_params
 from app.services.selection import SelectionError
 from modeling.config import DATE_COLUMN
 from modeling.input_checks import stored_specs

@@ -14,7 +14,7 @@ from app.dashboard import ids
 from app.dashboard.batch_view import files_table, result_view
 from app.dashboard.components import empty_state
 from app.services import Services
-from app.services.batch.files import BatchFileNotFound, BatchFiles
+from app.services.batch import BatchFileNotFound, BatchFiles
 
 LABEL = "Predicciones por Lotes"
 TAB_ID = "tab-batch"

@@ -19,8 +19,7 @@ from app.dashboard.components import SOURCE_LABELS, kpi_card
 from app.dashboard.downloads import build_log_service, export_url, log_service
 from app.dashboard.grid_columns import grid_options, log_columns
 from app.services import Services
-from app.services.log.browse import PAGE_SIZE, LogService, LogTotals
-from app.services.log.query import parse_params, parse_query
+from app.services.log import PAGE_SIZE, LogService, LogTotals, parse_params, parse_query
 from app.services.selection import ALL_VERSIONS, SOURCES, SelectionError
 from modeling.config import DATE_COLUMN
 from modeling.input_checks import stored_specs

@@ -7,14 +7,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from app.services.scoring.service import ScoredBatch
+from app.services.scoring.service import RESULT_COLUMNS, ScoredBatch
 from modeling.config import DATE_COLUMN
 from modeling.schema import ColumnSpec
 
 ROW_COLUMN = "fila"
-RESULT_COLUMNS = ("prob_default", "Pago_atiempo_pred", "risk_band", "warnings", "error", "model_version",
-                  "request_id")
-OUTPUT_NAMES = frozenset((ROW_COLUMN, *RESULT_COLUMNS))
+OUTPUT_COLUMNS = (*RESULT_COLUMNS, "error", "model_version", "request_id")  # added after the input columns
+OUTPUT_NAMES = frozenset((ROW_COLUMN, *OUTPUT_COLUMNS))
 
 
 def batch_frame(inputs: pd.DataFrame, batch: ScoredBatch, *, first_row: int) -> tuple[pd.DataFrame, list[str]]:

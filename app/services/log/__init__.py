@@ -1,5 +1,7 @@
 """The log database: tables and Alembic migrations, the prediction log writer/reader, row browsing and export."""
-from app.services.log.browse import LogService
+from app.services.log.browse import PAGE_SIZE, LogOptions, LogPage, LogService, LogTotals
+from app.services.log.query import LogQuery, parse_params, parse_query
 from app.services.log.store import LogStatus, PredictionLog, PredictionLogError
 
-__all__ = ["LogService", "LogStatus", "PredictionLog", "PredictionLogError"]
+__all__ = ["PAGE_SIZE", "LogOptions", "LogPage", "LogQuery", "LogService", "LogStatus", "LogTotals", "PredictionLog",
+           "PredictionLogError", "parse_params", "parse_query"]

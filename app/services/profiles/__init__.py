@@ -6,7 +6,8 @@ from app.services.profiles.fragment import Fragment
 from app.services.profiles.layout import FINE_BINS, ProfileLayout, fine_edges
 from app.services.profiles.profile_set import WINDOW_FREQ, Grouping, ProfileSet
 from app.services.profiles.reader import ProfileReader
+from app.services.profiles.rebuild import RebuildReport, rebuild_profiles
 from app.services.profiles.store import ProfileStore
 
 __all__ = ["FINE_BINS", "WINDOW_FREQ", "Fragment", "Grouping", "ProfileLayout", "ProfileReader", "ProfileSet",
-           "ProfileStore", "ScoredRows", "build_fragments", "fine_edges"]
+           "ProfileStore", "RebuildReport", "ScoredRows", "build_fragments", "fine_edges", "rebuild_profiles"]
