@@ -156,11 +156,11 @@ def _one_pass(log: PredictionLog, contexts: _Versions, chunk_rows: int, workers:
         if behind.scalar_one() != streamed:
             conn.rollback()
             return False
+        multi.update(_request_rows(conn, after=top))
         for version, (bundle, layout) in contexts.items():
-            tail = read_chunk(conn, version, after=top)
+            tail = read_chunk(conn, version, multi, after=top)
             if len(tail):
-                multi.update(_request_rows(conn, tail.request_ids.unique().to_pylist()))
-                accumulated[version].add(_counted(bundle, layout, tail, multi))
+                accumulated[version].add(_counted(bundle, layout, tail))
                 report.rows[version] = report.rows.get(version, 0) + len(tail)
         if contexts:
             conn.execute(sa.delete(profile_fragments).where(profile_fragments.c.model_version.in_(list(contexts))))
@@ -199,23 +199,23 @@ def _start_worker(engine: Engine, contexts: _Versions, multi: dict[str, int]) ->
 def _profile_task(task: tuple[str, int, int]) -> tuple[str, int, GroupedCounts]:
     version, after, until = task
     with _worker["engine"].connect() as conn:
-        chunk = read_chunk(conn, version, after=after, until=until)
+        chunk = read_chunk(conn, version, _worker["multi"], after=after, until=until)
     bundle, layout = _worker["contexts"][version]
-    return version, len(chunk), _counted(bundle, layout, chunk, _worker["multi"])
+    return version, len(chunk), _counted(bundle, layout, chunk)
 
 
-def _counted(bundle: Bundle, layout: ProfileLayout, chunk: RowChunk, multi: dict[str, int]) -> GroupedCounts:
-    profiled = scored_rows(bundle, layout, chunk.rows, chunk.request_rows(multi), inputs=chunk.inputs,
+def _counted(bundle: Bundle, layout: ProfileLayout, chunk: RowChunk) -> GroupedCounts:
+    profiled = scored_rows(bundle, layout, chunk.rows, chunk.request_rows, inputs=chunk.inputs,
                            warnings=chunk.warnings)
     return count_rows(layout, profiled)
 
 
-def _request_rows(conn: sa.Connection, requests: list[str] | None = None) -> dict[str, int]:
-    """Rows per request for the requests that logged more than one row (batches, hold-out seeding); only
-    ``requests`` when given."""
+def _request_rows(conn: sa.Connection, *, after: int | None = None) -> dict[str, int]:
+    """Rows per request for the requests that logged more than one row (batches, hold-out seeding); only those
+    with a row of id above ``after`` when given."""
     query = sa.select(_P.request_id, sa.func.count()).group_by(_P.request_id).having(sa.func.count() > 1)
-    if requests is not None:
-        query = query.where(_P.request_id.in_(requests))
+    if after is not None:
+        query = query.where(_P.request_id.in_(sa.select(_P.request_id).where(_P.id > after)))
     return {str(request): int(n) for request, n in conn.execute(query)}
 
 

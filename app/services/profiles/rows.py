@@ -56,12 +56,14 @@ def parse_input_lines(data: bytes) -> pd.DataFrame:
 
 
 def drift_variables(bundle: Bundle, rows: pd.DataFrame, inputs: bytes | None = None) -> pd.DataFrame:
-    """Raw inputs, derived variables and ``prob_default`` of logged rows (columns ``loan_date``, ``scored_at``,
-    ``prob_default`` and ``inputs`` unless their JSON is given joined by newlines), index reset."""
+    """Raw inputs, derived variables and ``prob_default`` of logged rows (columns ``day``, ``prob_default`` and
+    ``inputs`` unless their JSON is given joined by newlines), index reset.
+
+    The derived variables take only the calendar date of the loan (year, month, weekday, month end), so the
+    logged ``day`` — the loan date, else the scoring date — gives exactly what scoring computed.
+    """
     raw = parse_inputs(rows["inputs"].tolist()) if inputs is None else parse_input_lines(inputs)
-    when = pd.Series(rows["loan_date"].to_numpy(dtype="datetime64[ns]")).fillna(
-        pd.Series(rows["scored_at"].to_numpy(dtype="datetime64[ns]")))
-    raw[DATE_COLUMN] = when.to_numpy()
+    raw[DATE_COLUMN] = rows["day"].to_numpy(dtype="datetime64[ns]")
     derived = derived_features(bundle, raw).reset_index(drop=True)
     return pd.concat([raw, derived], axis=1).assign(**{SCORE_NAME: rows["prob_default"].to_numpy(np.float64)})
 
