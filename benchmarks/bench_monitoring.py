@@ -143,11 +143,14 @@ def main() -> None:
                                                            "postgresql+psycopg://postgres@127.0.0.1:5432/test"))
     parser.add_argument("--rebuild-up-to", type=int, default=1_000_000,
                         help="time rebuild-profiles at the sizes up to this one")
+    parser.add_argument("--database-url", help="use (and keep) this database instead of a fresh one: a second run "
+                                               "on a filled log measures without filling again")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     for backend in args.backends.split(","):
         with tempfile.TemporaryDirectory() as folder:
-            url, drop = database(backend, args.pg_url, folder)
+            url, drop = (args.database_url, lambda: None) if args.database_url else database(backend, args.pg_url,
+                                                                                             folder)
             try:
                 services = build_services(Settings(models_dir=args.models_dir, predictions_dir=folder,
                                                    database_url=url, seed_holdout=False))
