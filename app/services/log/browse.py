@@ -17,7 +17,6 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-import pandas as pd
 import pyarrow as pa
 import sqlalchemy as sa
 
@@ -25,6 +24,7 @@ from app.services.log.export import flatten, records, selected, stream_csv
 from app.services.log.query import LogQuery, conditions, listed_days, orders_by_code_point
 from app.services.log.store import PredictionLog
 from app.services.log.tables import predictions, profile_fragments
+from app.services.selection import parse_date
 
 PAGE_SIZE = 100
 EXPORT_CHUNK_ROWS = 20_000
@@ -162,7 +162,7 @@ class LogService:
         grouped = sa.select(f.source, f.model_version, sa.func.min(f.day), sa.func.max(f.day)).where(f.rows > 0)
         with self.log.engine.connect() as conn:
             rows = conn.execute(grouped.group_by(f.source, f.model_version)).all()
-        firsts, lasts = [_as_date(r[2]) for r in rows], [_as_date(r[3]) for r in rows]
+        firsts, lasts = [parse_date(r[2], "day") for r in rows], [parse_date(r[3], "day") for r in rows]
         return LogOptions(sorted({r[0] for r in rows}), sorted({r[1] for r in rows}),
                           min(firsts, default=None), max(lasts, default=None))
 
@@ -194,5 +194,3 @@ def _bounds(before_id: int | None, after_id: int | None) -> list[Any]:
     return bounds + ([] if after_id is None else [predictions.c.id > after_id])
 
 
-def _as_date(value: Any) -> date | None:
-    return None if value is None else pd.Timestamp(value).date()

@@ -56,12 +56,21 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 @contextmanager
 def _lock(engine: Engine) -> Iterator[None]:
-    """A lock file beside a SQLite database file; nothing for other databases (they lock in SQL)."""
+    """A lock file beside a SQLite database file (best effort: none when the folder is not writable); nothing for
+    other databases (they lock in SQL)."""
     url = engine.url
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+    path = url.database or ""
+    if url.get_backend_name() != "sqlite" or not path or path == ":memory:":
         yield
         return
-    with open(f"{url.database}.migrate.lock", "a") as handle:
+    if path.startswith("file:"):  # a SQLite URI filename (``?uri=true``)
+        path = path.removeprefix("file:").split("?")[0]
+    try:
+        handle = open(f"{path}.migrate.lock", "a")  # noqa: SIM115 - held open for the lock's lifetime
+    except OSError:
+        yield
+        return
+    with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

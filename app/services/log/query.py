@@ -16,7 +16,7 @@ from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
 from app.services.log.tables import predictions
-from app.services.selection import ALL_VERSIONS, Selection, SelectionError
+from app.services.selection import ALL_VERSIONS, Selection, SelectionError, parse_date
 
 REQUEST_ID_MAX = 64  # the width of ``predictions.request_id``
 PREDICTED = (0, 1)
@@ -124,7 +124,7 @@ def listed_days(conn: sa.Connection, query: LogQuery) -> list[date] | None:
     start, end = s.start, s.end
     if start is None or end is None:
         bound = sa.func.min(predictions.c.day) if start is None else sa.func.max(predictions.c.day)
-        found = _as_date(conn.execute(sa.select(bound)).scalar())
+        found = parse_date(conn.execute(sa.select(bound)).scalar(), "day")
         if found is None:
             return []
         start, end = start or found, end or found
@@ -177,10 +177,6 @@ def _request_id(value: str | None) -> str:
     if len(text) > REQUEST_ID_MAX:
         raise SelectionError("request_id", f"expected at most {REQUEST_ID_MAX} characters, found {len(text)}")
     return text
-
-
-def _as_date(value: Any) -> date | None:
-    return None if value is None else date.fromisoformat(str(value)[:10])
 
 
 def _successor(prefix: str) -> str | None:

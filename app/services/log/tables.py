@@ -62,7 +62,7 @@ profile_fragments = sa.Table(
     sa.Column("last_scored_at", sa.DateTime(), nullable=True),
     sa.Column("counts", sa.LargeBinary(), nullable=False),
     sa.Column("sums", sa.LargeBinary(), nullable=False),
-    sa.Index("ix_profile_fragments_version_day", "model_version", "day"),
+    sa.Index("ix_profile_fragments_version_id", "model_version", "id"),
     sqlite_autoincrement=True,  # ids are never reused: readers detect folded (deleted) fragments by id
 )
 

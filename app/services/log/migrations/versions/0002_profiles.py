@@ -55,7 +55,7 @@ def upgrade() -> None:
         sa.Column("sums", sa.LargeBinary(), nullable=False),
         sqlite_autoincrement=True,
     )
-    op.create_index("ix_profile_fragments_version_day", "profile_fragments", ["model_version", "day"])
+    op.create_index("ix_profile_fragments_version_id", "profile_fragments", ["model_version", "id"])
 
 
 def downgrade() -> None:
