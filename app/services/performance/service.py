@@ -56,8 +56,12 @@ class PerformanceService:
         self._contexts: ResultCache[VersionContext | None] = ResultCache(8)  # kept apart: never evicted by views
 
     def options(self) -> FilterOptions:
-        """Rows per source and per model version, first and last day (one small grouped query)."""
-        return filter_options(self.reader.store.engine, self.model_version)
+        """Rows per source and per model version, first and last day (one grouped query on the fragments, read
+        again only when the served version's profiles changed)."""
+        served = self.reader.latest(self.model_version)
+        stamp = served.stamp if served is not None else None
+        return self._results.get_or_compute(("options", stamp),
+                                            lambda: filter_options(self.reader.store.engine, self.model_version))
 
     def summary(self, selection: Selection) -> LogSummary | None:
         """KPIs of the selected predictions; None when no row matches."""
