@@ -20,6 +20,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from app.api import register_api
     from app.cli import register_commands
     from app.dashboard import init_dashboard
+    from app.security import register_security_headers
     from app.services import build_services
 
     settings = settings or Settings.from_env()
@@ -31,5 +32,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     server.extensions["credit_risk"] = services
     register_api(server, services)
     register_commands(server)
-    init_dashboard(server, services, settings)
+    dashboard = init_dashboard(server, services, settings)
+    register_security_headers(server, dashboard.csp_hashes())
     return server

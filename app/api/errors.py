@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from app.services.log import PredictionLogError
 
 logger = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 5  # what every 503 tells clients (and load balancers) to wait before retrying
 
 
 class ApiError(Exception):
@@ -55,13 +56,16 @@ def register_error_handlers(app: Flask) -> None:
     def _http_error(exc: HTTPException) -> Response:
         headers = {k: v for k, v in exc.get_headers() if k.lower() == "allow"}
         status = exc.code or 500
+        if status == 503:
+            headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return error_response(status, _slug(exc.name), exc.description or exc.name, headers=headers)
 
     @app.errorhandler(PredictionLogError)
     def _log_unavailable(exc: PredictionLogError) -> Response:
-        logger.error("prediction log failure: %s", exc)
+        logger.error("prediction log failure: %s", exc, exc_info=exc.__cause__ or exc)
         return error_response(503, "prediction_log_unavailable",
-                              f"the prediction could not be recorded, so it is not returned; retry later ({exc})")
+                              "the prediction could not be recorded, so it is not returned; retry later",
+                              headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:

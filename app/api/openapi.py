@@ -19,9 +19,11 @@ _DOCS_PAGE = """<!DOCTYPE html>
 <body><div id="swagger-ui"></div>
 <script src="/docs/static/swagger-ui-bundle.js"></script>
 <script src="/docs/static/swagger-ui-standalone-preset.js"></script>
-<script>window.ui = SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui", deepLinking: true,
-presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: "StandaloneLayout"});</script>
+<script src="/docs/init.js"></script>
 </body></html>"""
+_DOCS_INIT = """window.ui = SwaggerUIBundle({url: "/openapi.json", dom_id: "#swagger-ui", deepLinking: true,
+presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: "StandaloneLayout"});
+"""  # a file, not an inline script, so the Content-Security-Policy needs no 'unsafe-inline' for scripts
 
 
 def create_docs_blueprint(document: dict[str, Any]) -> Blueprint:
@@ -29,6 +31,7 @@ def create_docs_blueprint(document: dict[str, Any]) -> Blueprint:
     bp = Blueprint("docs", __name__)
     bp.add_url_rule("/openapi.json", "openapi", lambda: jsonify(document))
     bp.add_url_rule("/docs", "docs", lambda: Response(_DOCS_PAGE, mimetype="text/html"))
+    bp.add_url_rule("/docs/init.js", "docs_init", lambda: Response(_DOCS_INIT, mimetype="text/javascript"))
     bp.add_url_rule("/docs/static/<path:filename>", "docs_static",
                     lambda filename: send_from_directory(swagger_ui_path, filename, max_age=86400))
     return bp
@@ -57,8 +60,10 @@ def build_openapi(schema: Mapping[str, Any], *, model_version: str, max_batch_ro
             "/predict_batch": {"post": _operation(f"Score up to {max_batch_rows} records; invalid rows are "
                                                   "reported by index, valid rows are still scored",
                                                   "BatchRequest", "BatchResponse", security)},
-            "/health": {"get": {"summary": "Model version and prediction-log reachability", "responses": {
-                "200": _json_ref("Health", "healthy"), "503": _json_ref("Health", "something is wrong")}}},
+            "/health": {"get": {"summary": "Readiness (same as /health/ready)", "responses": _health()}},
+            "/health/ready": {"get": {"summary": "Model loaded and prediction log writable", "responses": _health()}},
+            "/health/live": {"get": {"summary": "The process answers", "responses": {
+                "200": _json_ref("Health", "alive")}}},
         },
         "components": {"schemas": {"LoanRecord": record, **_fixed_schemas()}},
     }
@@ -108,6 +113,11 @@ def _operation(summary: str, request_schema: str, response_schema: str,
                 "schema": {"$ref": f"#/components/schemas/{request_schema}"}}}}}
 
 
+def _health() -> dict[str, Any]:
+    return {"200": _json_ref("Health", "ready"),
+            "503": _json_ref("Health", "not ready (error `not_ready`, header Retry-After); details in the server log")}
+
+
 def _json_ref(name: str, description: str) -> dict[str, Any]:
     return {"description": description,
             "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}
@@ -149,5 +159,6 @@ def _fixed_schemas() -> dict[str, Any]:
         "Error": {"type": "object", "properties": {"error": text, "message": text, "request_id": text,
                                                    "problems": {"type": "array", "items": ref("Problem")}}},
         "Health": {"type": "object", "properties": {"status": {"type": "string", "enum": ["ok", "error"]},
-                                                    "model_version": text, "database": {"type": "object"}}},
+                                                    "model_version": text, "model": {"type": "object"},
+                                                    "database": {"type": "object"}, "error": text, "message": text}},
     }

@@ -19,7 +19,7 @@ _OTHER_METHODS = ["GET", "PUT", "PATCH", "DELETE"]
 
 
 def create_api_blueprint(services: Services) -> Blueprint:
-    """Blueprint with ``/predict``, ``/predict_batch`` and ``/health`` bound to ``services``."""
+    """Blueprint with ``/predict`` and ``/predict_batch`` bound to ``services``."""
     bp = Blueprint("api", __name__)
     settings, scoring = services.settings, services.scoring
 
@@ -67,16 +67,6 @@ def create_api_blueprint(services: Services) -> Blueprint:
                            f"{settings.max_batch_rows} per batch (MAX_BATCH_ROWS)")
         batch = scoring.score_records(records, source="api", request_id=g.request_id)
         return Response(batch_json(batch), status=200 if len(batch.results) else 422, mimetype="application/json")
-
-    @bp.get("/health")
-    def health() -> tuple[Response, int]:
-        status = services.log.ping()
-        database = {"reachable": status.reachable, "backend": status.backend}
-        if status.error:
-            database["error"] = status.error
-        body = {"status": "ok" if status.reachable else "error", "model_version": scoring.model_version,
-                "database": database}
-        return jsonify(body), 200 if status.reachable else 503
 
     for rule in ("/predict", "/predict_batch"):
         bp.add_url_rule(rule, endpoint=f"{rule.strip('/')}_other_methods", view_func=_post_only,

@@ -33,3 +33,15 @@ def test_every_tab_renders_without_browser_errors(browser, live_server):
         link.click()
         wait_for(browser, ".nav-tabs .nav-link.active", text=link.text)
     assert browser_errors(browser) == []
+
+
+def test_dashboard_and_docs_run_under_the_content_security_policy(browser, live_server):
+    """Chromium enforces the CSP header: a blocked script or style would be a SEVERE console entry."""
+    browser.get(live_server + "/")
+    wait_for(browser, ".nav-tabs .nav-link")
+    browser.find_elements(By.CSS_SELECTOR, ".nav-tabs .nav-link")[1].click()
+    wait_for(browser, ".js-plotly-plot .main-svg")
+    browser.get(live_server + "/docs")
+    wait_for(browser, ".swagger-ui .opblock", text="/predict")
+    errors = browser_errors(browser)
+    assert errors == [] and not any("Content Security Policy" in e for e in errors), errors

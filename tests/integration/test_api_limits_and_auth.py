@@ -90,6 +90,7 @@ def test_log_failure_means_503_and_no_prediction_returned(client, services, reco
     body = response.get_json()
     assert body["error"] == "prediction_log_unavailable"
     assert "prob_default" not in body and "not returned" in body["message"]
+    assert "predictions" not in body["message"] and response.headers["Retry-After"].isdigit()
     assert client.post("/predict_batch", json=[record]).status_code == 503
     health = client.get("/health")
     assert health.status_code == 503

@@ -21,7 +21,7 @@ def test_health_reports_model_and_database(client, services):
     body = response.get_json()
     assert body["status"] == "ok"
     assert body["model_version"] == services.bundle.model_version
-    assert body["database"] == {"reachable": True, "backend": "sqlite"}
+    assert body["database"] == {"reachable": True, "writable": True, "backend": "sqlite"}
 
 
 def test_missing_bundle_stops_start_up_with_training_instructions(tmp_path):
@@ -59,8 +59,9 @@ def test_openapi_document_comes_from_the_schema(client):
 
 def test_docs_are_served_offline_from_the_package(client):
     page = client.get("/docs")
-    assert page.status_code == 200 and b"/openapi.json" in page.data
+    assert page.status_code == 200 and b'src="/docs/init.js"' in page.data
     assert b"http" not in page.data.lower().replace(b"http-equiv", b"")
+    assert b'"/openapi.json"' in client.get("/docs/init.js").data
     script = client.get("/docs/static/swagger-ui-bundle.js")
     assert script.status_code == 200 and len(script.data) > 100_000
     assert client.get("/docs/static/swagger-ui.css").status_code == 200

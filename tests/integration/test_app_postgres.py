@@ -15,7 +15,9 @@ def test_scoring_seeding_and_health_on_postgres(make_app, postgres_url, record):
     assert services.holdout.seeded and services.log.count(source="holdout") == services.holdout.rows
     assert not make_app(database_url=postgres_url).extensions["credit_risk"].holdout.seeded
     client = app.test_client()
-    assert client.get("/health").get_json()["database"] == {"reachable": True, "backend": "postgresql"}
+    health = client.get("/health/ready").get_json()["database"]
+    assert health == {"reachable": True, "writable": True, "backend": "postgresql"}
+    assert services.log.count(source="probe") == 0
     body = client.post("/predict_batch", json=[record, {"bad": 1}, record]).get_json()
     assert [r["index"] for r in body["results"]] == [0, 2]
     assert services.log.count(source="api") == 2
