@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 import os
 import re
 import uuid
@@ -22,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from app.services.batch.output import batch_frame, example_rows
+from app.services.csv_safety import safe_frame
 from app.services.log.store import PredictionLogError
 from app.services.scoring.service import ScoringService
 from modeling.config import TARGET
@@ -34,6 +36,7 @@ HISTOGRAM_BINS = 20
 _FILE_ID = re.compile(r"predicciones_batch_\d{8}_\d{6}(?:_\d{1,4})?\.csv")
 _MAX_SUFFIX = 9999
 _REQUEST_OVERHEAD = 64 * 1024  # room for the rest of the upload request besides the file
+logger = logging.getLogger(__name__)
 
 
 class BatchFileNotFound(LookupError):
@@ -113,13 +116,16 @@ class BatchFiles:
         schema_columns = [c for c in frame.columns if c in COLUMNS_BY_NAME]
         try:
             batch = self.scoring.score_frame(frame[schema_columns], source="batch", actual=_known_outcomes(frame))
-        except PredictionLogError as exc:
-            return _refused(filename, f"nothing was scored: {exc}", field_name="prediction log")
+        except PredictionLogError:
+            logger.exception("batch %s: the prediction log refused the write", filename)
+            return _refused(filename, "nothing was scored: the prediction log is unavailable; retry later",
+                            field_name="prediction log")
         output, notes = batch_frame(frame, batch, first_row=FIRST_DATA_ROW)
         try:
             file_id = self._save(output)
-        except OSError as exc:
-            return _refused(filename, f"scored and logged, but the results file could not be written ({exc})",
+        except OSError:
+            logger.exception("batch %s: the results file could not be written", filename)
+            return _refused(filename, "scored and logged, but the results file could not be written",
                             field_name="results file")
         return BatchOutcome(filename, file_id=file_id, summary=_summary(batch, output),
                             row_errors=_row_errors(batch.errors), notes=table.warnings + notes,
@@ -165,7 +171,7 @@ class BatchFiles:
         """Write ``output`` under a fresh name without ever exposing a partial file; return the name."""
         self.directory.mkdir(parents=True, exist_ok=True)
         staging = self.directory / f".staging-{uuid.uuid4().hex}.csv"
-        output.to_csv(staging, index=False, encoding="utf-8-sig")
+        safe_frame(output).to_csv(staging, index=False, encoding="utf-8-sig")  # formulas neutralised
         stem = f"{FILE_PREFIX}{datetime.now():%Y%m%d_%H%M%S}"
         try:
             for suffix in range(1, _MAX_SUFFIX + 1):

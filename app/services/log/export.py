@@ -17,6 +17,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.json as pa_json
 import sqlalchemy as sa
 
+from app.services.csv_safety import safe_table
 from app.services.log.tables import predictions
 from modeling.config import DATE_COLUMN
 
@@ -80,9 +81,10 @@ def stream_csv(read: Callable[..., list[tuple[Any, ...]]], before_id: int | None
 
 
 def csv_bytes(table: pa.Table, *, header: bool) -> bytes:
-    """``table`` as CSV (UTF-8, header line only when ``header``; text quoted, empty cells for missing values)."""
+    """``table`` as CSV (UTF-8, header line only when ``header``; text quoted, empty cells for missing values;
+    text a spreadsheet would run as a formula starts with an apostrophe)."""
     sink = io.BytesIO()
-    pa_csv.write_csv(table, sink, _CSV_OPTIONS[header])
+    pa_csv.write_csv(safe_table(table), sink, _CSV_OPTIONS[header])
     return sink.getvalue()
 
 
