@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from app.services.log.tables import LOG_COLUMNS
 from app.services.log.store import PredictionLog, PredictionLogError, inputs_frame
+from app.services.log.tables import LOG_COLUMNS
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=[

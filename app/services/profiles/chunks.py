@@ -28,7 +28,8 @@ _TYPES = {"id": pa.int64(), "scored_at": pa.timestamp("us"), "day": pa.timestamp
           "actual": pa.float64()}
 _RANGE = "model_version = :version AND id > :after AND id <= :until"
 _SQLITE = f"""
-SELECT count(*), group_concat(line, char(10)), group_concat(inputs, char(10)), group_concat(warnings, char(10))
+SELECT count(*), group_concat(line, char(10)), CAST(group_concat(inputs, char(10)) AS BLOB),
+       group_concat(warnings, char(10))
 FROM (SELECT id || ',' || scored_at || ',' || day || ',' || source || ',,' || "Pago_atiempo_pred" || ','
              || risk_band || ',,' || ifnull(actual, '') AS line, inputs, warnings
       FROM predictions WHERE {_RANGE} ORDER BY id LIMIT :size)
@@ -79,7 +80,8 @@ def read_chunk(conn: sa.Connection, version: str, multi: Mapping[str, int], *, a
         if len(reals) != len(rows):  # a row committed between the two reads: read the chunk again
             return read_chunk(conn, version, multi, after=after, until=params["until"])
         rows["prob_default"], rows["latency_ms"] = reals[:, 0], reals[:, 1]
-    return RowChunk(rows, _request_rows(conn, params, rows, multi), inputs.encode("utf-8"),
+    inputs = inputs.encode("utf-8") if isinstance(inputs, str) else bytes(inputs)  # SQLite hands over bytes
+    return RowChunk(rows, _request_rows(conn, params, rows, multi), inputs,
                     pc.split_pattern(pa.array([warnings], pa.string()), "\n").flatten())
 
 

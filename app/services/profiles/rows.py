@@ -27,12 +27,13 @@ _TEXT_KINDS = ("category",)
 
 
 def input_schema() -> pa.Schema:
-    """Arrow types of the logged ``inputs`` JSON: numbers as float64, text as string, the loan date as timestamp."""
+    """Arrow types of the logged ``inputs`` JSON: numbers as float64, text as string. The loan date is left out:
+    the row's ``day`` column stands for it (see :func:`drift_variables`)."""
     fields = []
     for spec in specs_for(("feature",)):
         if spec.name == DATE_COLUMN:
-            fields.append(pa.field(spec.name, pa.timestamp("s")))
-        elif spec.kind in _TEXT_KINDS:
+            continue
+        if spec.kind in _TEXT_KINDS:
             fields.append(pa.field(spec.name, pa.string()))
         else:
             fields.append(pa.field(spec.name, pa.float64()))
@@ -40,7 +41,8 @@ def input_schema() -> pa.Schema:
 
 
 def parse_inputs(texts: list[str]) -> pd.DataFrame:
-    """The ``inputs`` JSON objects as a frame with every feature column (missing keys → NaN / None)."""
+    """The ``inputs`` JSON objects as a frame with every feature column but the loan date (missing keys → NaN /
+    None; the loan date column is left empty)."""
     return parse_input_lines("\n".join(texts).encode("utf-8"))
 
 
