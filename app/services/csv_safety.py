@@ -40,8 +40,9 @@ def safe_table(table: pa.Table) -> pa.Table:
     columns = []
     for column in table.columns:
         if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            risky = pc.and_(pc.match_substring_regex(column, _TRIGGERS),
-                            pc.invert(pc.match_substring_regex(column, _NUMBER)))
-            column = pc.if_else(risky, pc.binary_join_element_wise(QUOTE, column, ""), column)
+            triggered = pc.match_substring_regex(column, _TRIGGERS)
+            if pc.any(triggered).as_py():  # most columns have no such cell: one pass, nothing else
+                risky = pc.and_(triggered, pc.invert(pc.match_substring_regex(column, _NUMBER)))
+                column = pc.if_else(risky, pc.binary_join_element_wise(QUOTE, column, ""), column)
         columns.append(column)
     return pa.table(columns, names=table.column_names)
