@@ -58,6 +58,23 @@ def trained_models_dir(trained_result) -> Path:
     return trained_result.bundle_path.parent
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def log_url(request, tmp_path) -> str:
+    """A log database for one test: a fresh SQLite file, or a fresh PostgreSQL schema (skipped without
+    TEST_DATABASE_URL)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'log.sqlite'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture(scope="session")
+def bundle(trained_models_dir):
+    """The session's trained bundle, loaded."""
+    from modeling.artifacts import load_bundle
+
+    return load_bundle(trained_models_dir)
+
+
 @pytest.fixture
 def postgres_url():
     """A PostgreSQL URL whose search_path is a fresh schema, dropped afterwards (skips without TEST_DATABASE_URL)."""

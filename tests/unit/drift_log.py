@@ -12,7 +12,6 @@ import pandas as pd
 from app.services.log.store import PredictionLog
 from app.services.profiles.rows import current_frame
 from app.services.scoring.service import ScoringService
-from app.services.selection import Selection
 from modeling.artifacts import Bundle
 from modeling.bundle_metadata import reference_profile
 from modeling.config import DATE_COLUMN, TARGET
@@ -74,16 +73,6 @@ def logged_rows(bundle: Bundle, log: PredictionLog, version: str) -> pd.DataFram
     rows = log.read(model_version=version).reset_index(drop=True)
     rows["when"] = rows["loan_date"].fillna(rows["scored_at"])
     return current_frame(bundle, rows, list(FEATURE_COLUMNS)).assign(day=rows["day"].to_numpy())
-
-
-def selected(rows: pd.DataFrame, selection: Selection) -> pd.DataFrame:
-    """The rows a selection chooses (sources and inclusive day range)."""
-    keep = rows["source"].isin(selection.sources).to_numpy()
-    if selection.start is not None:
-        keep &= (rows["day"] >= pd.Timestamp(selection.start)).to_numpy()
-    if selection.end is not None:
-        keep &= (rows["day"] <= pd.Timestamp(selection.end)).to_numpy()
-    return rows[keep].reset_index(drop=True)
 
 
 def scores(rows: pd.DataFrame) -> np.ndarray:

@@ -14,7 +14,6 @@ from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_s
 
 from app.services.log.store import PredictionLog
 from app.services.scoring.service import ScoringService
-from app.services.selection import Selection
 from modeling.artifacts import Bundle
 from modeling.config import DATE_COLUMN, TARGET
 from modeling.evaluate import classification_metrics
@@ -60,16 +59,6 @@ def logged_rows(log: PredictionLog, version: str) -> pd.DataFrame:
     """The version's logged rows with ``weight`` = 1 / rows of the row's request (latency attribution)."""
     rows = log.read(model_version=version).reset_index(drop=True)
     return rows.assign(weight=1.0 / rows.groupby("request_id")["id"].transform("size"))
-
-
-def selected(rows: pd.DataFrame, selection: Selection) -> pd.DataFrame:
-    """The rows a selection chooses (sources and inclusive day range)."""
-    keep = rows["source"].isin(selection.sources).to_numpy()
-    if selection.start is not None:
-        keep &= (rows["day"] >= pd.Timestamp(selection.start)).to_numpy()
-    if selection.end is not None:
-        keep &= (rows["day"] <= pd.Timestamp(selection.end)).to_numpy()
-    return rows[keep].reset_index(drop=True)
 
 
 def expected_summary(rows: pd.DataFrame, bands: tuple[str, ...]) -> dict:

@@ -7,7 +7,8 @@ import json
 
 import pandas as pd
 import pytest
-from drift_log import OLDER, fill_log, logged_rows, older_bundle, scores, selected
+from drift_log import OLDER, fill_log, logged_rows, older_bundle, scores
+from selected_rows import selected
 
 from app.services.drift import TABLE_COLUMNS, DriftService, WindowError
 from app.services.drift.view import report_table
@@ -15,7 +16,6 @@ from app.services.log.store import PredictionLog
 from app.services.profiles import ProfileReader, ProfileStore
 from app.services.scoring.service import ScoringService
 from app.services.selection import Selection
-from modeling.artifacts import load_bundle
 from modeling.config import DATE_COLUMN, TARGET, TEMPORAL_FEATURES
 from modeling.drift import EVOLUTION_COLUMNS, SCORE_NAME, drift_report, psi_evolution
 
@@ -24,20 +24,8 @@ FREQ = {"month": "M", "week": "W", "day": "D"}
 
 
 @pytest.fixture(scope="module")
-def bundle(trained_models_dir):
-    return load_bundle(trained_models_dir)
-
-
-@pytest.fixture(scope="module")
 def older(bundle):
     return older_bundle(bundle)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def log_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'log.sqlite'}"
-    return request.getfixturevalue("postgres_url")
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ from performance_log import (
     fill_log,
     logged_rows,
     older_bundle,
-    selected,
 )
+from selected_rows import selected
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from app.services.log.store import PredictionLog
@@ -28,23 +28,10 @@ from app.services.performance.labelled import average_precision, roc_auc
 from app.services.profiles import ProfileReader, ProfileStore, fine_edges
 from app.services.scoring.service import ScoringService
 from app.services.selection import Selection, SelectionError
-from modeling.artifacts import load_bundle
 from modeling.config import TARGET
 from modeling.synthetic import generate_loans
 
 AUC_TOLERANCE = 0.002
-
-
-@pytest.fixture(scope="module")
-def bundle(trained_models_dir):
-    return load_bundle(trained_models_dir)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def log_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'log.sqlite'}"
-    return request.getfixturevalue("postgres_url")
 
 
 @pytest.fixture

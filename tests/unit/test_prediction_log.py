@@ -1,7 +1,6 @@
 """The prediction log store on SQLite (always) and PostgreSQL (when TEST_DATABASE_URL is set)."""
 from __future__ import annotations
 
-import os
 import threading
 from datetime import datetime, timedelta
 
@@ -12,19 +11,6 @@ import sqlalchemy as sa
 
 from app.services.log.store import PredictionLog, PredictionLogError, inputs_frame
 from app.services.log.tables import LOG_COLUMNS
-
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=[
-    pytest.mark.postgres, pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL not set")])]
-
-
-@pytest.fixture(params=BACKENDS)
-def log_url(request, tmp_path):
-    """A database URL isolated for one test: a fresh SQLite file, or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'log.sqlite'}"
-        return
-    yield request.getfixturevalue("postgres_url")
 
 
 @pytest.fixture
