@@ -9,8 +9,8 @@ from profile_log import all_cells, expected_cells, fill_log, loans
 from app import create_app
 from app.config import Settings
 from app.services.log import PredictionLog
+from app.services.log.engine import create_log_engine
 from app.services.log.migrate import current_revision, head_revision, upgrade
-from app.services.log.store import create_log_engine
 from app.services.profiles import ProfileReader, ProfileStore
 from app.services.profiles.rebuild import rebuild_profiles
 from app.services.scoring import ScoringService
