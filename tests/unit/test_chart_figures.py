@@ -11,6 +11,7 @@ import pytest
 from plotly.utils import PlotlyJSONEncoder
 
 from app.dashboard.figures import charts, charts_performance
+from app.dashboard.guard import FAILED
 from app.dashboard.tabs import charts as charts_tab
 from app.dashboard.tabs.charts_kpis import kpi_row
 from app.dashboard.tabs.charts_model_card import model_card_section
@@ -207,5 +208,5 @@ def test_callback_guard_turns_errors_into_spanish_messages(caplog):
     assert "anterior a la inicial" in text_of(charts_tab._guarded(lambda: Selection.parse(None, None, "2025-02-01",
                                                                                           "2025-01-01"))())
     with caplog.at_level("ERROR"):
-        assert charts_tab.FAILED in text_of(charts_tab._guarded(broken)())
+        assert FAILED in text_of(charts_tab._guarded(broken)())
     assert "charts tab: broken failed" in caplog.text and "boom" in caplog.text

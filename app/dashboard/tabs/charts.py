@@ -7,8 +7,6 @@ options. A bad control value shows its Spanish message; an unexpected failure is
 """
 from __future__ import annotations
 
-import functools
-import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -18,23 +16,17 @@ from dash import Dash, Input, Output, dcc, html
 from app.dashboard import ids
 from app.dashboard.components import SOURCE_LABELS, empty_state
 from app.dashboard.figures import charts as figures
+from app.dashboard.guard import guarded
 from app.dashboard.tabs.charts_kpis import kpi_row
 from app.dashboard.tabs.charts_model_card import model_card_section
 from app.dashboard.tabs.charts_sections import card, chart, performance_section
 from app.services import Services
-from app.services.selection import SOURCES, Selection, SelectionError
+from app.services.selection import SOURCES, Selection
 
 LABEL = "Gráficas"
 TAB_ID = "tab-charts"
 GRANULARITY_OPTIONS = [{"label": "Mes", "value": "month"}, {"label": "Semana", "value": "week"},
                        {"label": "Día", "value": "day"}]
-FIELD_MESSAGES = {"sources": "Fuente desconocida: elija Período reservado, API o Lotes.",
-                  "model_version": "No hay predicciones registradas de esa versión del modelo.",
-                  "start": "La fecha inicial no es válida.",
-                  "end": "La fecha final no es válida o es anterior a la inicial.",
-                  "window": "Agrupación desconocida: elija mes, semana o día."}
-FAILED = "No se pudo calcular esta vista; el error quedó registrado en el servidor."
-logger = logging.getLogger(__name__)
 
 
 def layout(services: Services) -> html.Div:
@@ -99,17 +91,7 @@ def register_callbacks(app: Dash, services: Services) -> None:
 
 
 def _guarded(callback: Callable[..., Any]) -> Callable[..., Any]:
-    """A control value the selection rejects → its Spanish message; anything unexpected → logged + a message."""
-    @functools.wraps(callback)
-    def run(*args: Any) -> Any:
-        try:
-            return callback(*args)
-        except SelectionError as error:
-            return empty_state(FIELD_MESSAGES.get(error.field, "Filtro no válido."), icon="exclamation-circle")
-        except Exception:
-            logger.exception("charts tab: %s failed", callback.__name__)
-            return empty_state(FAILED, icon="exclamation-triangle")
-    return run
+    return guarded(lambda message: empty_state(message, icon="exclamation-circle"), "charts")(callback)
 
 
 def _filters(services: Services) -> dbc.Card:

@@ -6,8 +6,6 @@ turns the controls into one :class:`~app.services.selection.Selection`, reads on
 """
 from __future__ import annotations
 
-import functools
-import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -18,21 +16,17 @@ from app.dashboard import ids
 from app.dashboard.components import empty_state
 from app.dashboard.figures import drift as figures
 from app.dashboard.figures import drift_evolution as evolution_figures
+from app.dashboard.guard import guarded
 from app.dashboard.tabs.drift_controls import card, downloads, filter_card, graph, intro, note
-from app.dashboard.tabs.drift_summary import number, summary
+from app.dashboard.tabs.drift_summary import summary
 from app.dashboard.tabs.drift_table import info_icon, psi_table, rows
 from app.services import Services
-from app.services.drift import WindowError
-from app.services.selection import Selection, SelectionError
+from app.services.selection import Selection
 from modeling.drift import SCORE_NAME
 
 LABEL = "Data Drift"
 TAB_ID = "tab-drift"
-FIELD_MESSAGES = {"start": "La fecha inicial no es válida.",
-                  "end": "La fecha final no es válida o es anterior a la inicial.",
-                  "sources": "Fuente desconocida.", "window": "Ventana desconocida."}
 LINE_DEFAULT = 3  # variables drawn in the PSI lines until the user picks others
-logger = logging.getLogger(__name__)
 
 
 def layout(services: Services) -> html.Div:
@@ -147,19 +141,4 @@ def _selection(sources: list[str] | None, start: str | None, end: str | None, ve
 
 
 def _guarded(fallback: Callable[[str], Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Turn a bad selection, too many windows or an unexpected failure into ``fallback(Spanish message)``."""
-    def decorate(callback: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(callback)
-        def run(*args: Any) -> Any:
-            try:
-                return callback(*args)
-            except SelectionError as error:
-                return fallback(FIELD_MESSAGES.get(error.field, "Selección no válida."))
-            except WindowError as error:
-                return fallback(f"Demasiadas ventanas ({number(error.count)}; máximo {number(error.limit)}): "
-                                "elija una ventana más amplia o acote las fechas.")
-            except Exception:
-                logger.exception("drift tab: %s failed", callback.__name__)
-                return fallback("No se pudo calcular el drift; el error quedó registrado en el servidor.")
-        return run
-    return decorate
+    return guarded(fallback, "drift")
