@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from modeling.config import DATE_COLUMN, UNKNOWN_TREND
-from modeling.schema import ColumnSpec
+from modeling.schema import TEXT_MAX_LENGTH, ColumnSpec
 
 TREND_COLUMN = "tendencia_ingresos"
 WARNING_CODES = (
@@ -24,7 +24,7 @@ WARNING_CODES = (
     "date_defaulted",          # fecha_prestamo missing: the scoring time was used
 )
 _SPEC_FIELDS = ("name", "kind", "role", "nullable", "valid_range", "plausible_range", "categories",
-                "description", "example")
+                "description", "example", "max_length")
 
 
 def stored_specs(schema: Mapping[str, Any], roles: Iterable[str] = ("feature",)) -> tuple[ColumnSpec, ...]:
@@ -46,6 +46,8 @@ def stored_specs(schema: Mapping[str, Any], roles: Iterable[str] = ("feature",))
         for key in ("valid_range", "plausible_range", "categories"):
             if key in values:
                 values[key] = tuple(values[key])
+        if values.get("kind") == "category" and values.get("max_length") is None:
+            values["max_length"] = TEXT_MAX_LENGTH  # bundles trained before text limits were declared
         specs.append(ColumnSpec(**values))
     return tuple(specs)
 

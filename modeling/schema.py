@@ -14,6 +14,7 @@ from modeling.config import DATE_COLUMN, TARGET
 Kind = Literal["code", "integer", "numeric", "category", "datetime", "target"]
 Role = Literal["feature", "leakage", "target"]
 Bound = tuple[float | None, float | None]
+TEXT_MAX_LENGTH = 64  # characters; longer text values are refused
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class ColumnSpec:
     categories: tuple[Any, ...] = ()
     description: str = ""
     example: Any = None
+    max_length: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly form (tuples become lists)."""
@@ -89,7 +91,7 @@ RAW_COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec("edad_cliente", "integer", valid_range=(0, None), plausible_range=(18, 90),
                description="Client age in years", example=42),
     ColumnSpec("tipo_laboral", "category", categories=("Empleado", "Independiente"),
-               description="Employment type", example="Empleado"),
+               max_length=TEXT_MAX_LENGTH, description="Employment type", example="Empleado"),
     ColumnSpec("salario_cliente", "numeric", valid_range=(0, None), plausible_range=(1, 200_000_000),
                description="Monthly salary (COP)", example=3_000_000),
     ColumnSpec("total_otros_prestamos", "numeric", valid_range=(0, None),
@@ -121,7 +123,7 @@ RAW_COLUMNS: tuple[ColumnSpec, ...] = (
                plausible_range=(0, 200_000_000), description="Average income per Datacrédito (COP)",
                example=1_204_496.0),
     ColumnSpec("tendencia_ingresos", "category", nullable=True,
-               categories=("Creciente", "Decreciente", "Estable"),
+               categories=("Creciente", "Decreciente", "Estable"), max_length=TEXT_MAX_LENGTH,
                description="Income trend; anything else is treated as Sin_informacion",
                example="Creciente"),
     ColumnSpec(TARGET, "target", role="target", categories=(0, 1),

@@ -117,6 +117,11 @@ def _clean_text(value: object) -> object:
     return text if text else np.nan
 
 
+def _length_note(value: object) -> str:
+    """How a too-long value is echoed back: its length, not the value itself."""
+    return f"{len(str(value))} characters"
+
+
 def coerce_column(raw: pd.Series, spec: ColumnSpec, row_offset: int = 0,
                   max_problems: int | None = MAX_PROBLEMS_PER_COLUMN) -> tuple[pd.Series, list[Problem]]:
     """Convert one column to its schema dtype; list unparseable, missing and out-of-range values.
@@ -130,6 +135,13 @@ def coerce_column(raw: pd.Series, spec: ColumnSpec, row_offset: int = 0,
         bad = raw.map(lambda v: isinstance(v, (dict, list, tuple, set))).to_numpy(dtype=bool)
         values = raw.where(~bad).map(_clean_text).astype(object)
         problems: list[Problem] = _row_problems(bad, raw, spec, "not a text value", expected, row_offset)
+        if spec.max_length is not None:
+            long = values.map(lambda v: isinstance(v, str) and len(v) > spec.max_length).to_numpy(dtype=bool)
+            if long.any():
+                problems += _row_problems(long, raw.where(~long, raw.map(_length_note)), spec, "text too long",
+                                          f"at most {spec.max_length} characters", row_offset)
+                bad = bad | long
+                values = values.where(~long)
     elif spec.kind == "datetime":
         values, bad = _to_datetime(raw)
         problems = _row_problems(bad, raw, spec, "could not be parsed", expected, row_offset)

@@ -82,6 +82,8 @@ def _property(spec: ColumnSpec, training: Mapping[str, Any]) -> dict[str, Any]:
     if spec.categories:
         prop["enum"] = [*spec.categories, *([None] if prop["nullable"] else [])]
         description += ". Other values are scored with a warning"
+    if spec.max_length is not None:
+        prop["maxLength"] = spec.max_length
     lo, hi = spec.valid_range
     if lo is not None:
         prop["minimum"] = lo

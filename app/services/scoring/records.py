@@ -139,6 +139,8 @@ def _clean_value(spec: ColumnSpec, value: Any) -> Any:
         return number
     if spec.kind == "category" and type(value) is str:
         text = value.strip()
+        if spec.max_length is not None and len(text) > spec.max_length:
+            raise _Invalid
         if text or spec.nullable:
             return text or None
     if spec.kind == "datetime" and type(value) is str and _ISO_DATE.match(value.strip()):
