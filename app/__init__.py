@@ -20,6 +20,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from app.api import register_api
     from app.cli import register_commands
     from app.dashboard import init_dashboard
+    from app.login import register_dashboard_login
     from app.security import register_security_headers
     from app.services import build_services
 
@@ -30,6 +31,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     server.json.sort_keys = False
     server.json.ensure_ascii = False
     server.extensions["credit_risk"] = services
+    if settings.dashboard_login:
+        register_dashboard_login(server, settings.dashboard_user or "", settings.dashboard_password or "")
     register_api(server, services)
     register_commands(server)
     dashboard = init_dashboard(server, services, settings)

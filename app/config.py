@@ -9,6 +9,8 @@
 | WORKERS         | 2                                          | gunicorn worker processes                        |
 | THREADS         | 4                                          | threads per gunicorn worker (gthread)            |
 | API_KEY         | (unset)                                    | when set, POST routes require X-API-Key          |
+| DASHBOARD_USER  | (unset)                                    | with DASHBOARD_PASSWORD: HTTP Basic login on the |
+| DASHBOARD_PASSWORD | (unset)                                 | dashboard and downloads (both or neither)        |
 | MAX_BATCH_ROWS  | 50000                                      | most records accepted in one batch               |
 | MAX_UPLOAD_MB   | 64                                         | largest request body / upload, in MiB            |
 | PSI_BAND_LOW    | 0.10                                       | PSI below this is "Bajo"                         |
@@ -51,6 +53,8 @@ class Settings:
     workers: int = 2
     threads: int = 4
     api_key: str | None = None
+    dashboard_user: str | None = None
+    dashboard_password: str | None = None
     max_batch_rows: int = 50_000
     max_upload_mb: float = 64.0
     psi_bands: tuple[float, float] = (0.10, 0.25)
@@ -65,11 +69,18 @@ class Settings:
             raise SettingsError(f"PSI bands must satisfy 0 < low < high, got {self.psi_bands}")
         if self.max_batch_rows < 1 or self.max_upload_mb <= 0:
             raise SettingsError("MAX_BATCH_ROWS and MAX_UPLOAD_MB must be positive")
+        if (self.dashboard_user is None) != (self.dashboard_password is None):
+            raise SettingsError("set both DASHBOARD_USER and DASHBOARD_PASSWORD, or neither")
 
     @property
     def log_database_url(self) -> str:
         """The prediction log's SQLAlchemy URL (DATABASE_URL, else a SQLite file under predictions_dir)."""
         return self.database_url or f"sqlite:///{self.predictions_dir / LOG_FILENAME}"
+
+    @property
+    def dashboard_login(self) -> bool:
+        """Whether the dashboard and its downloads need the HTTP Basic login."""
+        return self.dashboard_user is not None
 
     @property
     def max_upload_bytes(self) -> int:
@@ -99,6 +110,8 @@ class Settings:
             workers=get("WORKERS", _positive_int, defaults.workers),
             threads=get("THREADS", _positive_int, defaults.threads),
             api_key=get("API_KEY", str, None),
+            dashboard_user=get("DASHBOARD_USER", str, None),
+            dashboard_password=get("DASHBOARD_PASSWORD", str, None),
             max_batch_rows=get("MAX_BATCH_ROWS", _positive_int, defaults.max_batch_rows),
             max_upload_mb=get("MAX_UPLOAD_MB", _positive_float, defaults.max_upload_mb),
             psi_bands=(get("PSI_BAND_LOW", _positive_float, defaults.psi_bands[0]),
