@@ -9,6 +9,7 @@ Layout (``MODELS_DIR``)::
         metadata.json         version, data, split, CV table, metrics, threshold, risk bands, schema, profile
         reference.parquet     training-period rows (raw features, date, target, prob_default)
         holdout.parquet       held-out-period rows (raw features, date, target)
+        checksums.json        sha256 of every file above, written last and verified at load
 
 A bundle is written into a hidden temporary directory next to its final place and renamed into place
 (``os.rename``) only when complete; ``LATEST`` is replaced last (``os.replace``), so a crash at any point
@@ -28,6 +29,8 @@ from typing import Any
 
 import joblib
 import pandas as pd
+
+from modeling.bundle_checksums import CHECKSUMS_FILE, verify_checksums, write_checksums
 
 LATEST_FILE = "LATEST"
 PIPELINE_FILE = "pipeline.joblib"
@@ -116,7 +119,8 @@ def save_bundle(models_dir: str | Path, *, pipeline: Any, metadata: Mapping[str,
         _write_json(staging / METADATA_FILE, dict(metadata))
         for name, frame in frames.items():
             frame.to_parquet(staging / FRAME_FILES[name], index=False)
-        for file in REQUIRED_FILES:
+        write_checksums(staging, REQUIRED_FILES)
+        for file in (*REQUIRED_FILES, CHECKSUMS_FILE):
             _fsync(staging / file)
         os.rename(staging, final)
     except BaseException:
@@ -129,7 +133,8 @@ def save_bundle(models_dir: str | Path, *, pipeline: Any, metadata: Mapping[str,
 def load_bundle(models_dir: str | Path, version: str | None = None) -> Bundle:
     """Load the bundle ``version`` (default: the one named in ``LATEST``) from ``models_dir``.
 
-    Raises ``BundleNotFoundError`` — with how to train a model — when there is none or it is unreadable.
+    Raises ``BundleNotFoundError`` — with how to train a model — when there is none, it is unreadable or a
+    file differs from the sha256 recorded at training (the message names the file).
     """
     models_dir = Path(models_dir)
     if version is None:
@@ -144,6 +149,7 @@ def load_bundle(models_dir: str | Path, version: str | None = None) -> Bundle:
         missing = [f for f in REQUIRED_FILES if not (path / f).is_file()]
         if missing:
             raise FileNotFoundError(f"missing {', '.join(missing)}")
+        verify_checksums(path, REQUIRED_FILES)
         metadata = json.loads((path / METADATA_FILE).read_text(encoding="utf-8"))
         feature_names = json.loads((path / FEATURE_NAMES_FILE).read_text(encoding="utf-8"))
         pipeline = joblib.load(path / PIPELINE_FILE)

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 import subprocess
 import sys
 
@@ -19,6 +21,7 @@ from modeling.artifacts import (
     save_bundle,
     unique_version,
 )
+from modeling.bundle_checksums import CHECKSUMS_FILE, file_sha256
 from modeling.config import PROJECT_ROOT, TARGET
 from modeling.schema import FEATURE_COLUMNS
 
@@ -74,6 +77,42 @@ def test_unreadable_bundle_is_reported_not_crashed(tmp_path, bundle):
     (tmp_path / LATEST_FILE).write_text("../../etc\n")
     with pytest.raises(BundleNotFoundError, match="invalid model version"):
         load_bundle(tmp_path)
+
+
+def test_the_manifest_records_the_sha256_of_every_file(tmp_path, bundle):
+    path = save_bundle(tmp_path, **_copy_inputs(bundle, "v-sums"))
+    manifest = json.loads((path / CHECKSUMS_FILE).read_text())
+    assert manifest["algorithm"] == "sha256"
+    assert manifest["files"] == {name: file_sha256(path / name) for name in REQUIRED_FILES}
+
+
+@pytest.mark.parametrize("name", ["pipeline.joblib", "metadata.json", "holdout.parquet"])
+def test_an_altered_file_refuses_to_load_naming_it(tmp_path, bundle, name):
+    path = save_bundle(tmp_path, **_copy_inputs(bundle, "v-altered"))
+    data = bytearray((path / name).read_bytes())
+    data[len(data) // 2] ^= 0x01  # one bit of one byte: the file may still parse, the hash no longer matches
+    (path / name).write_bytes(bytes(data))
+    with pytest.raises(BundleNotFoundError, match=re.escape(f"{name} was altered after training")):
+        load_bundle(tmp_path)
+
+
+def test_a_manifest_that_misses_a_file_refuses_to_load(tmp_path, bundle):
+    path = save_bundle(tmp_path, **_copy_inputs(bundle, "v-partial"))
+    manifest = json.loads((path / CHECKSUMS_FILE).read_text())
+    del manifest["files"]["pipeline.joblib"]
+    (path / CHECKSUMS_FILE).write_text(json.dumps(manifest))
+    with pytest.raises(BundleNotFoundError, match=re.escape("does not list pipeline.joblib")):
+        load_bundle(tmp_path)
+
+
+def test_a_bundle_without_manifest_loads_with_a_warning(tmp_path, bundle, caplog):
+    path = save_bundle(tmp_path, **_copy_inputs(bundle, "v-old"))
+    (path / CHECKSUMS_FILE).unlink()
+    with caplog.at_level(logging.WARNING, logger="modeling.bundle_checksums"):
+        loaded = load_bundle(tmp_path)
+    assert loaded.model_version == "v-old"
+    assert any(CHECKSUMS_FILE in record.getMessage() and "unverified" in record.getMessage()
+               for record in caplog.records)
 
 
 def test_a_second_bundle_becomes_latest_and_the_first_still_loads(tmp_path, bundle):
