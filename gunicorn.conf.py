@@ -25,3 +25,5 @@ threads = int(os.environ.get("THREADS", "4"))
 accesslog = "-"
 timeout = 120  # a first render on a cold database, or a large batch, may take seconds
 graceful_timeout = 30
+max_requests = 5000  # a worker restarts after this many requests (gracefully), so no slow growth lasts…
+max_requests_jitter = 500  # …and the workers do not all restart at the same moment
