@@ -4,10 +4,7 @@ model versions that have profiles."""
 from __future__ import annotations
 
 import numpy as np
-import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
-from app.services.log.tables import profile_fragments
 from app.services.profiles import Grouping, ProfileSet
 
 GroupCounts = dict[str, tuple[np.ndarray, np.ndarray | None]]
@@ -34,12 +31,3 @@ def total_counts(profiles: ProfileSet, grouping: Grouping) -> dict[str, tuple[np
     """:func:`variable_counts` of a one-group grouping, as one sample's counts."""
     return {name: (bins[0], None if outside is None else int(outside[0]))
             for name, (bins, outside) in variable_counts(profiles, grouping).items()}
-
-
-def profiled_versions(engine: Engine) -> list[str]:
-    """Model versions that wrote profile fragments, the most recently written first."""
-    fragments = profile_fragments.c
-    query = (sa.select(fragments.model_version).group_by(fragments.model_version)
-             .order_by(sa.func.max(fragments.id).desc()))
-    with engine.connect() as conn:
-        return [str(version) for version in conn.execute(query).scalars()]

@@ -15,7 +15,7 @@ from datetime import date
 
 import pandas as pd
 
-from app.services.drift.counts import profiled_versions, total_counts, variable_counts
+from app.services.drift.counts import total_counts, variable_counts
 from app.services.drift.view import DriftView, ReferencePeriod, report_table, variable_type
 from app.services.profiles import ProfileReader, ProfileSet
 from app.services.result_cache import ResultCache
@@ -71,7 +71,7 @@ class DriftService:
 
     def versions(self) -> list[str]:
         """The served model version first, then every other version with profiles (most recent first)."""
-        others = profiled_versions(self.reader.store.engine)
+        others = self.reader.store.versions()
         return [self.model_version, *(v for v in others if v != self.model_version)]
 
     def date_bounds(self, selection: Selection) -> tuple[date, date] | None:

@@ -10,11 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-import sqlalchemy as sa
 
 from app.services.log.browse import LogTotals
 from app.services.log.query import LogQuery
-from app.services.log.tables import profile_layouts
 from app.services.profiles.reader import ProfileReader
 from app.services.selection import ALL_VERSIONS
 
@@ -59,5 +57,4 @@ class ProfileTotals:
         version = query.selection.model_version
         if version != ALL_VERSIONS:
             return [version or self.serving_version]
-        with self.reader.store.engine.connect() as conn:
-            return [str(v) for v in conn.execute(sa.select(profile_layouts.c.model_version)).scalars()]
+        return self.reader.store.versions()

@@ -40,14 +40,9 @@ def input_schema() -> pa.Schema:
     return pa.schema(fields)
 
 
-def parse_inputs(texts: list[str]) -> pd.DataFrame:
-    """The ``inputs`` JSON objects as a frame with every feature column but the loan date (missing keys → NaN /
-    None; the loan date column is left empty)."""
-    return parse_input_lines("\n".join(texts).encode("utf-8"))
-
-
 def parse_input_lines(data: bytes) -> pd.DataFrame:
-    """:func:`parse_inputs` of the objects already joined by newlines (one per row, none empty)."""
+    """The ``inputs`` JSON objects, joined by newlines (one per row, none empty), as a frame with every feature
+    column (missing keys → NaN / None; the loan date column is left empty)."""
     if not data:
         return pd.DataFrame({name: pd.Series(dtype=np.float64) for name in FEATURE_COLUMNS})
     options = pj.ParseOptions(explicit_schema=input_schema(), unexpected_field_behavior="ignore")
@@ -57,39 +52,37 @@ def parse_input_lines(data: bytes) -> pd.DataFrame:
     return frame.reindex(columns=list(FEATURE_COLUMNS))
 
 
-def drift_variables(bundle: Bundle, rows: pd.DataFrame, inputs: bytes | None = None) -> pd.DataFrame:
-    """Raw inputs, derived variables and ``prob_default`` of logged rows (columns ``day``, ``prob_default`` and
-    ``inputs`` unless their JSON is given joined by newlines), index reset.
+def drift_variables(bundle: Bundle, rows: pd.DataFrame, inputs: bytes) -> pd.DataFrame:
+    """Raw inputs (their JSON ``inputs`` joined by newlines), derived variables and ``prob_default`` of logged rows
+    (columns ``day`` and ``prob_default``), index reset.
 
     The derived variables take only the calendar date of the loan (year, month, weekday, month end), so the
     logged ``day`` — the loan date, else the scoring date — gives exactly what scoring computed.
     """
-    raw = parse_inputs(rows["inputs"].tolist()) if inputs is None else parse_input_lines(inputs)
+    raw = parse_input_lines(inputs)
     raw[DATE_COLUMN] = rows["day"].to_numpy(dtype="datetime64[ns]")
     derived = derived_features(bundle, raw).reset_index(drop=True)
     return pd.concat([raw, derived], axis=1).assign(**{SCORE_NAME: rows["prob_default"].to_numpy(np.float64)})
 
 
-def warning_code_matrix(layout: ProfileLayout, warnings: pd.Series | pa.Array) -> np.ndarray:
+def warning_code_matrix(layout: ProfileLayout, warnings: pa.Array) -> np.ndarray:
     """(rows × layout codes) booleans read from the logged ``warnings`` JSON text."""
-    texts = warnings if isinstance(warnings, pa.Array) else pa.array(warnings.tolist(), type=pa.string())
-    columns = [pc.match_substring(texts, f'"code": "{code}"').to_numpy(zero_copy_only=False)
+    columns = [pc.match_substring(warnings, f'"code": "{code}"').to_numpy(zero_copy_only=False)
                for code in layout.warning_codes]
     return np.column_stack(columns) if columns else np.zeros((len(warnings), 0), dtype=bool)
 
 
 def scored_rows(bundle: Bundle, layout: ProfileLayout, rows: pd.DataFrame, request_rows: np.ndarray, *,
-                inputs: bytes | None = None, warnings: pa.Array | None = None) -> ScoredRows:
-    """What the profile of logged ``rows`` (all of one model version) counts; ``request_rows`` is, per row, how
-    many rows its request logged. ``inputs`` (newline-joined) and ``warnings`` stand for those columns when the
-    rows were read without them."""
+                inputs: bytes, warnings: pa.Array) -> ScoredRows:
+    """What the profile of logged ``rows`` (all of one model version, read as ``chunks.read_chunk`` does) counts;
+    ``request_rows`` is, per row, how many rows its request logged; ``inputs`` their JSON joined by newlines."""
     k = np.asarray(request_rows, dtype=np.float64)
     return ScoredRows(
         variables=drift_variables(bundle, rows, inputs), prob=rows["prob_default"].to_numpy(np.float64),
         pred=rows["Pago_atiempo_pred"].to_numpy(np.int64), band=rows["risk_band"].to_numpy(object),
         days=rows["day"].to_numpy(dtype="datetime64[D]"), source=rows["source"].to_numpy(object),
         actual=pd.to_numeric(rows["actual"], errors="coerce").to_numpy(np.float64, na_value=np.nan),
-        warning_codes=warning_code_matrix(layout, rows["warnings"] if warnings is None else warnings),
+        warning_codes=warning_code_matrix(layout, warnings),
         latency_ms=rows["latency_ms"].to_numpy(np.float64),
         request_rows=k, scored_at=rows["scored_at"].to_numpy(dtype="datetime64[us]"))
 

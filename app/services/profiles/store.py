@@ -58,6 +58,12 @@ class ProfileStore:
         with self._lock:
             return self._layouts.setdefault(model_version, layout)
 
+    def versions(self) -> list[str]:
+        """Model versions that wrote profile fragments, the most recently written first."""
+        query = sa.select(_F.model_version).group_by(_F.model_version).order_by(sa.func.max(_F.id).desc())
+        with self.engine.connect() as conn:
+            return [str(version) for version in conn.execute(query).scalars()]
+
     def fold(self, model_version: str | None = None) -> int:
         """Merge the fragments of every key that has several; return how many fragments were removed."""
         query = (sa.select(_F.model_version, _F.source, _F.day).group_by(_F.model_version, _F.source, _F.day)
