@@ -51,6 +51,6 @@ def probe_log(log: PredictionLog) -> LogProbe:
 
 def _probe_row() -> dict[str, object]:
     now = datetime.now(UTC).replace(tzinfo=None)
-    return {"request_id": f"ready-probe-{uuid.uuid4().hex[:16]}", "scored_at": now, "loan_date": None,
+    return {"request_id": f"ready-probe-{uuid.uuid4().hex[:16]}", "row": 0, "scored_at": now, "loan_date": None,
             "day": now.date(), "source": "probe", "model_version": "probe", "inputs": "{}", "prob_default": 0.0,
             "Pago_atiempo_pred": 0, "risk_band": "probe", "warnings": "[]", "latency_ms": 0.0, "actual": None}

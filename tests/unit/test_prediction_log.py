@@ -1,6 +1,7 @@
 """The prediction log store on SQLite (always) and PostgreSQL (when TEST_DATABASE_URL is set)."""
 from __future__ import annotations
 
+import itertools
 import threading
 from datetime import datetime, timedelta
 
@@ -20,13 +21,18 @@ def log(log_url):
     store.dispose()
 
 
+_WRITES = itertools.count()
+
+
 def log_rows(n: int, *, source: str = "api", version: str = "v1", scored_at: datetime | None = None) -> pd.DataFrame:
     rng = np.random.default_rng(n)
+    write = next(_WRITES)
     prob = rng.random(n)
     loan_dates = pd.Series(pd.date_range("2025-01-01", periods=n, freq="D"))
     loan_dates.iloc[::3] = pd.NaT
     return pd.DataFrame({
-        "request_id": [f"req-{i // 2}" for i in range(n)],
+        "request_id": [f"req-{write}-{i // 2}" for i in range(n)],
+        "row": [i % 2 for i in range(n)],
         "scored_at": scored_at or datetime(2026, 1, 1, 12, 0, 0),
         "loan_date": loan_dates.to_numpy(),
         "source": source,

@@ -21,14 +21,16 @@ from app.services.csv_safety import safe_table
 from app.services.log.tables import predictions
 from modeling.config import DATE_COLUMN
 
-DISPLAY_COLUMNS = ("id", "scored_at", "loan_date", "source", "request_id", "prob_default", "Pago_atiempo_pred",
-                   "risk_band", "warnings_count", "warnings", "latency_ms", "actual", "model_version")
-SELECTED = ("id", "scored_at", "loan_date", "source", "request_id", "prob_default", "Pago_atiempo_pred", "risk_band",
-            "warnings", "latency_ms", "actual", "model_version", "inputs")
+DISPLAY_COLUMNS = ("id", "scored_at", "loan_date", "source", "request_id", "row", "prob_default",
+                   "Pago_atiempo_pred", "risk_band", "warnings_count", "warnings", "latency_ms", "actual",
+                   "model_version")
+SELECTED = ("id", "scored_at", "loan_date", "source", "request_id", "row", "prob_default", "Pago_atiempo_pred",
+            "risk_band", "warnings", "latency_ms", "actual", "model_version", "inputs")
 BOM = "\ufeff".encode()
 _TIMES = ("scored_at", "loan_date")
 _TIME_TEXT = {"postgresql": lambda column: sa.func.to_char(column, "YYYY-MM-DD HH24:MI:SS")}
-_TYPES = {"id": pa.int64(), "prob_default": pa.float64(), "Pago_atiempo_pred": pa.int64(), "latency_ms": pa.float64(),
+_TYPES = {"id": pa.int64(), "row": pa.int64(),
+          "prob_default": pa.float64(), "Pago_atiempo_pred": pa.int64(), "latency_ms": pa.float64(),
           "actual": pa.int64()}
 _JSON_OPTIONS = pa_json.ReadOptions(block_size=1 << 20, use_threads=True)
 _CSV_OPTIONS = {True: pa_csv.WriteOptions(include_header=True), False: pa_csv.WriteOptions(include_header=False)}

@@ -65,8 +65,8 @@ class PredictionLog:
         upgrade(self.engine)
 
     def append(self, rows: LogRows, fragments: Sequence[Mapping[str, Any]] = ()) -> int:
-        """Insert ``rows`` (columns ``LOG_COLUMNS``) and their profile ``fragments`` (``profile_fragments`` rows)
-        in one transaction; return how many rows were written."""
+        """Insert ``rows`` (columns ``LOG_COLUMNS``; ``row`` defaults to 0..n-1) and their profile ``fragments``
+        (``profile_fragments`` rows) in one transaction; return how many rows were written."""
         n = _length(rows)
         if n == 0 and not fragments:
             return 0
@@ -102,7 +102,7 @@ class PredictionLog:
         """One executemany: on SQLite straight to the driver (dates pre-formatted as SQLAlchemy stores them)."""
         sqlite = self.backend == "sqlite"
         columns = [_datetimes(rows[name], n, as_text=sqlite) if name in _DATETIME_COLUMNS else _plain(rows[name], n)
-                   for name in LOG_COLUMNS]
+                   if name in rows or name != "row" else range(n) for name in LOG_COLUMNS]
         columns.append(_days(rows["loan_date"], rows["scored_at"], n, as_text=sqlite))
         rows_as_tuples = list(zip(*columns, strict=True))
         if sqlite:

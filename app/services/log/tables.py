@@ -3,6 +3,8 @@
 * ``predictions`` — one row per scored record. Times are naive UTC; ``day`` is the loan date (``fecha_prestamo``)
   or, when the record had none, the scoring date: the day every view filters and groups by. ``inputs`` and
   ``warnings`` hold JSON text; ``actual`` stays NULL until the outcome is known.
+  ``row`` is the record's position in its request (a batch job's file row); ``(request_id, row)`` is unique.
+* ``idempotency_keys`` — the stored answer of each request sent with an ``Idempotency-Key``.
 * ``holdout_seeds`` — one marker per model version whose held-out period was logged.
 * ``profile_layouts`` — per model version, the JSON layout of its profile cells (:mod:`app.services.profiles`).
 * ``profile_fragments`` — mergeable counts per (model version, source, day), appended with every write and folded
@@ -18,7 +20,8 @@ BIG_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 predictions = sa.Table(
     "predictions", metadata,
     sa.Column("id", BIG_ID, primary_key=True, autoincrement=True),
-    sa.Column("request_id", sa.String(64), nullable=False, index=True),
+    sa.Column("request_id", sa.String(64), nullable=False),
+    sa.Column("row", sa.Integer(), nullable=False),
     sa.Column("scored_at", sa.DateTime(), nullable=False),
     sa.Column("loan_date", sa.DateTime(), nullable=True),
     sa.Column("day", sa.Date(), nullable=False),
@@ -31,6 +34,7 @@ predictions = sa.Table(
     sa.Column("warnings", sa.Text(), nullable=False),
     sa.Column("latency_ms", sa.Float(), nullable=False),
     sa.Column("actual", sa.SmallInteger(), nullable=True),
+    sa.Index("uq_predictions_request_row", "request_id", "row", unique=True),
     sa.Index("ix_predictions_day_id", "day", "id"),
     sa.Index("ix_predictions_source_id", "source", "id"),
     sa.Index("ix_predictions_model_version_id", "model_version", "id"),
@@ -52,6 +56,16 @@ profile_layouts = sa.Table(
     sa.Column("layout", sa.Text(), nullable=False),
 )
 
+idempotency_keys = sa.Table(
+    "idempotency_keys", metadata,
+    sa.Column("key", sa.String(128), primary_key=True),
+    sa.Column("route", sa.String(32), nullable=False),
+    sa.Column("body_sha256", sa.String(64), nullable=False),
+    sa.Column("status", sa.SmallInteger(), nullable=False),
+    sa.Column("response", sa.LargeBinary(), nullable=False),
+    sa.Column("created_at", sa.DateTime(), nullable=False),
+)
+
 profile_fragments = sa.Table(
     "profile_fragments", metadata,
     sa.Column("id", BIG_ID, primary_key=True, autoincrement=True),
@@ -68,5 +82,6 @@ profile_fragments = sa.Table(
 
 LOG_COLUMNS: tuple[str, ...] = tuple(c.name for c in predictions.columns if c.name not in ("id", "day"))
 READ_DTYPES: dict[str, str] = {  # the pandas dtype of each non-text column once read (``actual`` may be missing)
-    "id": "int64", "scored_at": "datetime64[ns]", "loan_date": "datetime64[ns]", "day": "datetime64[ns]",
+    "id": "int64", "row": "int64", "scored_at": "datetime64[ns]", "loan_date": "datetime64[ns]",
+    "day": "datetime64[ns]",
     "prob_default": "float64", "Pago_atiempo_pred": "int64", "latency_ms": "float64", "actual": "Int64"}

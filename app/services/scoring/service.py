@@ -166,7 +166,8 @@ def _log_rows(batch: ScoredBatch, source: str, scored_at: Any, inputs: pd.DataFr
               warnings: list[list[dict[str, str]]], actual: list[Any]) -> dict[str, Any]:
     """The ``predictions`` rows of a batch, column by column (single values apply to every row)."""
     results = batch.results
-    return {"request_id": batch.request_id, "scored_at": scored_at, "loan_date": inputs[DATE_COLUMN].to_numpy(),
+    return {"request_id": batch.request_id, "row": results.index.to_numpy(), "scored_at": scored_at,
+            "loan_date": inputs[DATE_COLUMN].to_numpy(),
             "source": source, "model_version": batch.model_version, "inputs": _json_lines(inputs),
             "prob_default": results["prob_default"].to_numpy(), "Pago_atiempo_pred": results["Pago_atiempo_pred"]
             .to_numpy(), "risk_band": results["risk_band"].tolist(), "latency_ms": batch.latency_ms,

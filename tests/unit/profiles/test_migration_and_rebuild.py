@@ -26,6 +26,7 @@ def released_log(url: str, bundle, tmp_path) -> pd.DataFrame:
     source = PredictionLog.from_url(f"sqlite:///{tmp_path / 'source.sqlite'}")
     fill_log(ScoringService(bundle, source), n=400, seed=21)
     rows = source.read()[OLD_COLUMNS]
+    rows.loc[rows.index[-3:], "request_id"] = rows["request_id"].iloc[0]  # a request id logged twice (a retry)
     source.dispose()
     engine = create_log_engine(url)
     upgrade(engine, "0001")
@@ -55,6 +56,7 @@ def test_released_log_upgrades_in_place_and_rebuilds_its_profiles(log_url, bundl
                                   check_dtype=False)
     expected_day = rows["loan_date"].fillna(rows["scored_at"]).dt.normalize()
     assert (rows["day"] == expected_day).all()
+    assert (rows["row"] == rows.groupby("request_id").cumcount()).all()  # numbered in logging order per request
     store = ProfileStore(log.engine)
     assert ProfileReader(store).latest(bundle.model_version) is None  # nothing profiled before the rebuild
 
