@@ -5,6 +5,8 @@
   ``warnings`` hold JSON text; ``actual`` stays NULL until the outcome is known.
   ``row`` is the record's position in its request (a batch job's file row); ``(request_id, row)`` is unique.
 * ``idempotency_keys`` — the stored answer of each request sent with an ``Idempotency-Key``.
+* ``jobs`` — one row per background batch job (:mod:`app.services.jobs`): state, progress and heartbeat, counts,
+  the first row errors and the summary (JSON text), the results file once complete.
 * ``holdout_seeds`` — one marker per model version whose held-out period was logged.
 * ``profile_layouts`` — per model version, the JSON layout of its profile cells (:mod:`app.services.profiles`).
 * ``profile_fragments`` — mergeable counts per (model version, source, day), appended with every write and folded
@@ -64,6 +66,32 @@ idempotency_keys = sa.Table(
     sa.Column("status", sa.SmallInteger(), nullable=False),
     sa.Column("response", sa.LargeBinary(), nullable=False),
     sa.Column("created_at", sa.DateTime(), nullable=False),
+)
+
+jobs = sa.Table(
+    "jobs", metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("filename", sa.String(255), nullable=False),
+    sa.Column("upload_path", sa.Text(), nullable=False),
+    sa.Column("upload_bytes", sa.BigInteger(), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("engine", sa.String(16), nullable=False),
+    sa.Column("created_at", sa.DateTime(), nullable=False),
+    sa.Column("started_at", sa.DateTime(), nullable=True),
+    sa.Column("finished_at", sa.DateTime(), nullable=True),
+    sa.Column("heartbeat_at", sa.DateTime(), nullable=True),
+    sa.Column("worker", sa.String(128), nullable=True),
+    sa.Column("cancel_requested", sa.Boolean(), nullable=False, server_default=sa.false()),
+    sa.Column("rows_total", sa.BigInteger(), nullable=True),
+    sa.Column("rows_done", sa.BigInteger(), nullable=False, server_default="0"),
+    sa.Column("rows_scored", sa.BigInteger(), nullable=False, server_default="0"),
+    sa.Column("rows_rejected", sa.BigInteger(), nullable=False, server_default="0"),
+    sa.Column("model_version", sa.String(128), nullable=True),
+    sa.Column("result_file", sa.String(255), nullable=True),
+    sa.Column("error", sa.Text(), nullable=True),
+    sa.Column("row_errors", sa.Text(), nullable=False, server_default="[]"),
+    sa.Column("summary", sa.Text(), nullable=False, server_default="{}"),
+    sa.Index("ix_jobs_created_at", "created_at"),
 )
 
 profile_fragments = sa.Table(
