@@ -93,17 +93,19 @@ class ScoringService:
         return batch
 
     def score_frame(self, frame: pd.DataFrame, *, source: str = "batch", request_id: str | None = None,
-                    actual: pd.Series | None = None) -> ScoredBatch:
+                    actual: pd.Series | None = None, row_offset: int = 0) -> ScoredBatch:
         """Score a table of raw records (e.g. an uploaded file) and log every scored row in one transaction."""
-        batch, write = self.prepare(frame, source=source, request_id=request_id, actual=actual)
+        batch, write = self.prepare(frame, source=source, request_id=request_id, actual=actual, row_offset=row_offset)
         self.write(write)
         return batch
 
     def prepare(self, frame: pd.DataFrame, *, source: str, request_id: str | None = None,
-                actual: pd.Series | None = None) -> tuple[ScoredBatch, LogWrite]:
-        """Validate and score a table without logging; return the batch and what logging it writes."""
+                actual: pd.Series | None = None, row_offset: int = 0) -> tuple[ScoredBatch, LogWrite]:
+        """Validate and score a table without logging; return the batch and what logging it writes.
+
+        Logged ``row`` numbers are the input positions plus ``row_offset`` (a batch job's file row numbers)."""
         started = time.perf_counter()
-        return self._score(self.validator.validate_frame(frame), source, request_id, actual, started)
+        return self._score(self.validator.validate_frame(frame), source, request_id, actual, started, row_offset)
 
     def write(self, write: LogWrite) -> None:
         """Log rows and fragments in one transaction; every ``FOLD_EVERY`` fragments, fold the profiles."""
@@ -125,7 +127,7 @@ class ScoringService:
             self.profiles.fold_quietly()
 
     def _score(self, checked: ValidatedRecords, source: str, request_id: str | None,
-               actual: pd.Series | None, started: float) -> tuple[ScoredBatch, LogWrite]:
+               actual: pd.Series | None, started: float, row_offset: int = 0) -> tuple[ScoredBatch, LogWrite]:
         if source not in SOURCES:
             raise ValueError(f"source must be one of {SOURCES}, got {source!r}")
         scored_at = pd.Timestamp.now(tz="UTC").tz_localize(None).to_pydatetime()
@@ -152,6 +154,8 @@ class ScoringService:
         batch = ScoredBatch(request_id, self.model_version, checked.n_records, results, errors, latency_ms)
         outcomes = _actual_values(actual, checked.positions)
         rows = _log_rows(batch, source, scored_at, raw, warnings, outcomes)
+        if row_offset:
+            rows["row"] = rows["row"] + row_offset
         variables = pd.concat([features.reset_index(drop=True), derived.reset_index(drop=True)], axis=1)
         scored = ScoredRows(
             variables=variables.assign(**{SCORE_NAME: prob}), prob=prob, pred=pred, band=band,
