@@ -12,7 +12,12 @@
 | DASHBOARD_USER  | (unset)                                    | with DASHBOARD_PASSWORD: HTTP Basic login on the |
 | DASHBOARD_PASSWORD | (unset)                                 | dashboard and downloads (both or neither)        |
 | MAX_BATCH_ROWS  | 50000                                      | most records accepted in one batch               |
-| MAX_UPLOAD_MB   | 64                                         | largest request body / upload, in MiB            |
+| MAX_UPLOAD_MB   | 1024                                       | largest uploaded file (batch jobs), in MiB; other |
+|                 |                                            | request bodies at most min(this, 64) MiB         |
+| CELERY_BROKER_URL | (unset)                                  | run batch jobs on Celery workers (e.g. redis://…) |
+| JOB_WORKERS     | 1                                          | job processes per web process (no Celery)        |
+| JOB_CHUNK_ROWS  | 50000                                      | rows a batch job reads, scores and logs at once  |
+| JOB_STALE_SECONDS | 30                                       | a running job silent this long is marked failed  |
 | PSI_BAND_LOW    | 0.10                                       | PSI below this is "Bajo"                         |
 | PSI_BAND_HIGH   | 0.25                                       | PSI above this is "Alto"                         |
 | SEED_HOLDOUT    | 1                                          | log the bundle's held-out period at start-up     |
@@ -30,6 +35,7 @@ from typing import Any
 from modeling.config import DEFAULT_MODELS_DIR, DEFAULT_PREDICTIONS_DIR, PROJECT_ROOT
 
 LOG_FILENAME = "prediction_log.sqlite"
+MAX_BODY_MB = 64  # bodies read whole (JSON, dashboard callbacks) stay under this whatever MAX_UPLOAD_MB says
 
 
 class SettingsError(ValueError):
@@ -56,7 +62,11 @@ class Settings:
     dashboard_user: str | None = None
     dashboard_password: str | None = None
     max_batch_rows: int = 50_000
-    max_upload_mb: float = 64.0
+    max_upload_mb: float = 1024.0
+    celery_broker_url: str | None = None
+    job_workers: int = 1
+    job_chunk_rows: int = 50_000
+    job_stale_seconds: float = 30.0
     psi_bands: tuple[float, float] = (0.10, 0.25)
     seed_holdout: bool = True
 
@@ -84,8 +94,13 @@ class Settings:
 
     @property
     def max_upload_bytes(self) -> int:
-        """Request-body limit handed to Flask's MAX_CONTENT_LENGTH."""
+        """Largest uploaded file (batch job uploads stream to disk up to this size)."""
         return int(self.max_upload_mb * 1024 * 1024)
+
+    @property
+    def max_body_bytes(self) -> int:
+        """Request-body limit of every other route (Flask's MAX_CONTENT_LENGTH): bodies read into memory."""
+        return min(self.max_upload_bytes, MAX_BODY_MB * 1024 * 1024)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -114,6 +129,10 @@ class Settings:
             dashboard_password=get("DASHBOARD_PASSWORD", str, None),
             max_batch_rows=get("MAX_BATCH_ROWS", _positive_int, defaults.max_batch_rows),
             max_upload_mb=get("MAX_UPLOAD_MB", _positive_float, defaults.max_upload_mb),
+            celery_broker_url=get("CELERY_BROKER_URL", str, None),
+            job_workers=get("JOB_WORKERS", _positive_int, defaults.job_workers),
+            job_chunk_rows=get("JOB_CHUNK_ROWS", _positive_int, defaults.job_chunk_rows),
+            job_stale_seconds=get("JOB_STALE_SECONDS", _positive_float, defaults.job_stale_seconds),
             psi_bands=(get("PSI_BAND_LOW", _positive_float, defaults.psi_bands[0]),
                        get("PSI_BAND_HIGH", _positive_float, defaults.psi_bands[1])),
             seed_holdout=get("SEED_HOLDOUT", _boolean, defaults.seed_holdout),
