@@ -5,7 +5,9 @@ shared across the fork. The heavy libraries are imported here, once, in the mast
 loaded, so starting or restarting a worker costs only ``create_app`` (load the bundle, check the schema, mount
 the dashboard) — about a second, whatever the size of the log, which is never read at start-up.
 """
+import glob
 import os
+import tempfile
 
 import catboost  # noqa: F401  (imported for the workers: see the module docstring)
 import dash  # noqa: F401
@@ -18,12 +20,34 @@ import sklearn.pipeline  # noqa: F401
 import sqlalchemy  # noqa: F401
 import xgboost  # noqa: F401
 
+from app.observability.json_logs import logconfig_dict as json_logconfig
+
+# Prometheus multiprocess mode: every worker writes its samples under this folder (set before anything imports
+# prometheus_client, so the workers inherit it); stale files from an earlier run are removed at start-up.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="credit-risk-metrics-")
+os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 worker_class = "gthread"
 workers = int(os.environ.get("WORKERS", "2"))
 threads = int(os.environ.get("THREADS", "4"))
-accesslog = "-"
+accesslog = None  # the app writes one JSON line per request (with its request id) instead
+logconfig_dict = json_logconfig(os.environ.get("LOG_LEVEL", "INFO"))  # JSON lines (app/observability/json_logs.py)
 timeout = 120  # a first render on a cold database, or a large batch, may take seconds
 graceful_timeout = 30
 max_requests = 5000  # a worker restarts after this many requests (gracefully), so no slow growth lasts…
 max_requests_jitter = 500  # …and the workers do not all restart at the same moment
+
+
+def on_starting(server):
+    """Master start-up: drop metric files a previous run left in a reused PROMETHEUS_MULTIPROC_DIR."""
+    for path in glob.glob(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], "*.db")):
+        os.remove(path)
+
+
+def child_exit(server, worker):
+    """A worker ended: its live gauges stop counting (its counters and histograms are kept)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -21,6 +21,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     from app.cli import register_commands
     from app.dashboard import init_dashboard
     from app.login import register_dashboard_login
+    from app.observability.json_logs import register_request_log
+    from app.observability.metrics_http import register_metrics
     from app.security import register_security_headers
     from app.services import build_services
 
@@ -31,6 +33,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     server.json.sort_keys = False
     server.json.ensure_ascii = False
     server.extensions["credit_risk"] = services
+    register_metrics(server, services.scoring.model_version, settings.metrics_token)  # first: counts 401s too
+    register_request_log(server)
     if settings.dashboard_login:
         register_dashboard_login(server, settings.dashboard_user or "", settings.dashboard_password or "")
     register_api(server, services)

@@ -11,6 +11,7 @@
 | API_KEY         | (unset)                                    | when set, POST routes require X-API-Key          |
 | DASHBOARD_USER  | (unset)                                    | with DASHBOARD_PASSWORD: HTTP Basic login on the |
 | DASHBOARD_PASSWORD | (unset)                                 | dashboard and downloads (both or neither)        |
+| METRICS_TOKEN   | (unset)                                    | when set, /metrics requires Authorization: Bearer |
 | MAX_BATCH_ROWS  | 50000                                      | most records accepted in one batch               |
 | MAX_UPLOAD_MB   | 1024                                       | largest uploaded file (batch jobs), in MiB; other |
 |                 |                                            | request bodies at most min(this, 64) MiB         |
@@ -61,6 +62,7 @@ class Settings:
     api_key: str | None = None
     dashboard_user: str | None = None
     dashboard_password: str | None = None
+    metrics_token: str | None = None
     max_batch_rows: int = 50_000
     max_upload_mb: float = 1024.0
     celery_broker_url: str | None = None
@@ -127,6 +129,7 @@ class Settings:
             api_key=get("API_KEY", str, None),
             dashboard_user=get("DASHBOARD_USER", str, None),
             dashboard_password=get("DASHBOARD_PASSWORD", str, None),
+            metrics_token=get("METRICS_TOKEN", str, None),
             max_batch_rows=get("MAX_BATCH_ROWS", _positive_int, defaults.max_batch_rows),
             max_upload_mb=get("MAX_UPLOAD_MB", _positive_float, defaults.max_upload_mb),
             celery_broker_url=get("CELERY_BROKER_URL", str, None),

@@ -3,7 +3,7 @@
 When ``DASHBOARD_USER`` and ``DASHBOARD_PASSWORD`` are set, every request outside the API blueprints — Dash
 pages and assets, ``/_dash-*`` callbacks, uploads (which travel through callbacks) and downloads such as
 ``/logs/export.csv`` — needs those credentials (compared in constant time). The JSON API, ``/docs``,
-``/openapi.json`` and the health routes keep their own rules. Unknown paths need the login too.
+``/openapi.json``, the health routes and ``/metrics`` keep their own rules. Unknown paths need the login too.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import hmac
 from flask import Flask, Response, request
 from flask_httpauth import HTTPBasicAuth
 
-OPEN_BLUEPRINTS = frozenset({"api", "docs", "health"})
+OPEN_BLUEPRINTS = frozenset({"api", "docs", "health", "metrics"})
 REALM = "Credit-risk dashboard"
 
 

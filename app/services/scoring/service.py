@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from app.observability.metrics import log_write as observed_log_write
 from app.services.log.store import PredictionLog, day_keys
 from app.services.profiles import ProfileLayout, ProfileStore, ScoredRows, build_fragments
 from app.services.scoring.records import RecordValidator, ValidatedRecords
@@ -110,7 +111,8 @@ class ScoringService:
     def write(self, write: LogWrite) -> None:
         """Log rows and fragments in one transaction; every ``FOLD_EVERY`` fragments, fold the profiles."""
         fragments = self.fragment_rows(write)
-        self.log.append(write.rows, fragments=fragments)
+        with observed_log_write(write.profiled.source, len(write.profiled.prob)):  # Prometheus counters
+            self.log.append(write.rows, fragments=fragments)
         self._after_write(len(fragments))
 
     def fragment_rows(self, write: LogWrite) -> list[dict[str, Any]]:

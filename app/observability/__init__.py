@@ -1,0 +1,1 @@
+"""Operations: Prometheus metrics (``metrics``) and one-JSON-object-per-line logs (``json_logs``)."""
