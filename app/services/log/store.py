@@ -3,13 +3,14 @@
 Times are stored as naive UTC (``scored_at``); ``loan_date`` is the record's ``fecha_prestamo`` (NULL when the
 client left it out). ``inputs`` (the validated feature values) and ``warnings`` hold JSON text.
 ``latency_ms`` is the validation + scoring time of the request the row came in. ``actual`` is the real
-outcome (Pago_atiempo) when known — set for the held-out period. A batch is written in one transaction
-with an executemany-style insert.
+outcome (Pago_atiempo) when known — set for the held-out period. A batch is written in one transaction with the
+database's bulk path: one executemany on SQLite, ``COPY … FROM STDIN`` on PostgreSQL.
 """
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -30,6 +31,11 @@ _DATETIME_COLUMNS = frozenset(c.name for c in predictions.columns if isinstance(
 
 class PredictionLogError(RuntimeError):
     """The log could not be read or written; the message says why."""
+
+
+class DuplicateRowsError(PredictionLogError):
+    """A write broke a unique constraint (e.g. a ``(request_id, row)`` that is already logged); nothing was
+    written."""
 
 
 @dataclass(frozen=True)
@@ -64,20 +70,44 @@ class PredictionLog:
 
         upgrade(self.engine)
 
-    def append(self, rows: LogRows, fragments: Sequence[Mapping[str, Any]] = ()) -> int:
+    def append(self, rows: LogRows, fragments: Sequence[Mapping[str, Any]] = (),
+               guard: Callable[[sa.Connection], None] | None = None) -> int:
         """Insert ``rows`` (columns ``LOG_COLUMNS``; ``row`` defaults to 0..n-1) and their profile ``fragments``
-        (``profile_fragments`` rows) in one transaction; return how many rows were written."""
+        (``profile_fragments`` rows) in one transaction; return how many rows were written.
+
+        ``guard(conn)`` runs first in the same transaction (e.g. to add idempotency keys); an exception it raises
+        rolls everything back and propagates unchanged.
+        """
         n = _length(rows)
-        if n == 0 and not fragments:
+        if n == 0 and not fragments and guard is None:
             return 0
+        with self.transaction() as conn:
+            if guard is not None:
+                guard(conn)
+            self.insert_rows(conn, rows, fragments)
+        return n
+
+    @contextmanager
+    def transaction(self) -> Iterator[sa.Connection]:
+        """One write transaction; database failures become ``PredictionLogError`` (``DuplicateRowsError`` for a
+        unique-constraint violation)."""
+        driver_error = self.engine.dialect.loaded_dbapi.Error  # the COPY path raises the driver's own errors
         try:
             with self.engine.begin() as conn:
-                if n:
-                    self._insert(conn, rows, n)
-                if fragments:
-                    conn.execute(profile_fragments.insert(), list(fragments))
-        except sa.exc.SQLAlchemyError as exc:
+                yield conn
+        except (sa.exc.SQLAlchemyError, driver_error) as exc:
+            cause = getattr(exc, "orig", None) or exc
+            if getattr(cause, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(cause):
+                raise DuplicateRowsError(f"the prediction log refused duplicate rows: {_short(exc)}") from exc
             raise PredictionLogError(f"could not write to the prediction log: {_short(exc)}") from exc
+
+    def insert_rows(self, conn: sa.Connection, rows: LogRows, fragments: Sequence[Mapping[str, Any]] = ()) -> int:
+        """Insert ``rows`` and ``fragments`` inside the caller's transaction ``conn``."""
+        n = _length(rows)
+        if n:
+            self._insert(conn, rows, n)
+        if fragments:
+            conn.execute(profile_fragments.insert(), list(fragments))
         return n
 
     def append_once(self, key: str, rows: LogRows, fragments: Sequence[Mapping[str, Any]] = ()) -> bool:
@@ -86,30 +116,31 @@ class PredictionLog:
         n = _length(rows)
         marker = {"model_version": key, "seeded_at": _utcnow(), "rows": n}
         try:
-            with self.engine.begin() as conn:
+            with self.transaction() as conn:
                 conn.execute(holdout_seeds.insert(), marker)  # first statement: takes the write lock
-                if n:
-                    self._insert(conn, rows, n)
-                if fragments:
-                    conn.execute(profile_fragments.insert(), list(fragments))
-        except sa.exc.IntegrityError:
+                self.insert_rows(conn, rows, fragments)
+        except DuplicateRowsError:
             return False
-        except sa.exc.SQLAlchemyError as exc:
-            raise PredictionLogError(f"could not write to the prediction log: {_short(exc)}") from exc
         return True
 
     def _insert(self, conn: sa.Connection, rows: LogRows, n: int) -> None:
-        """One executemany: on SQLite straight to the driver (dates pre-formatted as SQLAlchemy stores them)."""
+        """The bulk path: on SQLite one executemany straight to the driver (dates pre-formatted as SQLAlchemy
+        stores them); on PostgreSQL ``COPY … FROM STDIN`` (binary-safe rows through psycopg's copy)."""
         sqlite = self.backend == "sqlite"
         columns = [_datetimes(rows[name], n, as_text=sqlite) if name in _DATETIME_COLUMNS else _plain(rows[name], n)
                    if name in rows or name != "row" else range(n) for name in LOG_COLUMNS]
         columns.append(_days(rows["loan_date"], rows["scored_at"], n, as_text=sqlite))
-        rows_as_tuples = list(zip(*columns, strict=True))
+        rows_as_tuples = zip(*columns, strict=True)
+        quote = self.engine.dialect.identifier_preparer.quote
+        names = ", ".join(quote(c) for c in _WRITTEN)
         if sqlite:
-            quote = self.engine.dialect.identifier_preparer.quote
-            sql = (f"INSERT INTO predictions ({', '.join(quote(c) for c in _WRITTEN)}) "
-                   f"VALUES ({', '.join('?' * len(_WRITTEN))})")
-            conn.exec_driver_sql(sql, rows_as_tuples)
+            sql = f"INSERT INTO predictions ({names}) VALUES ({', '.join('?' * len(_WRITTEN))})"
+            conn.exec_driver_sql(sql, list(rows_as_tuples))
+        elif self.engine.dialect.driver == "psycopg":  # psycopg 3: cursor.copy
+            cursor = conn.connection.dbapi_connection.cursor()
+            with cursor, cursor.copy(f"COPY predictions ({names}) FROM STDIN") as copy:
+                for row in rows_as_tuples:
+                    copy.write_row(row)
         else:
             conn.execute(predictions.insert(), [dict(zip(_WRITTEN, row, strict=True)) for row in rows_as_tuples])
 
@@ -177,6 +208,11 @@ def _filtered(query: Any, source: str | Sequence[str] | None, model_version: str
     if until is not None:
         query = query.where(predictions.c.scored_at < until)
     return query
+
+
+def _unique_violation(exc: sa.exc.IntegrityError) -> bool:
+    """A UNIQUE / primary-key violation (PostgreSQL SQLSTATE 23505, SQLite's "UNIQUE constraint failed")."""
+    return getattr(exc.orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(exc.orig)
 
 
 def _length(rows: LogRows) -> int:
