@@ -6,6 +6,7 @@ from flask import Flask
 from app.api.errors import register_error_handlers
 from app.api.health import create_health_blueprint
 from app.api.openapi import build_openapi, create_docs_blueprint
+from app.api.outcomes import create_outcomes_blueprint
 from app.api.routes import create_api_blueprint
 from app.services import Services
 
@@ -14,6 +15,7 @@ def register_api(server: Flask, services: Services) -> None:
     """Attach the routes, /openapi.json, /docs and the JSON error handlers to ``server``."""
     register_error_handlers(server)
     server.register_blueprint(create_api_blueprint(services))
+    server.register_blueprint(create_outcomes_blueprint(services))
     server.register_blueprint(create_health_blueprint(services))
     document = build_openapi(services.bundle.schema, model_version=services.scoring.model_version,
                              max_batch_rows=services.settings.max_batch_rows,
