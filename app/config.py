@@ -22,6 +22,9 @@
 | PSI_BAND_LOW    | 0.10                                       | PSI below this is "Bajo"                         |
 | PSI_BAND_HIGH   | 0.25                                       | PSI above this is "Alto"                         |
 | SEED_HOLDOUT    | 1                                          | log the bundle's held-out period at start-up     |
+| MICROBATCH      | 1                                          | group concurrent /predict requests of a worker   |
+| MICROBATCH_WAIT_MS | 2                                       | longest wait for requests already arriving       |
+| MICROBATCH_MAX  | 64                                         | most /predict requests scored in one call        |
 
 Relative paths resolve against the project root, not the working directory.
 """
@@ -71,6 +74,9 @@ class Settings:
     job_stale_seconds: float = 30.0
     psi_bands: tuple[float, float] = (0.10, 0.25)
     seed_holdout: bool = True
+    microbatch: bool = True
+    microbatch_wait_ms: float = 2.0
+    microbatch_max: int = 64
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "models_dir", resolve_path(self.models_dir))
@@ -139,6 +145,9 @@ class Settings:
             psi_bands=(get("PSI_BAND_LOW", _positive_float, defaults.psi_bands[0]),
                        get("PSI_BAND_HIGH", _positive_float, defaults.psi_bands[1])),
             seed_holdout=get("SEED_HOLDOUT", _boolean, defaults.seed_holdout),
+            microbatch=get("MICROBATCH", _boolean, defaults.microbatch),
+            microbatch_wait_ms=get("MICROBATCH_WAIT_MS", _non_negative_float, defaults.microbatch_wait_ms),
+            microbatch_max=get("MICROBATCH_MAX", _positive_int, defaults.microbatch_max),
         )
 
 
@@ -153,6 +162,13 @@ def _positive_float(text: str) -> float:
     value = float(text)
     if not value > 0 or value == float("inf"):
         raise ValueError("expected a positive number")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    value = float(text)
+    if not 0 <= value < float("inf"):
+        raise ValueError("expected a number ≥ 0")
     return value
 
 
