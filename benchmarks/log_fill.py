@@ -67,7 +67,7 @@ def chunk(scoring: ScoringService, pool: Pool, n: int, rng: np.random.Generator,
     raw[DATE_COLUMN] = pd.Series(loan.astype("datetime64[ns]")).fillna(pd.Timestamp(scored_at))
     variables = pd.concat([raw, derived_features(bundle, raw).reset_index(drop=True)], axis=1)
     request_ids = np.char.add(f"bench-{serial}-", np.arange(n).astype(str)).astype(object)
-    rows = {"request_id": request_ids, "scored_at": scored_at, "loan_date": loan.astype("datetime64[us]"),
+    rows = {"request_id": request_ids, "row": 0, "scored_at": scored_at, "loan_date": loan.astype("datetime64[us]"),
             "source": source, "model_version": scoring.model_version, "inputs": pool.inputs[pick],
             "prob_default": prob, "Pago_atiempo_pred": pred, "risk_band": band, "warnings": "[]", "latency_ms": 5.0,
             "actual": [None if np.isnan(a) else int(a) for a in actual]}

@@ -100,3 +100,31 @@ def test_route_answers_400_json_naming_the_field(client, params, field):
     assert response.status_code == 400 and response.is_json
     body = response.get_json()
     assert body["error"] == "invalid_parameter" and body["problems"][0]["field"] == field
+
+
+def with_hostile_text(log: PredictionLog) -> None:
+    """A logged row whose request id, text input and warning a spreadsheet would run as formulas."""
+    row = log.read(source="batch").iloc[[0]]
+    inputs = row["inputs"].iloc[0].replace('"tendencia_ingresos":', '"tendencia_ingresos":"=HYPERLINK(1)","x":')
+    warnings = '[{"field": "@SUM(1)", "code": "unseen", "message": "unseen"}, {"field": "x", "message": "=1"}]'
+    log.append(row.assign(request_id="-2+3", row=0, inputs=inputs, warnings=warnings))
+
+
+def test_postgresql_copy_export_matches_the_streamed_sqlite_export(postgres_url, trained_models_dir, tmp_path):
+    """The same log on both databases: PostgreSQL's in-database COPY export reads back exactly like the Arrow one,
+    formula text neutralised the same way, whole numbers without ".0"."""
+    frames = []
+    for url in (f"sqlite:///{tmp_path / 'same.sqlite'}", postgres_url):
+        service = fill_log(PredictionLog.from_url(url), trained_models_dir)
+        with_hostile_text(service.log)
+        for values in ({"version": "*"}, {"version": "*", "sources": ["batch"], "start": "2025-01-01"}):
+            frames.append(read_csv(b"".join(service.export(parse_query(band_labels=BANDS, **values)))))
+        service.log.dispose()
+    for sqlite, postgres in zip(frames[:2], frames[2:], strict=True):
+        assert len(sqlite) > 0
+        random = ["scored_at", "request_id", "latency_ms"]  # scoring time, generated ids, timings differ
+        pd.testing.assert_frame_equal(sqlite.drop(columns=random), postgres.drop(columns=random))
+        assert (sqlite["request_id"] == "'-2+3").sum() == (postgres["request_id"] == "'-2+3").sum()
+    hostile = frames[2].loc[frames[2]["request_id"] == "'-2+3"].iloc[0]
+    assert hostile["tendencia_ingresos"] == "'=HYPERLINK(1)" and hostile["warnings"] == "'@SUM(1): unseen; x: =1"
+    assert pd.api.types.is_integer_dtype(frames[3]["edad_cliente"])

@@ -21,7 +21,8 @@ import pyarrow as pa
 import sqlalchemy as sa
 
 from app.services.log.export import flatten, records, selected, stream_csv
-from app.services.log.query import LogQuery, conditions, listed_days, orders_by_code_point
+from app.services.log.export_copy import copy_csv
+from app.services.log.query import LogQuery, conditions, day_id_range, listed_days, orders_by_code_point
 from app.services.log.store import PredictionLog
 from app.services.log.tables import predictions, profile_fragments
 from app.services.selection import parse_date
@@ -99,11 +100,13 @@ class LogService:
         return LogPage(flatten(rows, self.input_fields))
 
     def _rows(self, query: LogQuery, *, before_id: int | None = None, after_id: int | None = None,
-              last: bool = False, skip: int = 0, size: int = PAGE_SIZE) -> list[tuple[Any, ...]]:
-        """:meth:`page`'s rows as the driver returns them (``export.selected`` columns), newest first."""
+              last: bool = False, skip: int = 0, size: int = PAGE_SIZE,
+              bounds: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """:meth:`page`'s rows as the driver returns them (``export.selected`` columns), newest first; ``bounds``
+        are further conditions on the ids."""
         ascending = after_id is not None or last
         with self.log.engine.connect() as conn:
-            where = self._where(conn, query, page=size <= PAGE_READ_MAX) + _bounds(before_id, after_id)
+            where = self._where(conn, query, page=size <= PAGE_READ_MAX) + _bounds(before_id, after_id) + [*bounds]
             if skip > 0:
                 anchor = conn.execute(_ordered(sa.select(predictions.c.id), where, ascending)
                                       .offset(skip).limit(1)).scalar()
@@ -168,12 +171,18 @@ class LogService:
 
     def export(self, query: LogQuery, *, chunk_rows: int = EXPORT_CHUNK_ROWS) -> Iterator[bytes]:
         """The CSV of every matching row, newest first: the BOM and the header, then one piece per keyset chunk
-        of ``chunk_rows`` rows (memory stays that of one chunk). Rows logged after the start are left out.
+        of ``chunk_rows`` rows (memory stays that of one chunk); on PostgreSQL one ``COPY`` streams it all.
+        Rows logged after the start are left out; a date range reads only the ids logged on its days.
         A query that cannot be used raises :class:`SelectionError` here, before anything is streamed."""
         conditions(query, self.serving_version, bytewise=True)
         top_id = self.top_id()
-        return stream_csv(partial(self._rows, query, size=chunk_rows), None if top_id is None else top_id + 1,
-                          chunk_rows, self.input_fields)
+        with self.log.engine.connect() as conn:
+            low, high = day_id_range(conn, query) or (0, top_id)
+            ids = [] if top_id is None else [predictions.c.id >= low, predictions.c.id <= min(top_id, high)]
+            if self.log.backend == "postgresql" and self.input_fields is not None:
+                return copy_csv(self.log.engine, self._where(conn, query) + ids, self.input_fields)
+        return stream_csv(partial(self._rows, query, size=chunk_rows, bounds=ids), None, chunk_rows,
+                          self.input_fields)
 
     def _where(self, conn: sa.Connection, query: LogQuery, *, page: bool = False) -> list[Any]:
         """The query's conditions, shaped for SQLite's planner by the size of the read (see the module doc)."""

@@ -133,6 +133,20 @@ def listed_days(conn: sa.Connection, query: LogQuery) -> list[date] | None:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
 
+def day_id_range(conn: sa.Connection, query: LogQuery) -> tuple[int, int] | None:
+    """The lowest and highest id logged on the query's days — two ``(day, id)`` index seeks per day — or None
+    when the query has no date range or too long a one. A large read bounded by them walks only the ids of
+    its days: a log grows in time, so a date range is a narrow id range."""
+    days = listed_days(conn, query)
+    if days is None:
+        return None
+    c, day = predictions.c, sa.bindparam("day", type_=sa.Date())
+    first, last = (sa.select(end(c.id)).where(c.day == day) for end in (sa.func.min, sa.func.max))  # one seek each
+    lows = [low for d in days if (low := conn.execute(first, {"day": d}).scalar()) is not None]
+    highs = [high for d in days if (high := conn.execute(last, {"day": d}).scalar()) is not None]
+    return (min(lows), max(highs)) if lows else (0, -1)
+
+
 def orders_by_code_point(conn: sa.Connection) -> bool:
     """Whether text compares by code point: SQLite's BINARY, or a PostgreSQL database collated C / POSIX."""
     if conn.dialect.name == "sqlite":
