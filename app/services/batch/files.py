@@ -115,7 +115,7 @@ class BatchFiles:
             return BatchOutcome(filename, problems=[p.to_dict() for p in problems])
         schema_columns = [c for c in frame.columns if c in COLUMNS_BY_NAME]
         try:
-            batch = self.scoring.score_frame(frame[schema_columns], source="batch", actual=_known_outcomes(frame))
+            batch = self.scoring.score_frame(frame[schema_columns], source="batch", actual=known_outcomes(frame))
         except PredictionLogError:
             logger.exception("batch %s: the prediction log refused the write", filename)
             return _refused(filename, "nothing was scored: the prediction log is unavailable; retry later",
@@ -171,26 +171,32 @@ class BatchFiles:
         """Write ``output`` under a fresh name without ever exposing a partial file; return the name."""
         self.directory.mkdir(parents=True, exist_ok=True)
         staging = self.directory / f".staging-{uuid.uuid4().hex}.csv"
-        safe_frame(output).to_csv(staging, index=False, encoding="utf-8-sig")  # formulas neutralised
-        stem = f"{FILE_PREFIX}{datetime.now():%Y%m%d_%H%M%S}"
         try:
-            for suffix in range(1, _MAX_SUFFIX + 1):
-                name = f"{stem}.csv" if suffix == 1 else f"{stem}_{suffix}.csv"
-                try:
-                    os.link(staging, self.directory / name)  # atomic, fails if the name is taken
-                except FileExistsError:
-                    continue
-                return name
-            raise OSError(f"no free file name for {stem}")
+            safe_frame(output).to_csv(staging, index=False, encoding="utf-8-sig")  # formulas neutralised
+            return publish_file(staging)
         finally:
             staging.unlink(missing_ok=True)
+
+
+def publish_file(staging: Path) -> str:
+    """Give the complete file ``staging`` its public name ``predicciones_batch_YYYYMMDD_HHMMSS[_n].csv`` in the same
+    folder (an atomic hard link that never replaces another file); return the name. The caller removes ``staging``."""
+    stem = f"{FILE_PREFIX}{datetime.now():%Y%m%d_%H%M%S}"
+    for suffix in range(1, _MAX_SUFFIX + 1):
+        name = f"{stem}.csv" if suffix == 1 else f"{stem}_{suffix}.csv"
+        try:
+            os.link(staging, staging.parent / name)  # atomic, fails if the name is taken
+        except FileExistsError:
+            continue
+        return name
+    raise OSError(f"no free file name for {stem}")
 
 
 def _refused(filename: str, message: str, *, expected: str | None = None, field_name: str = "file") -> BatchOutcome:
     return BatchOutcome(filename, problems=[Problem(field_name, message, expected=expected).to_dict()])
 
 
-def _known_outcomes(frame: pd.DataFrame) -> pd.Series | None:
+def known_outcomes(frame: pd.DataFrame) -> pd.Series | None:
     """The uploaded ``Pago_atiempo`` where it is a clean 0/1 (logged as the real outcome), else None."""
     if TARGET not in frame.columns:
         return None

@@ -1,0 +1,173 @@
+"""Run one batch job in the current process: claim it, read its file chunk by chunk, score each chunk through the
+one scoring service, log it (rows + profiles, one transaction per chunk, under request id = job id and row = file
+row), append its results, record progress; publish the results file only when every row is in it.
+
+Re-running a job never logs a row twice: a chunk whose rows are already logged (a previous attempt) is scored
+again for the results file but not written to the log. Used alike by the local process pool and Celery workers.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from app.config import Settings
+from app.services.batch import known_outcomes
+from app.services.batch.output import batch_frame
+from app.services.jobs.reader import Chunk, DataFileError, open_table, typed_inputs
+from app.services.jobs.results import JobSummary, PartialResults
+from app.services.jobs.store import Job, JobStore
+from app.services.log import PredictionLog, PredictionLogError
+from app.services.log.tables import predictions
+from app.services.scoring import ScoredBatch, ScoringService
+from app.services.scoring.service import LogWrite
+from modeling.loader import FIRST_DATA_ROW
+from modeling.schema import COLUMNS_BY_NAME
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class JobContext:
+    """What a job process needs, built once per process."""
+
+    scoring: ScoringService
+    store: JobStore
+    predictions_dir: Path
+    chunk_rows: int
+
+
+_CONTEXTS: dict[Settings, JobContext] = {}
+
+
+def context_for(settings: Settings) -> JobContext:
+    """This process's job context for ``settings`` (bundle loaded and log opened on first use)."""
+    if settings not in _CONTEXTS:
+        from app.services.profiles import ProfileStore
+        from modeling.artifacts import load_bundle
+
+        log = PredictionLog.from_url(settings.log_database_url)
+        scoring = ScoringService(load_bundle(settings.models_dir), log, ProfileStore(log.engine))
+        _CONTEXTS[settings] = JobContext(scoring, JobStore(log.engine, stale_seconds=settings.job_stale_seconds),
+                                         settings.predictions_dir, settings.job_chunk_rows)
+    return _CONTEXTS[settings]
+
+
+def run_job(job_id: str, context: JobContext) -> str | None:
+    """Run the job if it is queued; return its final state (None when this process did not claim it)."""
+    store = context.store
+    job = store.start(job_id, f"{socket.gethostname()}:{os.getpid()}", context.scoring.model_version)
+    if job is None:
+        return None
+    results = PartialResults(context.predictions_dir, job_id)
+    summary = JobSummary()
+    try:
+        state = _run(job, context, results, summary)
+    except DataFileError as exc:
+        state, error = "failed", "the file cannot be used: " + "; ".join(_problem_text(p) for p in exc.problems)
+    except PredictionLogError:
+        logger.exception("job %s: the prediction log refused a write", job_id)
+        state, error = "failed", "the prediction log is unavailable; the rows done so far are logged, retry later"
+    except OSError as exc:
+        logger.exception("job %s: the results file could not be written", job_id)
+        state, error = "failed", (f"the results file could not be written in the predictions folder "
+                                  f"({exc.strerror or type(exc).__name__}): is the disk full or the folder "
+                                  "read-only?")
+    except Exception:
+        logger.exception("job %s failed", job_id)
+        state, error = "failed", "unexpected error while running the job; it has been logged"
+    else:
+        error = None
+    if state != "done":
+        results.discard()
+        values = _counts(summary)
+        if error:
+            done = store.get(job_id)
+            error += f" (after {done.rows_done if done else summary.received:,} rows)"
+        store.finish(job_id, state, error=error, **values)
+    if state in ("done", "cancelled"):
+        Path(job.upload_path).unlink(missing_ok=True)
+    return state
+
+
+def _run(job: Job, context: JobContext, results: PartialResults, summary: JobSummary) -> str:
+    """Score chunk k+1 while a second thread logs chunk k and appends its results (two cores at work; at most
+    three chunks in memory). Returns the final state."""
+    reader = open_table(job.upload_path, job.filename, chunk_rows=context.chunk_rows)
+    scoring, store = context.scoring, context.store
+    missing = [s.name for s in scoring.validator.specs if not s.nullable and s.name not in reader.mapping.values()]
+    if missing:
+        raise _missing_columns(job.filename, missing)
+    summary.notes.extend(reader.warnings)
+    store.progress(job.id, rows_total=reader.rows_estimate)
+    with ThreadPoolExecutor(1, thread_name_prefix=f"job-{job.id[:8]}") as writer:
+        pending: Future[bool] | None = None
+        for chunk in reader.chunks():
+            schema_columns = [c for c in chunk.frame.columns if c in COLUMNS_BY_NAME]
+            scored = scoring.prepare(typed_inputs(chunk.frame[schema_columns]), source="batch", request_id=job.id,
+                                     actual=known_outcomes(chunk.frame), row_offset=chunk.first_row)
+            if pending is not None and pending.result():
+                return "cancelled"
+            pending = writer.submit(_store_chunk, job.id, chunk, scored, context, results, summary)
+        if pending is not None and pending.result():
+            return "cancelled"
+    if summary.received == 0:
+        raise _no_rows(job.filename)
+    name = results.publish()
+    store.finish(job.id, "done", result_file=name, rows_total=summary.received, **_counts(summary))
+    return "done"
+
+
+def _store_chunk(job_id: str, chunk: Chunk, scored: tuple[ScoredBatch, LogWrite], context: JobContext,
+                 results: PartialResults, summary: JobSummary) -> bool:
+    """Log one scored chunk (unless a previous attempt did), append its results, record progress; return whether
+    a cancel was requested."""
+    batch, write = scored
+    if not _already_logged(context.scoring, job_id, chunk.first_row, len(chunk.frame)):
+        context.scoring.write(write)
+    output, notes = batch_frame(chunk.frame, batch, first_row=chunk.first_row)
+    if chunk.first_row == FIRST_DATA_ROW:
+        summary.notes.extend(notes)
+    results.append(output)
+    summary.add(batch, output, chunk.first_row)
+    return context.store.progress(job_id, **_counts(summary))
+
+
+def _already_logged(scoring: ScoringService, job_id: str, first_row: int, n_rows: int) -> bool:
+    """Whether a previous attempt logged this chunk (chunks are logged whole, in one transaction)."""
+    query = sa.select(predictions.c.id).where(predictions.c.request_id == job_id,
+                                             predictions.c.row.between(first_row, first_row + n_rows - 1)).limit(1)
+    try:
+        with scoring.log.engine.connect() as conn:
+            return conn.execute(query).first() is not None
+    except sa.exc.SQLAlchemyError as exc:
+        raise PredictionLogError("could not read the prediction log") from exc
+
+
+def _problem_text(problem: object) -> str:
+    expected = getattr(problem, "expected", None)
+    return f"{getattr(problem, 'field', 'file')}: {getattr(problem, 'message', '')}" + (
+        f" (expected {expected})" if expected else "")
+
+
+def _counts(summary: JobSummary) -> dict[str, object]:
+    return {"rows_done": summary.received, "rows_scored": summary.scored, "rows_rejected": summary.rejected,
+            "row_errors": summary.row_errors, "summary": summary.as_dict()}
+
+
+def _missing_columns(filename: str, missing: list[str]) -> DataFileError:
+    from modeling.schema import Problem
+
+    return DataFileError([Problem(name, "missing column", expected=f"a column named {name}") for name in missing],
+                         summary=f"{filename} cannot be used")
+
+
+def _no_rows(filename: str) -> DataFileError:
+    from modeling.table_files import file_error
+
+    return file_error(filename, "the file has a header row but no data rows")

@@ -1,0 +1,212 @@
+"""Job state in the log database (the ``jobs`` table): any web host answers for any job.
+
+The process running a job moves it ``queued → running → done | failed | cancelled`` and stamps ``heartbeat_at``
+with every chunk. A ``running`` job whose heartbeat is older than ``stale_seconds`` lost its process (killed
+worker, host gone): whoever reads it first marks it ``failed``, stating the rows done so far.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from app.services.log.tables import idempotency_keys, jobs
+
+STATES = ("queued", "running", "done", "failed", "cancelled")
+ACTIVE_STATES = ("queued", "running")
+
+
+def utcnow() -> datetime:
+    """Naive UTC now, as every time in the log database."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One row of ``jobs``; ``row_errors`` and ``summary`` decoded from their JSON text."""
+
+    id: str
+    filename: str
+    state: str
+    engine: str
+    created_at: datetime
+    upload_path: str = ""
+    upload_bytes: int = 0
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    heartbeat_at: datetime | None = None
+    worker: str | None = None
+    cancel_requested: bool = False
+    rows_total: int | None = None
+    rows_done: int = 0
+    rows_scored: int = 0
+    rows_rejected: int = 0
+    model_version: str | None = None
+    result_file: str | None = None
+    error: str | None = None
+    row_errors: list[dict[str, Any]] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def active(self) -> bool:
+        return self.state in ACTIVE_STATES
+
+    @property
+    def elapsed_seconds(self) -> float | None:
+        """Seconds since the job started (until it finished)."""
+        if self.started_at is None:
+            return None
+        return max(((self.finished_at or utcnow()) - self.started_at).total_seconds(), 0.0)
+
+    @property
+    def rows_per_second(self) -> float | None:
+        elapsed = self.elapsed_seconds
+        return self.rows_done / elapsed if elapsed and self.rows_done else None
+
+    @property
+    def seconds_left(self) -> float | None:
+        """Estimated time to finish at the current rate (None before the first chunk or once finished)."""
+        rate = self.rows_per_second
+        if self.state != "running" or not rate or self.rows_total is None:
+            return None
+        return max(self.rows_total - self.rows_done, 0) / rate
+
+    def to_dict(self) -> dict[str, Any]:
+        """The public view (API and dashboard): no server paths."""
+        def stamp(value: datetime | None) -> str | None:
+            return None if value is None else value.isoformat(timespec="seconds") + "Z"
+
+        rate, left = self.rows_per_second, self.seconds_left
+        return {"id": self.id, "state": self.state, "filename": self.filename, "engine": self.engine,
+                "created_at": stamp(self.created_at), "started_at": stamp(self.started_at),
+                "finished_at": stamp(self.finished_at), "heartbeat_at": stamp(self.heartbeat_at),
+                "progress": {"rows_done": self.rows_done, "rows_total": self.rows_total,
+                             "rows_per_second": None if rate is None else round(rate, 1),
+                             "seconds_left": None if left is None else round(left, 1)},
+                "counts": {"scored": self.rows_scored, "rejected": self.rows_rejected},
+                "cancel_requested": self.cancel_requested, "model_version": self.model_version,
+                "result_file": self.result_file, "error": self.error, "first_errors": self.row_errors[:20],
+                "summary": self.summary}
+
+
+class JobStore:
+    """Create, read and move jobs; every method is one short transaction."""
+
+    def __init__(self, engine: Engine, *, stale_seconds: float = 30.0) -> None:
+        self.engine = engine
+        self.stale_seconds = stale_seconds
+
+    def create(self, job_id: str, *, filename: str, upload_path: str, upload_bytes: int, engine: str,
+               rows_total: int | None = None, idempotency: tuple[str, str, bytes] | None = None) -> Job:
+        """Insert a queued job; with ``idempotency`` = (key, body sha256, answer) the key is stored in the same
+        transaction (``sa.exc.IntegrityError`` if the key exists)."""
+        now = utcnow()
+        values = {"id": job_id, "filename": filename[:255], "upload_path": upload_path, "upload_bytes": upload_bytes,
+                  "state": "queued", "engine": engine, "created_at": now, "rows_total": rows_total}
+        with self.engine.begin() as conn:
+            if idempotency is not None:
+                key, digest, answer = idempotency
+                conn.execute(idempotency_keys.insert().values(key=key, route="/jobs", body_sha256=digest,
+                                                              status=202, response=answer, created_at=now))
+            conn.execute(jobs.insert().values(**values))
+        return Job(**{k: v for k, v in values.items()})
+
+    def idempotent_answer(self, key: str) -> tuple[str, bytes] | None:
+        """(body sha256, stored answer) of an ``Idempotency-Key`` already used for ``/jobs``, else None."""
+        query = sa.select(idempotency_keys.c.body_sha256, idempotency_keys.c.response).where(
+            idempotency_keys.c.key == key, idempotency_keys.c.route == "/jobs")
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else (row.body_sha256, bytes(row.response))
+
+    def get(self, job_id: str) -> Job | None:
+        """The job (a stale running job is failed first), or None."""
+        self.fail_stale()
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(jobs).where(jobs.c.id == job_id)).mappings().first()
+        return None if row is None else _job(row)
+
+    def recent(self, limit: int = 20) -> list[Job]:
+        """The newest jobs first."""
+        self.fail_stale()
+        query = sa.select(jobs).order_by(jobs.c.created_at.desc(), jobs.c.id).limit(limit)
+        with self.engine.connect() as conn:
+            return [_job(row) for row in conn.execute(query).mappings()]
+
+    def start(self, job_id: str, worker: str, model_version: str) -> Job | None:
+        """Claim a queued job for this process; None when it is not queued (cancelled, taken, finished)."""
+        now = utcnow()
+        with self.engine.begin() as conn:
+            claimed = conn.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.state == "queued").values(
+                state="running", started_at=now, heartbeat_at=now, worker=worker[:128], model_version=model_version,
+                finished_at=None, error=None)).rowcount
+        return self.get(job_id) if claimed else None
+
+    def progress(self, job_id: str, **values: Any) -> bool:
+        """Record progress (columns of ``jobs``) and the heartbeat; return whether a cancel was requested."""
+        for name in ("row_errors", "summary"):
+            if name in values:
+                values[name] = json.dumps(values[name], ensure_ascii=False, default=str)
+        with self.engine.begin() as conn:
+            conn.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.state == "running")
+                         .values(heartbeat_at=utcnow(), **values))
+            return bool(conn.execute(sa.select(jobs.c.cancel_requested).where(jobs.c.id == job_id)).scalar())
+
+    def finish(self, job_id: str, state: str, **values: Any) -> None:
+        """Move a running job to ``state`` (done / failed / cancelled) with its last values."""
+        for name in ("row_errors", "summary"):
+            if name in values:
+                values[name] = json.dumps(values[name], ensure_ascii=False, default=str)
+        with self.engine.begin() as conn:
+            conn.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.state == "running")
+                         .values(state=state, finished_at=utcnow(), heartbeat_at=utcnow(), **values))
+
+    def fail_queued(self, job_id: str, error: str) -> None:
+        """A queued job that can never start (its engine refused it)."""
+        with self.engine.begin() as conn:
+            conn.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.state == "queued")
+                         .values(state="failed", finished_at=utcnow(), error=error))
+
+    def cancel(self, job_id: str) -> Job | None:
+        """Cancel: a queued job at once, a running one at its next chunk (``cancel_requested``)."""
+        with self.engine.begin() as conn:
+            conn.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.state == "queued")
+                         .values(state="cancelled", finished_at=utcnow(), cancel_requested=True))
+            conn.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.state == "running")
+                         .values(cancel_requested=True))
+        return self.get(job_id)
+
+    def requeue(self, job_id: str) -> bool:
+        """Put a failed job back in the queue (a re-run skips the chunks already logged)."""
+        with self.engine.begin() as conn:
+            return bool(conn.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.state == "failed").values(
+                state="queued", error=None, finished_at=None, cancel_requested=False)).rowcount)
+
+    def fail_stale(self) -> int:
+        """Mark running jobs whose heartbeat is older than ``stale_seconds`` failed; return how many."""
+        limit = utcnow() - timedelta(seconds=self.stale_seconds)
+        stale = sa.select(jobs.c.id, jobs.c.heartbeat_at, jobs.c.rows_done, jobs.c.rows_total, jobs.c.worker).where(
+            jobs.c.state == "running", jobs.c.heartbeat_at < limit)
+        failed = 0
+        with self.engine.begin() as conn:
+            for row in conn.execute(stale).all():
+                total = "" if row.rows_total is None else f" of {row.rows_total:,}"
+                error = (f"the job process stopped ({row.worker or 'unknown worker'} silent for more than "
+                         f"{self.stale_seconds:g} s) after {row.rows_done:,}{total} rows; no results file was "
+                         "published, the rows done are logged")
+                failed += conn.execute(jobs.update().where(jobs.c.id == row.id, jobs.c.state == "running",
+                                                           jobs.c.heartbeat_at == row.heartbeat_at)
+                                       .values(state="failed", finished_at=utcnow(), error=error)).rowcount
+        return failed
+
+
+def _job(row: Any) -> Job:
+    values = dict(row)
+    values["row_errors"] = json.loads(values.get("row_errors") or "[]")
+    values["summary"] = json.loads(values.get("summary") or "{}")
+    values["cancel_requested"] = bool(values.get("cancel_requested"))
+    return Job(**values)
