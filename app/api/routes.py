@@ -1,4 +1,8 @@
-"""JSON routes: parse the request, call the scoring service, serialise. Nothing else."""
+"""JSON routes: parse the request, call the scoring service, serialise. Nothing else.
+
+Concurrent ``/predict`` requests of a worker are scored together (:mod:`app.api.microbatch`); ``Idempotency-Key``
+and a client-sent ``X-Request-ID`` make both routes safe to retry (:mod:`app.services.idempotency`).
+"""
 from __future__ import annotations
 
 import hmac
@@ -8,11 +12,14 @@ import uuid
 from typing import Any
 
 import orjson
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Response, g, request
 
 from app.api.errors import ApiError
+from app.api.microbatch import MicroBatcher
 from app.services import Services
+from app.services.idempotency import IDEMPOTENCY_KEY, IdempotencyConflict, IdempotencyStore, body_digest, request_keys
 from app.services.scoring import ScoredBatch
+from app.services.scoring.requests import Answer, Outcome, PredictItem, RequestScorer
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 _OTHER_METHODS = ["GET", "PUT", "PATCH", "DELETE"]
@@ -21,12 +28,19 @@ _OTHER_METHODS = ["GET", "PUT", "PATCH", "DELETE"]
 def create_api_blueprint(services: Services) -> Blueprint:
     """Blueprint with ``/predict`` and ``/predict_batch`` bound to ``services``."""
     bp = Blueprint("api", __name__)
-    settings, scoring = services.settings, services.scoring
+    settings, version = services.settings, services.scoring.model_version
+    scorer = RequestScorer(services.scoring, IdempotencyStore(services.log.engine),
+                           render_one=lambda result, request_id: prediction_json(result, version, request_id),
+                           render_batch=batch_json)
+    batcher = (MicroBatcher(scorer.score_singles, max_size=settings.microbatch_max,
+                            max_wait_s=settings.microbatch_wait_ms / 1000) if settings.microbatch else None)
+    bp.record_once(lambda state: state.app.extensions.setdefault("predict_batcher", batcher))
 
     @bp.before_request
     def _identify_and_authorise() -> None:
         sent = request.headers.get("X-Request-ID", "")
-        g.request_id = sent if _REQUEST_ID.match(sent) else uuid.uuid4().hex
+        g.client_request_id = sent if _REQUEST_ID.match(sent) else None
+        g.request_id = g.client_request_id or uuid.uuid4().hex
         if settings.api_key and request.method == "POST":
             given = request.headers.get("X-API-Key", "").encode("utf-8", "replace")
             if not hmac.compare_digest(given, settings.api_key.encode("utf-8")):
@@ -41,21 +55,15 @@ def create_api_blueprint(services: Services) -> Blueprint:
 
     @bp.post("/predict")
     def predict() -> Response:
-        record = read_json_body()
-        if not isinstance(record, dict):
-            raise ApiError(422, "invalid_body", f"expected one JSON object, got {_json_type(record)}"
-                           " (send several records to /predict_batch)")
-        batch = scoring.score_records([record], source="api", request_id=g.request_id)
-        if batch.errors:
-            raise ApiError(422, "invalid_fields", "the record has invalid fields", batch.errors[0]["problems"])
-        row = batch.results.iloc[0]
-        return jsonify({"prob_default": float(row["prob_default"]), "Pago_atiempo_pred": int(row["Pago_atiempo_pred"]),
-                        "risk_band": row["risk_band"], "warnings": row["warnings"],
-                        "model_version": batch.model_version, "request_id": batch.request_id})
+        if batcher is None:
+            return _respond(scorer.score_singles([_predict_item()])[0])
+        with batcher.arriving():  # tells the batch leader this request is on its way
+            item = _predict_item()
+        return _respond(batcher.submit(item))
 
     @bp.post("/predict_batch")
     def predict_batch() -> Response:
-        body = read_json_body()
+        body, data = read_json_body(with_bytes=True)
         records = body.get("records") if isinstance(body, dict) and "records" in body else body
         if not isinstance(records, list):
             raise ApiError(422, "invalid_body", 'expected a JSON array of records or {"records": [...]}, '
@@ -65,8 +73,12 @@ def create_api_blueprint(services: Services) -> Blueprint:
         if len(records) > settings.max_batch_rows:
             raise ApiError(413, "too_many_records", f"{len(records)} records sent; at most "
                            f"{settings.max_batch_rows} per batch (MAX_BATCH_ROWS)")
-        batch = scoring.score_records(records, source="api", request_id=g.request_id)
-        return Response(batch_json(batch), status=200 if len(batch.results) else 422, mimetype="application/json")
+        keys = _request_keys()
+        try:
+            answer = scorer.score_batch(records, g.request_id, keys, body_digest(data) if keys else "")
+        except IdempotencyConflict as conflict:
+            return _respond(conflict)
+        return _respond(answer)
 
     for rule in ("/predict", "/predict_batch"):
         bp.add_url_rule(rule, endpoint=f"{rule.strip('/')}_other_methods", view_func=_post_only,
@@ -74,12 +86,57 @@ def create_api_blueprint(services: Services) -> Blueprint:
     return bp
 
 
-def read_json_body() -> Any:
-    """The request's JSON (415 if not declared JSON, 413 if over the body limit, 400 if malformed)."""
+def _predict_item() -> PredictItem:
+    record, data = read_json_body(with_bytes=True)
+    if not isinstance(record, dict):
+        raise ApiError(422, "invalid_body", f"expected one JSON object, got {_json_type(record)}"
+                       " (send several records to /predict_batch)")
+    keys = _request_keys()
+    return PredictItem(record, g.request_id, keys, body_digest(data) if keys else "")
+
+
+def _request_keys() -> tuple[str, ...]:
+    """The request's idempotency keys: its ``Idempotency-Key`` (400 if malformed) and client ``X-Request-ID``."""
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not IDEMPOTENCY_KEY.match(key):
+        raise ApiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 100 visible ASCII characters")
+    return request_keys(key, g.client_request_id)
+
+
+def _respond(outcome: Outcome) -> Response:
+    """The HTTP response of a scoring outcome (a stored answer is marked ``Idempotent-Replayed: true``)."""
+    if isinstance(outcome, IdempotencyConflict):
+        raise ApiError(409, "idempotency_key_reused", str(outcome))
+    if isinstance(outcome, BaseException):
+        raise outcome
+    assert isinstance(outcome, Answer)
+    if outcome.body is None:
+        raise ApiError(422, "invalid_fields", "the record has invalid fields", outcome.problems)
+    response = Response(outcome.body, status=outcome.status, mimetype="application/json")
+    if outcome.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def prediction_json(result: dict[str, Any], model_version: str, request_id: str) -> bytes:
+    """The ``/predict`` body of one scored record."""
+    return orjson.dumps({"prob_default": float(result["prob_default"]),
+                         "Pago_atiempo_pred": int(result["Pago_atiempo_pred"]), "risk_band": result["risk_band"],
+                         "warnings": result["warnings"], "model_version": model_version, "request_id": request_id})
+
+
+def read_json_body(with_bytes: bool = False) -> Any:
+    """The request's JSON (415 if not declared JSON, 413 if over the body limit, 400 if malformed); with
+    ``with_bytes``, ``(json, raw body)``."""
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type", "send the body as JSON with Content-Type: application/json "
                        f"(got {request.mimetype or 'no Content-Type'})")
     data = request.get_data(cache=False)  # raises 413 past MAX_CONTENT_LENGTH without reading it whole
+    parsed = _parse_json(data)
+    return (parsed, data) if with_bytes else parsed
+
+
+def _parse_json(data: bytes) -> Any:
     try:
         return orjson.loads(data)  # fast path; strict JSON (no NaN/Infinity), integers up to 64 bits
     except orjson.JSONDecodeError:

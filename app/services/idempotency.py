@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -38,11 +38,19 @@ _KEY_PREFIX, _REQUEST_PREFIX = "key:", "request-id:"
 class IdempotencyConflict(Exception):
     """The key was already used for another route or another body (answer 409)."""
 
-    def __init__(self, key: str, route: str) -> None:
+    def __init__(self, key: str, route: str, message: str | None = None) -> None:
         header = "X-Request-ID" if key.startswith(_REQUEST_PREFIX) else "Idempotency-Key"
-        super().__init__(f"this {header} was already used for a different request body or route ({route}); "
-                         "use a new key for a new request")
+        super().__init__(message or f"this {header} was already used for a different request body or route "
+                         f"({route}); use a new key for a new request")
         self.key, self.route, self.header = key, route, header
+
+
+class KeysTaken(Exception):
+    """Raised inside a write transaction when some of its keys already exist: roll back, then look them up."""
+
+    def __init__(self, keys: set[str]) -> None:
+        super().__init__(f"{len(keys)} idempotency key(s) already stored")
+        self.keys = keys
 
 
 @dataclass(frozen=True)
@@ -135,3 +143,11 @@ class IdempotencyStore:
                    "response": r.response, "created_at": now} for r in rows]
         written = set(conn.execute(self._insert, values).scalars().all())
         return {r.key for r in rows} - written
+
+    def claim(self, rows: Sequence[KeyRow]) -> Callable[[sa.Connection], None]:
+        """A transaction guard that inserts ``rows`` and raises ``KeysTaken`` if any key already exists."""
+        def guard(conn: sa.Connection) -> None:
+            taken = self.insert(conn, rows)
+            if taken:
+                raise KeysTaken(taken)
+        return guard

@@ -9,12 +9,13 @@ import math
 import threading
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import sqlalchemy as sa
 
 from app.observability.metrics import log_write as observed_log_write
 from app.services.log.store import PredictionLog, day_keys
@@ -88,10 +89,20 @@ class ScoringService:
     def score_records(self, records: Sequence[Any], *, source: str = "api",
                       request_id: str | None = None) -> ScoredBatch:
         """Score JSON-like records (dicts) and log them; non-objects and invalid records are reported."""
-        started = time.perf_counter()
-        batch, write = self._score(self.validator.validate_records(records), source, request_id, None, started)
+        batch, write = self.prepare_records(records, source=source, request_id=request_id)
         self.write(write)
         return batch
+
+    def prepare_records(self, records: Sequence[Any], *, source: str = "api", request_id: str | None = None,
+                        request_ids: Sequence[str] | None = None) -> tuple[ScoredBatch, LogWrite]:
+        """Validate and score JSON-like records without logging.
+
+        ``request_ids`` (one per record) logs each record as its own request (``row`` 0): the micro-batched
+        ``/predict`` requests of one worker, scored in one call.
+        """
+        started = time.perf_counter()
+        return self._score(self.validator.validate_records(records), source, request_id, None, started,
+                           request_ids=request_ids)
 
     def score_frame(self, frame: pd.DataFrame, *, source: str = "batch", request_id: str | None = None,
                     actual: pd.Series | None = None, row_offset: int = 0) -> ScoredBatch:
@@ -108,11 +119,14 @@ class ScoringService:
         started = time.perf_counter()
         return self._score(self.validator.validate_frame(frame), source, request_id, actual, started, row_offset)
 
-    def write(self, write: LogWrite) -> None:
-        """Log rows and fragments in one transaction; every ``FOLD_EVERY`` fragments, fold the profiles."""
+    def write(self, write: LogWrite, guard: Callable[[sa.Connection], None] | None = None) -> None:
+        """Log rows and fragments in one transaction; every ``FOLD_EVERY`` fragments, fold the profiles.
+
+        ``guard(conn)`` runs first in that transaction (idempotency keys); what it raises rolls back and
+        propagates."""
         fragments = self.fragment_rows(write)
         with observed_log_write(write.profiled.source, len(write.profiled.prob)):  # Prometheus counters
-            self.log.append(write.rows, fragments=fragments)
+            self.log.append(write.rows, fragments=fragments, guard=guard)
         self._after_write(len(fragments))
 
     def fragment_rows(self, write: LogWrite) -> list[dict[str, Any]]:
@@ -129,7 +143,8 @@ class ScoringService:
             self.profiles.fold_quietly()
 
     def _score(self, checked: ValidatedRecords, source: str, request_id: str | None,
-               actual: pd.Series | None, started: float, row_offset: int = 0) -> tuple[ScoredBatch, LogWrite]:
+               actual: pd.Series | None, started: float, row_offset: int = 0,
+               request_ids: Sequence[str] | None = None) -> tuple[ScoredBatch, LogWrite]:
         if source not in SOURCES:
             raise ValueError(f"source must be one of {SOURCES}, got {source!r}")
         scored_at = pd.Timestamp.now(tz="UTC").tz_localize(None).to_pydatetime()
@@ -158,13 +173,16 @@ class ScoringService:
         rows = _log_rows(batch, source, scored_at, raw, warnings, outcomes)
         if row_offset:
             rows["row"] = rows["row"] + row_offset
+        if request_ids is not None:  # one request per record
+            rows["request_id"] = np.asarray(request_ids, dtype=object)[checked.positions].tolist()
+            rows["row"] = np.zeros(len(prob), dtype=np.int64)
         variables = pd.concat([features.reset_index(drop=True), derived.reset_index(drop=True)], axis=1)
         scored = ScoredRows(
             variables=variables.assign(**{SCORE_NAME: prob}), prob=prob, pred=pred, band=band,
             days=day_keys(rows["loan_date"], scored_at, len(prob)), source=source,
             actual=np.array([np.nan if v is None else v for v in outcomes], dtype=np.float64),
             warning_codes=[[w["code"] for w in row] for row in warnings], latency_ms=latency_ms,
-            request_rows=max(len(prob), 1), scored_at=scored_at)
+            request_rows=1 if request_ids is not None else max(len(prob), 1), scored_at=scored_at)
         return batch, LogWrite(rows, scored)
 
 
