@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from app.config import Settings
     from app.services.batch import BatchFiles
     from app.services.drift import DriftService
+    from app.services.jobs import JobService
     from app.services.log import LogService, PredictionLog
     from app.services.performance import PerformanceService
     from app.services.profiles import ProfileReader
@@ -34,6 +35,7 @@ class Services:
     logs: LogService
     batch_files: BatchFiles
     holdout: SeedOutcome | None = None
+    jobs: JobService | None = None
 
 
 def build_services(settings: Settings) -> Services:
@@ -44,6 +46,7 @@ def build_services(settings: Settings) -> Services:
     """
     from app.services.batch import BatchFiles
     from app.services.drift import DriftService
+    from app.services.jobs import JobService, JobStore, select_engine
     from app.services.log import LogService, PredictionLog
     from app.services.performance import PerformanceService
     from app.services.profiles import ProfileReader, ProfileStore
@@ -63,10 +66,14 @@ def build_services(settings: Settings) -> Services:
     totals = ProfileTotals(reader, bundle.model_version, fallback=lambda query: logs.sql_totals(query))
     inputs = [name for name in FEATURE_COLUMNS if name != DATE_COLUMN]  # the loan date is the day column
     logs = LogService(log, labels, bundle.model_version, input_fields=inputs, totals=totals)
+    batch_files = BatchFiles(settings.predictions_dir, scoring, max_rows=settings.max_batch_rows,
+                             max_request_bytes=settings.max_body_bytes)
+    job_store = JobStore(log.engine, stale_seconds=settings.job_stale_seconds)
+    jobs = JobService(job_store, select_engine(settings, job_store), batch_files,
+                      max_upload_bytes=settings.max_upload_bytes, chunk_rows=settings.job_chunk_rows)
     return Services(
         settings=settings, bundle=bundle, log=log, scoring=scoring, profiles=reader, holdout=holdout,
         drift=DriftService(bundle, reader, bands=settings.psi_bands),
         performance=PerformanceService(bundle, reader),
         logs=logs,
-        batch_files=BatchFiles(settings.predictions_dir, scoring, max_rows=settings.max_batch_rows,
-                               max_request_bytes=settings.max_upload_bytes))
+        batch_files=batch_files, jobs=jobs)
