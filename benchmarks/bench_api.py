@@ -58,11 +58,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(port: int, env: dict[str, str]) -> subprocess.Popen:
-    command = [str(Path(sys.executable).with_name("gunicorn")), "--worker-class", "gthread",
-               "--workers", env.get("WORKERS", "2"), "--threads", env.get("THREADS", "4"),
-               "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:server"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env)
+def start_gunicorn(port: int, env: dict[str, str], *, config: bool = True) -> subprocess.Popen:
+    """gunicorn with ``gunicorn.conf.py`` (its defaults; ``env`` may set WORKERS / THREADS), or bare gthread."""
+    command = [str(Path(sys.executable).with_name("gunicorn"))]
+    if config:
+        command += ["-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+    else:
+        command += ["--worker-class", "gthread", "--workers", env.get("WORKERS", "2"), "--threads",
+                    env.get("THREADS", "4"), "--bind", f"127.0.0.1:{port}", "--log-level", "warning"]
+    process = subprocess.Popen([*command, "wsgi:server"], cwd=ROOT, env={**env, "LOG_LEVEL": "WARNING"},
+                               stdout=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
