@@ -18,6 +18,7 @@ from app.services.performance import stats
 from app.services.performance.card import ModelCard, build_model_card
 from app.services.performance.labelled import LabelledCounts, LabelledEvaluation, evaluate_labelled
 from app.services.performance.options import FilterOptions, filter_options
+from app.services.performance.over_time import PerformanceOptions, PerformanceOverTime, performance_over_time
 from app.services.performance.stats import GroupCounts, LogSummary, ScoreDistribution, Timeline
 from app.services.performance.versions import (
     VersionContext,
@@ -48,9 +49,11 @@ class PerformanceView:
 class PerformanceService:
     """The Gráficas tab's views of one model version at a time; built once per process by ``build_services``."""
 
-    def __init__(self, bundle: Bundle, reader: ProfileReader, cache_size: int = 64) -> None:
+    def __init__(self, bundle: Bundle, reader: ProfileReader, cache_size: int = 64,
+                 alerting: PerformanceOptions | None = None) -> None:
         self.bundle = bundle
         self.reader = reader
+        self.alerting = alerting or PerformanceOptions()
         self.model_version = bundle.model_version
         self._results: ResultCache[Any] = ResultCache(cache_size)
         self._contexts: ResultCache[VersionContext | None] = ResultCache(8)  # kept apart: never evicted by views
@@ -80,6 +83,11 @@ class PerformanceService:
         None when no row matches; ``evaluation`` None when none is labelled."""
         return self._cached("performance", selection, self._performance)
 
+    def over_time(self, selection: Selection) -> PerformanceOverTime | None:
+        """Realised and estimated metrics per ``selection.window`` and overall, with intervals and alerts; None
+        when no row matches."""
+        return self._cached("over_time", selection, self._over_time)
+
     @cached_property
     def model_card(self) -> ModelCard:
         """The served bundle's model card."""
@@ -95,7 +103,7 @@ class PerformanceService:
         return self._view(name, profiles, replace(selection, model_version=version), view)
 
     def _view(self, name: str, profiles: ProfileSet, selection: Selection, view: View) -> Any:
-        windowed = name in ("timeline", "performance")
+        windowed = name in ("timeline", "performance", "over_time")
         chosen = selection if windowed else replace(selection, window=WINDOWS[0])  # one entry for every window
 
         def compute() -> Any:
@@ -152,6 +160,10 @@ class PerformanceService:
         evaluation = evaluate_labelled(counts, fine_bounds(profiles.layout), context.threshold)
         timeline = self._view("timeline", profiles, selection, self._timeline)
         return PerformanceView(evaluation, timeline, context.test_metrics)
+
+
+    def _over_time(self, profiles: ProfileSet, selection: Selection, context: VersionContext) -> PerformanceOverTime:
+        return performance_over_time(profiles, selection, context, self.alerting)
 
 
 def _group_counts(profiles: ProfileSet, grouping: Grouping) -> GroupCounts:
