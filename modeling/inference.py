@@ -4,17 +4,21 @@ No I/O and no training imports; serving, the dashboard and training's own evalua
 """
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from sklearn.pipeline import Pipeline
 
 from modeling.features.derived import DERIVED_FEATURES
+from modeling.features.lean import LeanPipeline, compile_pipeline
 
 if TYPE_CHECKING:
     from modeling.artifacts import Bundle
 
 SCORE_COLUMNS: tuple[str, ...] = ("prob_default", "Pago_atiempo_pred", "risk_band")
+_LEAN: weakref.WeakKeyDictionary[Any, LeanPipeline | None] = weakref.WeakKeyDictionary()
 
 
 def predict_default(model: Any, X: Any) -> np.ndarray:
@@ -51,12 +55,30 @@ def _decisions(bundle: Bundle, prob: np.ndarray, index: pd.Index) -> pd.DataFram
     }, index=index)
 
 
+def lean_pipeline(pipeline: Any) -> LeanPipeline | None:
+    """The pipeline's preprocessing compiled to array functions (:mod:`modeling.features.lean`), once per
+    pipeline object; None when it has a step the lean path does not know."""
+    try:
+        return _LEAN[pipeline]
+    except KeyError:
+        lean = _LEAN[pipeline] = compile_pipeline(pipeline) if isinstance(pipeline, Pipeline) else None
+        return lean
+    except TypeError:  # not weak-referenceable
+        return None
+
+
 def score_and_derive(bundle: Bundle, raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """:func:`score_frame` and :func:`derived_features` of the same rows from one pass through the pipeline."""
+    """:func:`score_frame` and :func:`derived_features` of the same rows from one pass through the pipeline
+    (its lean, array form when available: same values, without per-step DataFrames)."""
     if len(raw) == 0:
         derived = pd.DataFrame({name: pd.Series(dtype="float64") for name in DERIVED_FEATURES}, index=raw.index)
         return score_frame(bundle, raw), derived
     pipeline = bundle.pipeline
+    lean = lean_pipeline(pipeline)
+    if lean is not None:
+        matrix, derived_arrays = lean.matrix(raw)
+        prob = predict_default(lean.model, matrix)
+        return _decisions(bundle, prob, raw.index), pd.DataFrame(derived_arrays, index=raw.index)
     cut = [name for name, _ in pipeline.steps].index("derive") + 1
     staged = pipeline[:cut].transform(raw)
     prob = predict_default(pipeline[cut:], staged)

@@ -20,16 +20,16 @@ CREDIT_TYPE_COLUMN = "tipo_credito"
 KNOWN_TRENDS: tuple[str, ...] = tuple(COLUMNS_BY_NAME[TREND_COLUMN].categories)
 
 
-def normalize_trend(values: pd.Series) -> np.ndarray:
+def normalize_trend(values: pd.Series | np.ndarray) -> np.ndarray:
     """Map every value that is not a known income trend (nulls, stray numbers, typos) to ``Sin_informacion``."""
-    raw = values.to_numpy(dtype=object)
+    raw = np.asarray(values, dtype=object)
     known = pd.Index(KNOWN_TRENDS).get_indexer(raw) >= 0
     return np.where(known, raw, UNKNOWN_TREND).astype(object)
 
 
-def credit_type_labels(values: pd.Series) -> np.ndarray:
+def credit_type_labels(values: pd.Series | np.ndarray) -> np.ndarray:
     """Turn the integer credit-type code into a text label (4.0 → "4"); missing stays missing."""
-    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64")
+    numbers = np.asarray(pd.to_numeric(values, errors="coerce"), dtype="float64")
     present = ~np.isnan(numbers)
     exact = present & (np.abs(numbers) < 2**53)  # integers a float64 holds exactly (and int64 can take)
     labels = np.full(len(numbers), np.nan, dtype=object)

@@ -11,7 +11,7 @@
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -41,9 +41,9 @@ DATE_DERIVED_FEATURES: tuple[str, ...] = ("anio_prestamo", "mes_prestamo", "dia_
 SOURCE_COLUMNS_REPLACED: tuple[str, ...] = (DATE_COLUMN, "tipo_laboral")
 
 
-def age_group(ages: pd.Series) -> np.ndarray:
+def age_group(ages: pd.Series | np.ndarray) -> np.ndarray:
     """Age band label per row (object array, NaN where the age is missing or not positive)."""
-    values = pd.to_numeric(ages, errors="coerce").to_numpy(dtype="float64")
+    values = np.asarray(pd.to_numeric(ages, errors="coerce"), dtype="float64")
     band = np.searchsorted(AGE_GROUP_UPPER_BOUNDS, values, side="left")  # ≤30 → 0, ≤50 → 1, above → 2
     labels = np.asarray(AGE_GROUPS, dtype=object)[band]
     with np.errstate(invalid="ignore"):
@@ -51,13 +51,13 @@ def age_group(ages: pd.Series) -> np.ndarray:
     return labels
 
 
-def date_parts(dates: pd.Series) -> dict[str, np.ndarray]:
+def date_parts(dates: pd.Series | np.ndarray) -> dict[str, np.ndarray]:
     """Year, month, weekday (Monday = 0) and month-end flag as float arrays (NaN for a missing date)."""
     if not pd.api.types.is_datetime64_any_dtype(dates):  # to_datetime on datetime64 input still iterates rows
         dates = pd.to_datetime(dates, errors="coerce")
     if isinstance(dates.dtype, pd.DatetimeTZDtype):
-        dates = dates.dt.tz_convert(None)
-    days = dates.to_numpy(dtype="datetime64[D]")
+        dates = pd.Series(dates).dt.tz_convert(None)
+    days = np.asarray(dates, dtype="datetime64[D]")
     missing = np.isnat(days)
     months = days.astype("datetime64[M]")
     parts = {
@@ -71,12 +71,13 @@ def date_parts(dates: pd.Series) -> dict[str, np.ndarray]:
     return parts
 
 
-def derived_columns(raw: pd.DataFrame) -> dict[str, np.ndarray]:
-    """The engineered variables for coerced raw records, as arrays keyed by ``DERIVED_FEATURES``."""
-    sectors = [raw[name].to_numpy(dtype="float64") for name in SECTOR_CREDIT_COLUMNS]
+def derived_columns(raw: pd.DataFrame | Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The engineered variables for coerced raw records (a frame or its columns as arrays), as arrays keyed by
+    ``DERIVED_FEATURES``."""
+    sectors = [np.asarray(raw[name], dtype="float64") for name in SECTOR_CREDIT_COLUMNS]
     return {
         "grupoEdad": age_group(raw["edad_cliente"]),
-        "es_independiente": (raw["tipo_laboral"].to_numpy() == "Independiente").astype("float64"),
+        "es_independiente": (np.asarray(raw["tipo_laboral"]) == "Independiente").astype("float64"),
         **date_parts(raw[DATE_COLUMN]),
         "total_creditos": sum(sectors[1:], start=sectors[0]),
     }
