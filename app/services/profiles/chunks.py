@@ -1,11 +1,14 @@
-"""Logged rows read in bulk for ``rebuild-profiles``: one SQL statement per chunk returns the chunk as three
-newline-joined texts (the plain columns as CSV lines, the inputs JSON, the warnings JSON), which Arrow parses
-without creating a Python object per row; a small statement adds the rows of multi-row requests.
+"""Logged rows read in bulk for ``rebuild-profiles``: one SQL statement per chunk returns the chunk as
+newline-joined texts that Arrow parses without creating a Python object per row; a small statement adds the rows
+of multi-row requests.
 
-Plain columns never hold a comma or a newline (numbers, ISO dates, fixed source and band names); inputs and
-warnings are JSON without raw newlines. PostgreSQL prints reals in their exact shortest
-form; SQLite's reals are fetched as numbers in a second statement (its text form of a real is slow and needs 17
-digits): every score reads back bit for bit.
+SQLite extracts the input fields itself (``json_extract`` with every path gives a JSON array per row, which is a
+CSV line once its brackets go) so each row is one CSV line: plain columns, then the inputs. A JSON escape in a text
+input (rare: a quote, a backslash, a slash) would not read as CSV, so such a chunk is read as before: the inputs'
+JSON objects, parsed by Arrow's JSON reader — as PostgreSQL's chunks always are. Plain columns never hold a comma
+or a newline (numbers, ISO dates, fixed source and band names); warnings are JSON without raw newlines.
+PostgreSQL prints reals in their exact shortest form; SQLite's reals are fetched as numbers in a second statement
+(its text form of a real is slow and needs 17 digits): every score reads back bit for bit.
 """
 from __future__ import annotations
 
@@ -20,19 +23,31 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import sqlalchemy as sa
 
+from app.services.profiles.rows import input_schema
+from modeling.schema import FEATURE_COLUMNS
+
 FIELDS = ("id", "scored_at", "day", "source", "prob_default", "Pago_atiempo_pred", "risk_band", "latency_ms",
           "actual")
 _TYPES = {"id": pa.int64(), "scored_at": pa.timestamp("us"), "day": pa.timestamp("s"), "source": pa.string(),
           "prob_default": pa.float64(),
           "Pago_atiempo_pred": pa.int64(), "risk_band": pa.string(), "latency_ms": pa.float64(),
           "actual": pa.float64()}
+INPUT_FIELDS = tuple(input_schema().names)  # the logged inputs read back (the loan date is the ``day`` column)
+_TYPES.update({field.name: field.type for field in input_schema()})
 _RANGE = "model_version = :version AND id > :after AND id <= :until"
+_LINE = """id || ',' || scored_at || ',' || day || ',' || source || ',,' || "Pago_atiempo_pred" || ','
+             || risk_band || ',,' || ifnull(actual, '')"""
 _SQLITE = f"""
+SELECT count(*), group_concat(line || ',' || substr(arr, 2, length(arr) - 2), char(10)), NULL,
+       group_concat(warnings, char(10))
+FROM (SELECT {_LINE} AS line, json_extract(inputs, {", ".join(f"'$.{name}'" for name in INPUT_FIELDS)}) AS arr,
+             warnings
+      FROM predictions WHERE {_RANGE} ORDER BY id LIMIT :size)
+"""
+_SQLITE_JSON = f"""
 SELECT count(*), group_concat(line, char(10)), CAST(group_concat(inputs, char(10)) AS BLOB),
        group_concat(warnings, char(10))
-FROM (SELECT id || ',' || scored_at || ',' || day || ',' || source || ',,' || "Pago_atiempo_pred" || ','
-             || risk_band || ',,' || ifnull(actual, '') AS line, inputs, warnings
-      FROM predictions WHERE {_RANGE} ORDER BY id LIMIT :size)
+FROM (SELECT {_LINE} AS line, inputs, warnings FROM predictions WHERE {_RANGE} ORDER BY id LIMIT :size)
 """
 _SQLITE_REALS = f"SELECT prob_default, latency_ms FROM predictions WHERE {_RANGE} ORDER BY id LIMIT :size"
 _POSTGRES = f"""
@@ -48,11 +63,12 @@ NO_LIMIT = 2**62
 
 @dataclass(frozen=True)
 class RowChunk:
-    """Plain columns (``FIELDS``), each row's request size, the inputs JSON joined by newlines, the warnings."""
+    """Plain columns (``FIELDS``), each row's request size, the inputs (parsed, or their JSON joined by newlines),
+    the warnings."""
 
     rows: pd.DataFrame
     request_rows: np.ndarray
-    inputs: bytes
+    inputs: pd.DataFrame | bytes
     warnings: pa.Array
 
     def __len__(self) -> int:
@@ -66,21 +82,27 @@ def read_chunk(conn: sa.Connection, version: str, multi: Mapping[str, int], *, a
     postgres = conn.dialect.name == "postgresql"
     params = {"version": version, "after": after, "until": NO_LIMIT if until is None else until, "size": NO_LIMIT}
     count, lines, inputs, warnings = conn.execute(sa.text(_POSTGRES if postgres else _SQLITE), params).one()
+    if count and inputs is None and "\\" in lines:  # a JSON escape in a text input: read the chunk's JSON instead
+        count, lines, inputs, warnings = conn.execute(sa.text(_SQLITE_JSON), params).one()
     if not count:
         empty = pd.DataFrame({name: pd.Series(dtype=object) for name in FIELDS})
         return RowChunk(empty, np.empty(0), b"", pa.array([], pa.string()))
-    table = pacsv.read_csv(io.BytesIO(lines.encode("utf-8")),
-                           read_options=pacsv.ReadOptions(column_names=list(FIELDS)),
-                           convert_options=pacsv.ConvertOptions(column_types=_TYPES, null_values=[""],
-                                                                strings_can_be_null=True))
-    rows = table.to_pandas()
+    names = list(FIELDS) if inputs is not None else [*FIELDS, *INPUT_FIELDS]
+    table = pacsv.read_csv(io.BytesIO(lines.encode("utf-8")), read_options=pacsv.ReadOptions(column_names=names),
+                           convert_options=pacsv.ConvertOptions(column_types=_TYPES, null_values=["", "null"],
+                                                                strings_can_be_null=True,
+                                                                quoted_strings_can_be_null=False))
+    rows = table.select(list(FIELDS)).to_pandas()
     params["until"] = int(rows["id"].iloc[-1])  # the statements below see exactly these rows (or more: checked)
     if not postgres:  # reals fetched as numbers: SQLite's text form of a real is slow and needs 17 digits
         reals = np.array(conn.execute(sa.text(_SQLITE_REALS), params).cursor.fetchall(), dtype=np.float64)
         if len(reals) != len(rows):  # a row committed between the two reads: read the chunk again
             return read_chunk(conn, version, multi, after=after, until=params["until"])
         rows["prob_default"], rows["latency_ms"] = reals[:, 0], reals[:, 1]
-    inputs = inputs.encode("utf-8") if isinstance(inputs, str) else bytes(inputs)  # SQLite hands over bytes
+    if inputs is None:
+        inputs = table.select(list(INPUT_FIELDS)).to_pandas().reindex(columns=list(FEATURE_COLUMNS))
+    else:
+        inputs = inputs.encode("utf-8") if isinstance(inputs, str) else bytes(inputs)  # SQLite hands over bytes
     return RowChunk(rows, _request_rows(conn, params, rows, multi), inputs,
                     pc.split_pattern(pa.array([warnings], pa.string()), "\n").flatten())
 

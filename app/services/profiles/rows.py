@@ -52,14 +52,14 @@ def parse_input_lines(data: bytes) -> pd.DataFrame:
     return frame.reindex(columns=list(FEATURE_COLUMNS))
 
 
-def drift_variables(bundle: Bundle, rows: pd.DataFrame, inputs: bytes) -> pd.DataFrame:
-    """Raw inputs (their JSON ``inputs`` joined by newlines), derived variables and ``prob_default`` of logged rows
-    (columns ``day`` and ``prob_default``), index reset.
+def drift_variables(bundle: Bundle, rows: pd.DataFrame, inputs: bytes | pd.DataFrame) -> pd.DataFrame:
+    """Raw inputs (already parsed, or their JSON ``inputs`` joined by newlines), derived variables and
+    ``prob_default`` of logged rows (columns ``day`` and ``prob_default``), index reset.
 
     The derived variables take only the calendar date of the loan (year, month, weekday, month end), so the
     logged ``day`` — the loan date, else the scoring date — gives exactly what scoring computed.
     """
-    raw = parse_input_lines(inputs)
+    raw = inputs if isinstance(inputs, pd.DataFrame) else parse_input_lines(inputs)
     raw[DATE_COLUMN] = rows["day"].to_numpy(dtype="datetime64[ns]")
     derived = derived_features(bundle, raw).reset_index(drop=True)
     return pd.concat([raw, derived], axis=1).assign(**{SCORE_NAME: rows["prob_default"].to_numpy(np.float64)})
@@ -73,7 +73,7 @@ def warning_code_matrix(layout: ProfileLayout, warnings: pa.Array) -> np.ndarray
 
 
 def scored_rows(bundle: Bundle, layout: ProfileLayout, rows: pd.DataFrame, request_rows: np.ndarray, *,
-                inputs: bytes, warnings: pa.Array) -> ScoredRows:
+                inputs: bytes | pd.DataFrame, warnings: pa.Array) -> ScoredRows:
     """What the profile of logged ``rows`` (all of one model version, read as ``chunks.read_chunk`` does) counts;
     ``request_rows`` is, per row, how many rows its request logged; ``inputs`` their JSON joined by newlines."""
     k = np.asarray(request_rows, dtype=np.float64)

@@ -15,6 +15,8 @@ from app.services.profiles import ProfileReader, ProfileStore
 from app.services.profiles.rebuild import rebuild_profiles
 from app.services.scoring import ScoringService
 from app.services.selection import Selection
+from modeling.config import DATE_COLUMN
+from modeling.schema import FEATURE_COLUMNS
 
 OLD_COLUMNS = ["request_id", "scored_at", "loan_date", "source", "model_version", "inputs", "prob_default",
                "Pago_atiempo_pred", "risk_band", "warnings", "latency_ms", "actual"]
@@ -76,6 +78,9 @@ def test_rebuild_matches_the_profiles_written_with_the_rows(log_url, bundle):
     log = PredictionLog.from_url(log_url)
     scoring = ScoringService(bundle, log)
     fill_log(scoring, n=900, seed=31)
+    odd = loans(2, 5)[0][list(FEATURE_COLUMNS)].astype(object).assign(**{DATE_COLUMN: "2025-03-01"})
+    odd["tipo_laboral"] = ['Otro "x"/y', "Independiente, con\\ barra"]  # JSON escapes: that chunk reads JSON
+    assert len(scoring.score_records(odd.to_dict("records"), source="api").results) == 2
     reader = ProfileReader(scoring.profiles)
     before = reader.latest(bundle.model_version)
     sums_before = before.sums(before.total(Selection()))
