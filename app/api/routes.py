@@ -12,7 +12,8 @@ import uuid
 from typing import Any
 
 import orjson
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, Response, current_app, g, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.api.errors import ApiError
 from app.api.microbatch import MicroBatcher
@@ -22,6 +23,7 @@ from app.services.scoring import ScoredBatch
 from app.services.scoring.requests import Answer, Outcome, PredictItem, RequestScorer
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+MAX_OBJECT_FIELDS = 256  # fields in one JSON object: the loan has ~20, the rest would be ignored
 _OTHER_METHODS = ["GET", "PUT", "PATCH", "DELETE"]
 
 
@@ -59,7 +61,11 @@ def create_api_blueprint(services: Services) -> Blueprint:
             return _respond(scorer.score_singles([_predict_item()])[0])
         with batcher.arriving():  # tells the batch leader this request is on its way
             item = _predict_item()
-        return _respond(batcher.submit(item))
+        try:
+            outcome = batcher.submit(item)  # raises the outcome when it is an exception
+        except IdempotencyConflict as conflict:
+            outcome = conflict
+        return _respond(outcome)
 
     @bp.post("/predict_batch")
     def predict_batch() -> Response:
@@ -132,7 +138,11 @@ def read_json_body(with_bytes: bool = False) -> Any:
         raise ApiError(415, "unsupported_media_type", "send the body as JSON with Content-Type: application/json "
                        f"(got {request.mimetype or 'no Content-Type'})")
     data = request.get_data(cache=False)  # raises 413 past MAX_CONTENT_LENGTH without reading it whole
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if request.content_length is None and limit and len(data) >= limit:  # chunked: werkzeug stops at the limit
+        raise RequestEntityTooLarge()
     parsed = _parse_json(data)
+    _check_object_sizes(parsed)
     return (parsed, data) if with_bytes else parsed
 
 
@@ -145,6 +155,18 @@ def _parse_json(data: bytes) -> Any:
         return json.loads(data, parse_constant=_reject_constant, parse_int=_parse_int)
     except (ValueError, RecursionError) as exc:
         raise ApiError(400, "malformed_json", f"the body is not valid JSON: {exc}") from None
+
+
+def _check_object_sizes(body: Any) -> None:
+    """422 when the body, a record or ``records``' item holds more than ``MAX_OBJECT_FIELDS`` fields (each
+    unknown field would otherwise be echoed and logged as a warning)."""
+    items = body.get("records") if isinstance(body, dict) else body
+    objects = [body, *(items if isinstance(items, list) else [])]
+    sizes = [(i - 1, len(o)) for i, o in enumerate(objects) if isinstance(o, dict) and len(o) > MAX_OBJECT_FIELDS]
+    if sizes:
+        where, count = sizes[0]
+        place = "the body" if where < 0 else f"record {where}"
+        raise ApiError(422, "too_many_fields", f"{place} has {count:,} fields; at most {MAX_OBJECT_FIELDS} per object")
 
 
 def batch_json(batch: ScoredBatch) -> bytes:
