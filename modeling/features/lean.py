@@ -189,7 +189,8 @@ def _to_matrix(step: ToFloatArray) -> Step:
 
     def run(columns: Columns) -> Columns:
         n = len(next(iter(columns.values()))) if columns else 0
-        matrix = np.empty((n, len(names)), dtype="float64")
+        matrix = np.empty((n, len(names)), dtype="float64", order="F")  # column-major, as pandas gives it:
+        # CatBoost copies a C-ordered matrix value by value (≈35× slower at 10,000 rows)
         for j, name in enumerate(names):
             matrix[:, j] = columns[name]
         return {"__matrix__": matrix}
