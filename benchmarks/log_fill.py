@@ -1,11 +1,12 @@
 """Fast bulk fill of a prediction log for the monitoring benchmarks: millions of rows in minutes.
 
 Rows come from a pool of synthetic loans validated and scored once by the real service; each chunk samples the
-pool, gives every row a new day (two years), source and outcome, recomputes the derived variables for the new
-dates and builds the profile fragments with the production code (:func:`build_fragments`). Rows go in with one
-executemany per chunk on SQLite and ``COPY`` on PostgreSQL; fragments are folded every few chunks as the app's
-writers would. The inputs JSON is the pool's (its loan date may differ from the row's ``loan_date``): the
-benchmarks read the columns, not that text, for anything date-related.
+pool, gives every row a new day, source and outcome, recomputes the derived variables for the new dates and
+builds the profile fragments with the production code (:func:`build_fragments`). Rows go in with one executemany
+per chunk on SQLite and ``COPY`` on PostgreSQL. The log grows in time as a lender's does: each chunk's days lie in
+its share of the two years, a week either way (so a date range is a narrow id range); fragments are folded every
+few chunks as the app's writers would. The inputs JSON is the pool's (its loan date may differ from the row's
+``loan_date``): the benchmarks read the columns, not that text, for anything date-related.
 """
 from __future__ import annotations
 
@@ -49,11 +50,13 @@ def make_pool(scoring: ScoringService, seed: int = 7, rows: int = POOL_ROWS) -> 
     return Pool(raw, np.array(inputs.rstrip("\n").split("\n"), dtype=object), prob, actual)
 
 
-def chunk(scoring: ScoringService, pool: Pool, n: int, rng: np.random.Generator, serial: int) -> tuple[dict, list]:
-    """``n`` log rows and their fragment rows."""
+def chunk(scoring: ScoringService, pool: Pool, n: int, rng: np.random.Generator, serial: int,
+          span: tuple[float, float] = (0.0, 1.0)) -> tuple[dict, list]:
+    """``n`` log rows and their fragment rows, dated in the ``span`` share of the period (± a week)."""
     bundle = scoring.bundle
     pick = rng.integers(0, len(pool.prob), n)
-    days = FIRST_DAY + rng.integers(0, DAYS, n).astype("timedelta64[D]")
+    offsets = DAYS * (span[0] + (span[1] - span[0]) * rng.random(n)) + rng.integers(-7, 8, n)
+    days = FIRST_DAY + np.clip(offsets, 0, DAYS - 1).astype(np.int64).astype("timedelta64[D]")
     loan = (days.astype("datetime64[s]") + rng.integers(8 * 3600, 18 * 3600, n).astype("timedelta64[s]"))
     loan[rng.random(n) < 0.01] = np.datetime64("NaT")
     scored_at = np.datetime64("2026-11-30T12:00:00", "us")
@@ -87,7 +90,7 @@ def fill(scoring: ScoringService, target_rows: int, *, chunk_rows: int = 100_000
     serial = present
     while present < target_rows:
         n = min(chunk_rows, target_rows - present)
-        rows, fragments = chunk(scoring, pool, n, rng, serial)
+        rows, fragments = chunk(scoring, pool, n, rng, serial, (present / target_rows, (present + n) / target_rows))
         if log.backend == "postgresql":
             _copy(log, rows, fragments, n)
         else:
