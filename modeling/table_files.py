@@ -6,7 +6,9 @@ happen later, in :mod:`modeling.loader`.
 from __future__ import annotations
 
 import io
+import logging
 import unicodedata
+import zipfile
 from pathlib import Path
 from typing import BinaryIO
 
@@ -19,6 +21,9 @@ _NUMERIC_KINDS = frozenset({"code", "integer", "numeric", "target"})
 _DECIMAL_COMMA = r"^\s*[+-]?\d*,\d+\s*$"
 _ZIP_MAGIC = b"PK\x03\x04"
 _UTF8_BOM = b"\xef\xbb\xbf"
+MAX_COLUMNS = 1_000  # header columns of a CSV: the loan columns plus extras; pandas takes minutes on a million
+MAX_UNPACKED_BYTES = 1 << 30  # what an .xlsx may expand to (a small ZIP can declare gigabytes of XML)
+logger = logging.getLogger(__name__)
 
 
 class DataFileError(SchemaError):
@@ -59,10 +64,27 @@ def read_excel_bytes(data: bytes, name: str) -> pd.DataFrame:
     """The first sheet of an .xlsx workbook."""
     if not data.startswith(_ZIP_MAGIC):
         raise file_error(name, "not an Excel workbook (the content is not an .xlsx file)")
+    _check_workbook_archive(data, name)
     try:
         return pd.read_excel(io.BytesIO(data), sheet_name=0, engine="openpyxl")
-    except Exception as exc:  # openpyxl raises many types for damaged workbooks
-        raise file_error(name, f"could not be read as an Excel workbook ({type(exc).__name__}: {exc})") from None
+    except Exception:  # openpyxl raises many types for damaged workbooks
+        logger.warning("%s: the workbook could not be read", name, exc_info=True)
+        raise file_error(name, "the Excel workbook is damaged and could not be read") from None
+
+
+def _check_workbook_archive(data: bytes, name: str) -> None:
+    """Refuse a ZIP that is not a workbook (e.g. a renamed .zip) or that would expand past MAX_UNPACKED_BYTES."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, ValueError):
+        raise file_error(name, "the Excel workbook is damaged (not a readable ZIP archive)") from None
+    if "xl/workbook.xml" not in {entry.filename for entry in entries}:
+        raise file_error(name, "a ZIP archive without an Excel workbook inside (a renamed .zip file?)")
+    unpacked = sum(entry.file_size for entry in entries)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise file_error(name, f"the workbook expands to {unpacked / 2**20:,.0f} MiB",
+                         expected=f"at most {MAX_UNPACKED_BYTES / 2**20:,.0f} MiB once unpacked")
 
 
 def _decode_text(data: bytes, name: str) -> str:
@@ -75,12 +97,31 @@ def _decode_text(data: bytes, name: str) -> str:
             text = data.decode(encoding)
             break
         except UnicodeDecodeError:
+            if encoding == "utf-8":
+                _check_single_encoding(data, name)
             continue
     sample = text[:65536]
     controls = sum(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in sample)
     if controls > 0.01 * len(sample):
         raise file_error(name, "binary content, not a text table")
     return text
+
+
+def _check_single_encoding(data: bytes, name: str) -> None:
+    """Refuse a file that is not UTF-8 as a whole but has UTF-8 lines: decoding it all as Latin-1 would turn
+    those lines' accents into mojibake silently."""
+    utf8_line = other_line = None
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8_line = utf8_line or number
+        except UnicodeDecodeError:
+            other_line = other_line or number
+        if utf8_line and other_line:
+            raise file_error(name, f"mixed text encodings: line {utf8_line} is UTF-8, line {other_line} is not",
+                             expected="one encoding for the whole file (save it as UTF-8)")
 
 
 def read_csv_bytes(data: bytes, name: str) -> tuple[pd.DataFrame, str]:
@@ -93,6 +134,9 @@ def read_csv_bytes(data: bytes, name: str) -> tuple[pd.DataFrame, str]:
         raise file_error(name, "looks like JSON, not a CSV table")
     header = stripped.splitlines()[0]
     separator = max((",", ";", "\t"), key=header.count)
+    if header.count(separator) >= MAX_COLUMNS:
+        raise file_error(name, f"the header row has {header.count(separator) + 1:,} columns",
+                         expected=f"at most {MAX_COLUMNS:,} columns (the {len(RAW_COLUMNS)} loan columns and extras)")
     try:
         frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str)
     except pd.errors.EmptyDataError:

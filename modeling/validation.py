@@ -20,7 +20,7 @@ _KIND_EXPECTED = {
     "integer": "an integer",
     "numeric": "a number",
     "category": "a text value",
-    "datetime": "a date (YYYY-MM-DD[ HH:MM:SS])",
+    "datetime": "a date (YYYY-MM-DD[ HH:MM:SS]) between 1677-09-22 and 2262-04-11",
     "target": "0 or 1",
 }
 MAX_PROBLEMS_PER_COLUMN = 20

@@ -176,14 +176,14 @@ def test_bad_files_get_one_clear_message(content, name, message):
 def test_damaged_workbook(loans, tmp_path):
     loans.to_excel(tmp_path / "ok.xlsx", index=False)
     truncated = (tmp_path / "ok.xlsx").read_bytes()[:300]
-    with pytest.raises(DataFileError, match=r"could not be read as an Excel workbook \(BadZipFile"):
+    with pytest.raises(DataFileError, match=r"the Excel workbook is damaged \(not a readable ZIP archive\)"):
         load_table(truncated, filename="broken.xlsx")
 
 
 def test_zip_that_is_not_a_workbook(tmp_path):
     with zipfile.ZipFile(tmp_path / "fake.xlsx", "w") as archive:
         archive.writestr("notes.txt", "hola")
-    with pytest.raises(DataFileError, match="could not be read as an Excel workbook"):
+    with pytest.raises(DataFileError, match=r"a ZIP archive without an Excel workbook inside \(a renamed .zip"):
         load_table(tmp_path / "fake.xlsx")
 
 

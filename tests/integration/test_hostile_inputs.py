@@ -1,0 +1,257 @@
+"""Hostile bodies and uploads: each gets a clear 4xx (or a clear file message) and nothing is logged half.
+
+JSON: deep nesting, huge arrays and key counts, NaN/Infinity/1e308, dates out of range, wrong content types,
+bodies over the limit refused by the real server (gunicorn) before they are read whole. Uploads (the dashboard's
+batch path): empty, binary garbage, a ZIP renamed .xlsx, a CSV with a million columns, mixed encodings.
+"""
+from __future__ import annotations
+
+import base64
+import io
+import json
+import socket
+import zipfile
+
+import pandas as pd
+import pytest
+from live_server import live_server
+
+INTERNALS = ("Traceback", "KeyError", "Exception", "File \"", "site-packages")
+
+
+def assert_clean_4xx(response, status: int, error: str) -> dict:
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
+    body = response.get_json()
+    assert body["error"] == error and body["message"]
+    text = response.get_data(as_text=True)
+    assert not any(word in text for word in INTERNALS), text[:500]
+    return body
+
+
+def with_capital(record: dict, literal: str) -> str:
+    """The record as JSON text with ``capital_prestado`` written as ``literal`` (possibly not valid JSON)."""
+    text = json.dumps({**record, "capital_prestado": 0})
+    return text.replace('"capital_prestado": 0', f'"capital_prestado": {literal}')
+
+
+def post_raw(client, path: str, data: str | bytes, content_type: str = "application/json"):
+    return client.post(path, data=data, content_type=content_type)
+
+
+@pytest.mark.parametrize("depth", [2_000, 100_000])
+@pytest.mark.parametrize("path", ["/predict", "/predict_batch"])
+def test_deep_nesting_is_400(client, services, path, depth):
+    before = services.log.count()
+    assert_clean_4xx(post_raw(client, path, "[" * depth + "]" * depth), 400, "malformed_json")
+    assert services.log.count() == before
+
+
+def test_nesting_inside_a_field_is_a_field_problem(client, services, record):
+    before = services.log.count()
+    nested = json.loads("[" * 500 + "1" + "]" * 500)
+    body = assert_clean_4xx(client.post("/predict", json={**record, "edad_cliente": nested}), 422, "invalid_fields")
+    assert body["problems"][0]["field"] == "edad_cliente"
+    assert services.log.count() == before
+
+
+def test_huge_arrays_are_refused_before_scoring(client, services):
+    before = services.log.count()
+    body = assert_clean_4xx(post_raw(client, "/predict_batch", "[" + ",".join(["{}"] * 60_000) + "]"), 413,
+                            "too_many_records")
+    assert "60000" in body["message"] and "MAX_BATCH_ROWS" in body["message"]
+    assert services.log.count() == before
+
+
+@pytest.mark.parametrize("shape", ["record", "batch_item", "envelope_item"])
+def test_huge_key_counts_are_422_and_nothing_is_logged(client, services, record, shape):
+    wide = {**record, **{f"k{i}": 1 for i in range(5_000)}}
+    path, payload, place = {"record": ("/predict", wide, "the body"),
+                            "batch_item": ("/predict_batch", [record, wide], "record 1"),
+                            "envelope_item": ("/predict_batch", {"records": [record, record, wide]}, "record 2")}[shape]
+    before = services.log.count()
+    body = assert_clean_4xx(client.post(path, json=payload), 422, "too_many_fields")
+    assert body["message"].startswith(place) and "5,0" in body["message"] and "256" in body["message"]
+    assert services.log.count() == before  # not even the good records of the batch: the request is refused whole
+
+
+def test_a_few_unknown_fields_are_still_only_warnings(client, record):
+    response = client.post("/predict", json={**record, **{f"k{i}": 1 for i in range(10)}})
+    assert response.status_code == 200
+    assert sum(w["code"] == "ignored_field" for w in response.get_json()["warnings"]) == 10
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_not_json(client, services, record, literal):
+    text = with_capital(record, literal)
+    before = services.log.count()
+    body = assert_clean_4xx(post_raw(client, "/predict", text), 400, "malformed_json")
+    assert literal.lstrip("-") in body["message"]
+    assert services.log.count() == before
+
+
+@pytest.mark.parametrize("literal", ["1e309", "-1e400", "1" + "0" * 400])
+def test_numbers_beyond_float_range_are_field_problems(client, services, record, literal):
+    text = with_capital(record, literal)
+    before = services.log.count()
+    body = assert_clean_4xx(post_raw(client, "/predict", text), 422, "invalid_fields")
+    assert body["problems"][0]["field"] == "capital_prestado"
+    json.loads(json.dumps(body))  # the echoed value is valid JSON (no bare Infinity)
+    assert services.log.count() == before
+
+
+def test_1e308_is_scored_with_a_warning_not_an_error(client, record):
+    text = with_capital(record, "1e308")
+    response = post_raw(client, "/predict", text)
+    assert response.status_code == 200
+    codes = {(w["field"], w["code"]) for w in response.get_json()["warnings"]}
+    assert ("capital_prestado", "outside_training_range") in codes
+
+
+@pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01", "2262-04-12", "1677-09-21", "99999-01-01",
+                                   "2024-02-30", 1e20, -1e20, True, {"year": 2024}])
+def test_dates_out_of_range_name_the_field_and_the_range(client, services, record, value):
+    before = services.log.count()
+    body = assert_clean_4xx(client.post("/predict", json={**record, "fecha_prestamo": value}), 422, "invalid_fields")
+    problem = body["problems"][0]
+    assert problem["field"] == "fecha_prestamo"
+    assert "1677-09-22" in problem["expected"] and "2262-04-11" in problem["expected"]
+    assert services.log.count() == before
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data",
+                                          "application/xml", "application/octet-stream", ""])
+def test_wrong_content_types_are_415(client, services, record, content_type):
+    before = services.log.count()
+    body = assert_clean_4xx(post_raw(client, "/predict", json.dumps(record), content_type), 415,
+                            "unsupported_media_type")
+    assert "application/json" in body["message"]
+    assert services.log.count() == before
+
+
+@pytest.mark.parametrize("data", [b"", b"\xff\xfe{}", b"\x00" * 64, b'{"tipo_laboral": "caf\xe9"}'])
+def test_undecodable_json_bodies_are_400(client, data):
+    assert_clean_4xx(post_raw(client, "/predict", data), 400, "malformed_json")
+
+
+# --- uploads (the dashboard's batch path) -------------------------------------------------------------------------
+
+def assert_refused(services, data: bytes, filename: str, *words: str) -> dict:
+    """The upload is refused with a clear file-level message naming ``words``; nothing logged, no results file."""
+    before = services.log.count()
+    files_before = services.batch_files.list_files()
+    outcome = services.batch_files.score_file(data, filename)
+    assert not outcome.ok and outcome.file_id is None
+    problem = outcome.problems[0]
+    text = json.dumps(outcome.problems)
+    for word in words:
+        assert word in text, text
+    assert not any(word in text for word in INTERNALS), text
+    assert services.log.count() == before
+    assert services.batch_files.list_files() == files_before
+    return problem
+
+
+def loans_csv(record: dict, rows: int = 3) -> str:
+    return pd.DataFrame([record] * rows).to_csv(index=False)
+
+
+@pytest.mark.parametrize("filename", ["lote.csv", "lote.xlsx"])
+def test_empty_upload(services, filename):
+    assert_refused(services, b"", filename, "empty")
+
+
+@pytest.mark.parametrize(("filename", "words"), [("lote.csv", ("binary",)), ("lote.xlsx", ("not an Excel",))])
+def test_binary_garbage(services, filename, words):
+    assert_refused(services, bytes(range(256)) * 64, filename, *words)
+
+
+def test_a_zip_renamed_xlsx(services):
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as archive:
+        archive.writestr("notes.txt", "hello")
+    assert_refused(services, packed.getvalue(), "lote.xlsx", "ZIP archive without an Excel workbook")
+
+
+def test_a_truncated_workbook(services, record):
+    workbook = io.BytesIO()
+    pd.DataFrame([record]).to_excel(workbook, index=False)
+    assert_refused(services, workbook.getvalue()[:len(workbook.getvalue()) // 2], "lote.xlsx", "damaged")
+
+
+def test_a_workbook_that_would_expand_past_the_limit(make_app):
+    services = make_app(max_upload_mb=8).extensions["credit_risk"]
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            zeros = bytes(1 << 20)
+            for _ in range(1100):  # 1.1 GiB of zeros packs to about a MiB
+                sheet.write(zeros)
+    assert_refused(services, packed.getvalue(), "lote.xlsx", "expands to")
+
+
+def test_a_csv_with_a_million_columns(make_app):
+    services = make_app(max_upload_mb=8).extensions["credit_risk"]
+    data = b"," * 1_000_000 + b"\n" + b"1," * 10 + b"\n"
+    problem = assert_refused(services, data, "lote.csv", "1,000,001 columns", "at most 1,000")
+    assert problem["field"] == "file"
+
+
+def test_mixed_encodings_are_refused_naming_the_lines(services, record):
+    header, first, *_ = loans_csv({**record, "tipo_laboral": "Jubilación"}).splitlines()
+    latin_line = first.replace("Jubilación", "Pensión")
+    data = (header + "\n" + first + "\n").encode("utf-8") + (latin_line + "\n").encode("latin-1")
+    assert_refused(services, data, "lote.csv", "mixed text encodings", "line 2 is UTF-8", "line 3 is not")
+
+
+def test_one_legacy_encoding_throughout_is_accepted(services, record):
+    data = loans_csv({**record, "tipo_laboral": "Pensión"}).encode("cp1252")
+    outcome = services.batch_files.score_file(data, "lote.csv")
+    assert outcome.ok and outcome.summary["scored"] == 3
+
+
+def test_the_browser_upload_path_reports_the_same_problems(services):
+    outcome = services.batch_files.score_upload("data:text/csv;base64," + base64.b64encode(b"\x00\x01" * 50).decode(),
+                                                "lote.csv")
+    assert not outcome.ok and "binary" in outcome.problems[0]["message"]
+    outcome = services.batch_files.score_upload("not a data url", "lote.csv")
+    assert not outcome.ok
+
+
+# --- the real server refuses bodies over the limit before reading them whole ---------------------------------------
+
+@pytest.fixture(scope="module")
+def small_limit_server(trained_models_dir, tmp_path_factory):
+    with live_server(trained_models_dir, tmp_path_factory.mktemp("hostile"), MAX_UPLOAD_MB="1") as server:
+        yield server
+
+
+def raw_exchange(server, head: bytes, body_part: bytes) -> bytes:
+    """Send ``head`` and only ``body_part``, then read what the server answers (it must not wait for the rest)."""
+    host, port = server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=20) as sock:
+        sock.sendall(head + body_part)
+        answer = b""
+        while b"\r\n\r\n" not in answer or not answer.rstrip().endswith(b"}"):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+    return answer
+
+
+def test_a_declared_length_over_the_limit_is_413_without_the_body(small_limit_server):
+    head = (b"POST /predict_batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 1073741824\r\n\r\n")  # declares 1 GiB, sends 4 bytes
+    answer = raw_exchange(small_limit_server, head, b"[{},")
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:300]
+    assert b'"error":"payload_too_large"' in answer
+
+
+def test_a_chunked_body_is_cut_at_the_limit(small_limit_server):
+    head = (b"POST /predict_batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n")
+    piece = b"[" + b" " * (2 << 20)  # 2 MiB in one chunk, and the terminating chunk never sent
+    answer = raw_exchange(small_limit_server, head, f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:300]
+    assert small_limit_server.get("/health/live").status_code == 200
