@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from modeling.config import TARGET
 
@@ -40,28 +39,57 @@ class CheckedItems:
 
 
 def check_items(items: Sequence[Any]) -> CheckedItems:
-    """Check every item of ``items`` (see the module docstring)."""
+    """Check every item of ``items`` (see the module docstring); one pass, the usual item on a fast path."""
     index, request_ids, rows, values = [], [], [], []
     problems: dict[int, list[dict[str, Any]]] = {}
     keys: dict[int, tuple[str, int]] = {}
+    first: dict[tuple[str, int], int] = {}  # key → position among the usable items
+    copies: dict[tuple[str, int], list[tuple[int, int]]] = {}  # repeated keys → (index, value) of later copies
     for i, item in enumerate(items):
-        found = _problems(item)
+        if type(item) is dict:
+            rid, row, value = item.get("request_id"), item.get("row"), item.get(TARGET)
+            row = 0 if row is None else row
+            if (type(rid) is str and 0 < len(rid) <= MAX_REQUEST_ID and type(row) is int and 0 <= row <= MAX_ROW
+                    and type(value) is int and (value == 0 or value == 1)):
+                key = (rid, row)
+                if key in first:
+                    copies.setdefault(key, []).append((i, value))
+                    keys[i] = key
+                    continue
+                first[key] = len(index)
+                index.append(i)
+                request_ids.append(rid)
+                rows.append(row)
+                values.append(value)
+                continue
+        problems[i] = _problems(item)
         if isinstance(item, dict) and isinstance(item.get("request_id"), str):
             row = item.get("row")
             keys[i] = (item["request_id"], row if isinstance(row, int) and not isinstance(row, bool) else 0)
-        if found:
-            problems[i] = found
-            continue
-        index.append(i)
-        request_ids.append(item["request_id"])
-        rows.append(0 if item.get("row") is None else item["row"])
-        values.append(item[TARGET])
-    checked = pd.DataFrame({"index": np.asarray(index, dtype=np.int64),
-                            "request_id": np.asarray(request_ids, dtype=object),
-                            "row": np.asarray(rows, dtype=np.int64), "value": np.asarray(values, dtype=np.int64)})
-    kept, repeated = _first_copies(checked)
-    return CheckedItems(kept["index"].to_numpy(), kept["request_id"].to_numpy(dtype=object),
-                        kept["row"].to_numpy(), kept["value"].to_numpy(), len(items), problems, repeated, keys)
+    repeated, dropped = _repeated(copies, first, index, values, keys)
+    keep = np.ones(len(index), dtype=bool)
+    keep[dropped] = False
+    return CheckedItems(np.asarray(index, dtype=np.int64)[keep], np.asarray(request_ids, dtype=object)[keep],
+                        np.asarray(rows, dtype=np.int64)[keep], np.asarray(values, dtype=np.int64)[keep],
+                        len(items), problems, repeated, keys)
+
+
+def _repeated(copies: dict[tuple[str, int], list[tuple[int, int]]], first: dict[tuple[str, int], int], index: list[int],
+              values: list[int], keys: dict[int, tuple[str, int]]) -> tuple[dict[int, str], list[int]]:
+    """Status of the later copies (``duplicate``, or ``duplicate_conflict`` for every copy of a key whose copies
+    disagree) and the usable positions to drop (first copies of disagreeing keys)."""
+    repeated: dict[int, str] = {}
+    dropped: list[int] = []
+    for key, later in copies.items():
+        position = first[key]
+        agree = all(value == values[position] for _, value in later)
+        status = "duplicate" if agree else "duplicate_conflict"
+        repeated.update({i: status for i, _ in later})
+        if not agree:
+            repeated[index[position]] = status
+            keys[index[position]] = key
+            dropped.append(position)
+    return repeated, dropped
 
 
 def _problems(item: Any) -> list[dict[str, Any]]:
@@ -84,23 +112,6 @@ def _problems(item: Any) -> list[dict[str, Any]]:
     elif isinstance(value, bool) or value not in (0, 1) or not isinstance(value, int):
         found.append({"field": TARGET, "message": "expected 0 (late) or 1 (on time)", "value": _shown(value)})
     return found
-
-
-def _first_copies(checked: pd.DataFrame) -> tuple[pd.DataFrame, dict[int, str]]:
-    """The first copy of every key whose copies agree; later copies → ``duplicate``, all copies of keys whose
-    copies disagree → ``duplicate_conflict``."""
-    if checked.empty:
-        return checked, {}
-    keys = pd.MultiIndex.from_frame(checked[["request_id", "row"]])
-    repeated_key = keys.duplicated(keep=False)
-    if not repeated_key.any():
-        return checked, {}
-    values_per_key = checked.groupby(["request_id", "row"], sort=False)["value"].transform("nunique")
-    disagree = repeated_key & (values_per_key.to_numpy() > 1)
-    later = keys.duplicated(keep="first") & ~disagree
-    repeated = {int(i): "duplicate_conflict" for i in checked["index"].to_numpy()[disagree]}
-    repeated.update({int(i): "duplicate" for i in checked["index"].to_numpy()[later]})
-    return checked[~(disagree | later)], repeated
 
 
 def _shown(value: Any) -> Any:

@@ -29,7 +29,7 @@ from app.services.profiles.store import ProfileStore
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
-FOLD_EVERY = 64
+FOLD_EVERY = 4096  # delta fragments hold a few cells each: readers sum thousands of them cheaply
 
 
 class OutcomeRaceError(RuntimeError):
@@ -104,14 +104,16 @@ class OutcomeService:
 
     def _fragments(self, changes: pd.DataFrame) -> list[dict[str, Any]]:
         rows = []
-        for version, part in changes.groupby("model_version", sort=False):
+        versions = changes["model_version"].to_numpy(object)
+        for version in pd.unique(versions):
+            part = changes[versions == version]
             layout = self.store.layout(str(version))
             if layout is None:
                 logger.warning("outcomes: model version %s has no profile layout; its profiles are not updated",
                                version)
                 continue
             delta = OutcomeChanges(
-                part["source"].to_numpy(object), pd.to_datetime(part["day"]).to_numpy("datetime64[D]"),
+                part["source"].to_numpy(object), _days(part["day"].to_numpy(object)),
                 part["prob_default"].to_numpy(np.float64), part["Pago_atiempo_pred"].to_numpy(np.int64),
                 part["risk_band"].to_numpy(object), part["actual"].to_numpy(np.float64),
                 part["value"].to_numpy(np.float64))
@@ -126,6 +128,12 @@ class OutcomeService:
                 self._unfolded = 0
         if due:
             self.store.fold_quietly()
+
+
+def _days(values: np.ndarray) -> np.ndarray:
+    """Dates as read (``date`` objects, or ISO text from SQLite) → datetime64[D]."""
+    return np.asarray([str(v) for v in values] if len(values) and isinstance(values[0], str) else values,
+                      dtype="datetime64[D]")
 
 
 def _plan(checked: CheckedItems, found: pd.DataFrame | None, overwrite: bool
@@ -144,7 +152,7 @@ def _plan(checked: CheckedItems, found: pd.DataFrame | None, overwrite: bool
     status[position] = np.where(same, "unchanged", np.where(empty, "recorded",
                                                             "overwritten" if overwrite else "conflict"))
     apply = empty | (~same & overwrite)
-    return status, previous, found[apply].assign(value=new[apply])
+    return status, previous, found[apply].assign(value=new[apply]).sort_values("id")  # index locality
 
 
 def _results(checked: CheckedItems, status: np.ndarray, previous: np.ndarray) -> list[dict[str, Any]]:

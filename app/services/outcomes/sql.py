@@ -18,12 +18,12 @@ _SELECTED = ('p.id, p.model_version, p.source, p.day, p.prob_default, p."Pago_at
              "p.actual")
 _SQLITE_LOOKUP = f"""
 SELECT CAST(k.key AS INTEGER), {_SELECTED}
-FROM json_each(:keys) AS k
+FROM json_each(?) AS k
 JOIN predictions AS p ON p.request_id = json_extract(k.value, '$[0]') AND p."row" = json_extract(k.value, '$[1]')
 """
 _POSTGRES_LOOKUP = f"""
 SELECT k.pos - 1, {_SELECTED}
-FROM unnest(CAST(:request_ids AS text[]), CAST(:rows AS integer[])) WITH ORDINALITY AS k(request_id, "row", pos)
+FROM unnest(CAST(%s AS text[]), CAST(%s AS integer[])) WITH ORDINALITY AS k(request_id, "row", pos)
 JOIN predictions AS p ON p.request_id = k.request_id AND p."row" = k."row"
 """
 _SQLITE_UPDATE = "UPDATE predictions SET actual = ? WHERE id = ? AND actual IS ?"
@@ -38,14 +38,21 @@ COLUMNS = ("position", "id", "model_version", "source", "day", "prob_default", "
 
 def lookup(conn: sa.Connection, request_ids: np.ndarray, rows: np.ndarray) -> pd.DataFrame:
     """The logged predictions of the keys (``position`` = index of the key), one row per key found."""
-    if conn.dialect.name == "postgresql":
-        found = conn.execute(sa.text(_POSTGRES_LOOKUP), {"request_ids": request_ids.tolist(),
-                                                         "rows": rows.tolist()}).all()
-    else:
-        keys = json.dumps([[r, int(n)] for r, n in zip(request_ids.tolist(), rows.tolist(), strict=True)])
-        found = conn.execute(sa.text(_SQLITE_LOOKUP), {"keys": keys}).all()
-    frame = pd.DataFrame(found, columns=list(COLUMNS)) if found else pd.DataFrame(columns=list(COLUMNS))
-    frame["actual"] = pd.to_numeric(frame["actual"], errors="coerce").astype(np.float64)
+    cursor = conn.connection.driver_connection.cursor()  # plain tuples: no Row object per key
+    try:
+        if conn.dialect.name == "postgresql":
+            cursor.execute(_POSTGRES_LOOKUP, (request_ids.tolist(), rows.tolist()))
+        else:
+            cursor.execute(_SQLITE_LOOKUP, (json.dumps([[r, n] for r, n in zip(request_ids.tolist(), rows.tolist(),
+                                                                               strict=True)]),))
+        found = cursor.fetchall()
+    finally:
+        cursor.close()
+    columns = list(zip(*found, strict=True)) if found else [()] * len(COLUMNS)
+    frame = pd.DataFrame({name: np.asarray(values, dtype=object) for name, values in zip(COLUMNS, columns,
+                                                                                           strict=True)})
+    frame["position"] = frame["position"].astype(np.int64)
+    frame["actual"] = np.asarray([np.nan if v is None else v for v in frame["actual"]], dtype=np.float64)
     return frame
 
 

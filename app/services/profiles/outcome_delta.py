@@ -43,25 +43,31 @@ def outcome_fragments(layout: ProfileLayout, changes: OutcomeChanges) -> list[Fr
     old = np.asarray(changes.old, dtype=np.float64)
     new = np.asarray(changes.new, dtype=np.float64)
     replaced = ~np.isnan(old)
-    keys = pd.MultiIndex.from_arrays([np.asarray(changes.sources, dtype=object),
-                                      np.asarray(changes.days, dtype="datetime64[D]")])
-    group, unique = pd.factorize(keys)
+    source_codes, source_names = pd.factorize(np.asarray(changes.sources, dtype=object))
+    day_numbers = np.asarray(changes.days, dtype="datetime64[D]").astype(np.int64)
+    unique_keys, group = np.unique(day_numbers * len(source_names) + source_codes, return_inverse=True)
+    group_days, group_sources = np.divmod(unique_keys, len(source_names))
     # each change is one added contribution (sign +1) and, when an outcome is replaced, one removed (sign −1)
     taken = np.r_[np.arange(n), np.flatnonzero(replaced)]
     sign = np.r_[np.ones(n), -np.ones(int(replaced.sum()))]
     actual = np.r_[new, old[replaced]].astype(np.int64)
     cells = _cells(layout, changes, taken, actual)
-    n_groups, width = len(unique), layout.n_cells
-    flat = (group[taken][:, None] * width + cells).ravel()
-    totals = np.bincount(flat, weights=np.repeat(sign, cells.shape[1]), minlength=n_groups * width)
-    totals = totals.round().astype(np.int64)
+    n_groups, width = len(unique_keys), layout.n_cells
+    flat = (group[taken][:, None].astype(np.int64) * width + cells).ravel()
+    keys_found, inverse = np.unique(flat, return_inverse=True)  # sparse: only the touched cells
+    totals = np.bincount(inverse, weights=np.repeat(sign, cells.shape[1])).round().astype(np.int64)
+    keep = totals != 0
+    keys_found, totals = keys_found[keep], totals[keep]
+    owner = keys_found // width
+    bounds = np.searchsorted(owner, np.arange(n_groups + 1))
     sums = _sums(layout, changes, taken, actual, sign, group, n_groups)
     fragments = []
-    for g, (source, day) in enumerate(unique):
-        block = totals[g * width:(g + 1) * width]
-        occupied = np.flatnonzero(block)
-        fragments.append(Fragment(layout.model_version, str(source), pd.Timestamp(day).date(), 0, None,
-                                  occupied.astype(np.uint32), block[occupied], sums[g]))
+    sources = [str(source_names[code]) for code in group_sources.tolist()]
+    days = group_days.astype("datetime64[D]").astype(object).tolist()
+    cells_of = (keys_found % width).astype(np.uint32)
+    for g, (source, day) in enumerate(zip(sources, days, strict=True)):
+        part = slice(bounds[g], bounds[g + 1])
+        fragments.append(Fragment(layout.model_version, source, day, 0, None, cells_of[part], totals[part], sums[g]))
     return fragments
 
 
