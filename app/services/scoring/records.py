@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from app.services.scoring.columns import clean_columns
 from modeling.config import DATE_COLUMN
 from modeling.input_checks import stored_specs
 from modeling.schema import ColumnSpec, Problem
@@ -63,6 +64,10 @@ class RecordValidator:
                 return self._validate_clean(records)
             except _Invalid:
                 pass
+        elif records:
+            clean = clean_columns(records, self.specs, self._by_header)
+            if clean is not None:
+                return ValidatedRecords(clean[0], np.arange(len(records)), {}, clean[1], len(records))
         is_object = np.fromiter((isinstance(r, dict) for r in records), dtype=bool, count=len(records))
         positions = np.flatnonzero(is_object)
         objects = [records[i] for i in positions]

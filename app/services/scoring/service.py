@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import orjson
 import pandas as pd
 import sqlalchemy as sa
 
@@ -84,6 +85,7 @@ class ScoringService:
         self.profiles = profiles or ProfileStore(log.engine)
         self.profiles.register(self.layout)
         self._unfolded = 0
+        self._folding = False
         self._fold_lock = threading.Lock()
 
     def score_records(self, records: Sequence[Any], *, source: str = "api",
@@ -134,13 +136,22 @@ class ScoringService:
         return [fragment.row() for fragment in build_fragments(self.layout, write.profiled)]
 
     def _after_write(self, fragments: int) -> None:
+        """Count appended fragments; when ``FOLD_EVERY`` are due, fold in a background thread (one at a time), so
+        no request waits for it."""
         with self._fold_lock:
             self._unfolded += fragments
-            due = self._unfolded >= FOLD_EVERY
+            due = self._unfolded >= FOLD_EVERY and not self._folding
             if due:
-                self._unfolded = 0
+                self._unfolded, self._folding = 0, True
         if due:
+            threading.Thread(target=self._fold, name="profile-fold", daemon=True).start()
+
+    def _fold(self) -> None:
+        try:
             self.profiles.fold_quietly()
+        finally:
+            with self._fold_lock:
+                self._folding = False
 
     def _score(self, checked: ValidatedRecords, source: str, request_id: str | None,
                actual: pd.Series | None, started: float, row_offset: int = 0,
@@ -199,12 +210,24 @@ def _log_rows(batch: ScoredBatch, source: str, scored_at: Any, inputs: pd.DataFr
 
 
 def _json_lines(frame: pd.DataFrame) -> list[str]:
-    """One JSON object per row, serialised in one vectorised call."""
+    """One JSON object per row (numbers in full precision, dates as ISO text to the second, missing as null)."""
     if frame.empty:
         return []
-    text = frame.to_json(orient="records", lines=True, date_format="iso", date_unit="s", double_precision=15,
-                         force_ascii=False)
-    return text.rstrip("\n").split("\n")
+    names = [str(name) for name in frame.columns]
+    columns = []
+    for name in frame.columns:
+        values = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            stamps = values.to_numpy(dtype="datetime64[s]")
+            text = np.datetime_as_string(stamps, unit="s").astype(object)
+            text[np.isnat(stamps)] = None
+            columns.append(text.tolist())
+        elif values.dtype == object:
+            columns.append(values.where(values.notna(), None).tolist())
+        else:
+            columns.append(values.tolist())  # float NaN is written as null
+    dumps = orjson.dumps
+    return [dumps(dict(zip(names, row, strict=True))).decode() for row in zip(*columns, strict=True)]
 
 
 def _actual_values(actual: pd.Series | None, positions: np.ndarray) -> list[Any]:
