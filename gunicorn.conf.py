@@ -29,9 +29,19 @@ if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
 os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+# Worker settings, chosen by measurement (benchmarks/bench_load.py: 32 keep-alive clients, 2 cores, SQLite log):
+# - gthread: concurrent /predict requests of a worker must be in the same process at the same time for the
+#   micro-batcher (app/api/microbatch.py) to score them in one model call and log them in one transaction;
+#   threads give that without monkey-patching (gevent would need every library cooperative, psycopg and
+#   CatBoost included). The GIL is no obstacle: the work is done once per batch, by one thread.
+# - workers = cores (2): scoring is CPU-bound; more processes only split the batches (fewer requests per
+#   model call) and add memory (one bundle each).
+# - threads = 16: with 4 threads a worker had at most 4 requests to group (2.2 per model call, 180 req/s on a
+#   busy machine); with 16, 8.3 per call and 390 req/s in the same conditions. 32 clients over 2 workers
+#   never need more than 16 each; idle keep-alive connections do not hold a thread in gthread.
 worker_class = "gthread"
 workers = int(os.environ.get("WORKERS", "2"))
-threads = int(os.environ.get("THREADS", "4"))
+threads = int(os.environ.get("THREADS", "16"))
 accesslog = None  # the app writes one JSON line per request (with its request id) instead
 logconfig_dict = json_logconfig(os.environ.get("LOG_LEVEL", "INFO"))  # JSON lines (app/observability/json_logs.py)
 timeout = 120  # a first render on a cold database, or a large batch, may take seconds
