@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import orjson
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,44 +111,51 @@ def main() -> None:
     print(f"model {scoring.model_version} · {type(pipeline[-1]).__name__} · {os.cpu_count()} CPUs · "
           f"load average {os.getloadavg()[0]:.2f} (other processes skew every figure)")
 
+    matrix_one, matrix_many = pipeline[:-1].transform(raw_one), pipeline[:-1].transform(raw_many)
     floor_1 = statistics.median(timed(lambda: pipeline.predict_proba(raw_one), 200))
     floor_n = statistics.median(timed(lambda: pipeline.predict_proba(raw_many), 5))
+    model_1 = statistics.median(timed(lambda: pipeline[-1].predict_proba(matrix_one), 200))
+    model_n = statistics.median(timed(lambda: pipeline[-1].predict_proba(matrix_many), 5))
     service_1 = statistics.median(timed(lambda: scoring.score_records(one, source="api"), 200))
     service_n = statistics.median(timed(lambda: scoring.score_records(records, source="api"), 5))
 
     env = {**os.environ, "MODELS_DIR": str(settings.models_dir), "PREDICTIONS_DIR": workdir, "SEED_HOLDOUT": "0"}
+    env.pop("DATABASE_URL", None)
     port = free_port()
-    server = start_gunicorn(port, env)
+    server = start_gunicorn(port, env)  # gunicorn.conf.py defaults
     try:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         body_1 = json.dumps(one[0]).encode()
+        body_n = orjson.dumps(records)  # the client's request, encoded once
         http_1 = timed(lambda: post(conn, "/predict", body_1), args.requests)
-        http_n = statistics.median(timed(
-            lambda: json.loads(post(conn, "/predict_batch", json.dumps(records).encode())), 5))
+        http_n = statistics.median(timed(lambda: orjson.loads(post(conn, "/predict_batch", body_n)), 5))
     finally:
         server.terminate()
         server.wait(timeout=30)
 
     p50, p99 = np.percentile(http_1, [50, 99])
+    ok = lambda passed: "OK" if passed else "MISSED"  # noqa: E731
     rows = [
-        ("floor: predict_proba, 1 row", floor_1, "", ""),
-        (f"floor: predict_proba, {args.batch:,} rows", floor_n, "", ""),
-        ("service in process, 1 record", service_1, f"{service_1 / floor_1:.2f}× floor",
-         f"≤ {1.5 * floor_1 + 2:.2f} ms {'OK' if service_1 <= 1.5 * floor_1 + 2 else 'MISSED'}"),
+        ("floor: pipeline predict_proba, 1 row", floor_1, "", ""),
+        (f"floor: pipeline predict_proba, {args.batch:,} rows", floor_n, "", ""),
+        ("floor: model alone (float matrix), 1 row", model_1, "", ""),
+        (f"floor: model alone (float matrix), {args.batch:,} rows", model_n, "", ""),
+        ("service in process, 1 record", service_1, f"{service_1 / floor_1:.2f}× floor", ""),
         (f"service in process, {args.batch:,} records", service_n, f"{service_n / floor_n:.2f}× floor",
-         f"{args.batch / service_n * 1000:,.0f} records/s"),
+         f"≤ 4× floor {ok(service_n <= 4 * floor_n)} · {args.batch / service_n * 1000:,.0f} records/s"),
         (f"POST /predict p50 ({args.requests} seq.)", p50, f"{p50 / floor_1:.2f}× floor",
-         f"≤ {2 * floor_1 + 5:.2f} ms {'OK' if p50 <= 2 * floor_1 + 5 else 'MISSED'}"),
+         f"≤ 1.5× floor {ok(p50 <= 1.5 * floor_1)} · ≤ 8 ms {ok(p50 <= 8)}"),
         (f"POST /predict p99 ({args.requests} seq.)", p99, f"{p99 / floor_1:.2f}× floor", ""),
         (f"POST /predict_batch, {args.batch:,} records*", http_n, f"{http_n / service_n:.2f}× in-process",
-         f"≤ 2× {'OK' if http_n <= 2 * service_n else 'MISSED'} · {args.batch / http_n * 1000:,.0f} records/s "
-         f"({'OK' if args.batch / http_n * 1000 >= 5000 else 'MISSED'} ≥ 5,000)"),
+         f"≤ 1.3× {ok(http_n <= 1.3 * service_n)} · {args.batch / http_n * 1000:,.0f} records/s"),
     ]
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'ms':>10}  {'ratio':<18}  target")
     for name, ms, ratio, target in rows:
         print(f"{name:<{width}}  {ms:>10.2f}  {ratio:<18}  {target}")
-    print("* end to end from the client's point of view: encode the records, POST, receive, decode the results")
+    print("floor = the bundle's whole pipeline (preprocessing + model) on an already validated frame; "
+          "the service's lean path does the same preprocessing on arrays, so it can beat it")
+    print("* end to end from the client's side: POST the encoded records, receive, decode the results (orjson)")
 
 
 if __name__ == "__main__":
