@@ -7,7 +7,7 @@
 | DATABASE_URL    | sqlite:///PREDICTIONS_DIR/prediction_log.sqlite | SQLAlchemy URL of the prediction log        |
 | PORT            | 8000                                       | HTTP port (gunicorn)                             |
 | WORKERS         | 2                                          | gunicorn worker processes                        |
-| THREADS         | 4                                          | threads per gunicorn worker (gthread)            |
+| THREADS         | 16                                         | threads per gunicorn worker (gthread)            |
 | API_KEY         | (unset)                                    | when set, POST routes require X-API-Key          |
 | DASHBOARD_USER  | (unset)                                    | with DASHBOARD_PASSWORD: HTTP Basic login on the |
 | DASHBOARD_PASSWORD | (unset)                                 | dashboard and downloads (both or neither)        |
@@ -61,7 +61,7 @@ class Settings:
     database_url: str | None = None
     port: int = 8000
     workers: int = 2
-    threads: int = 4
+    threads: int = 16
     api_key: str | None = None
     dashboard_user: str | None = None
     dashboard_password: str | None = None
