@@ -27,6 +27,8 @@ from prometheus_client import (
     multiprocess,
 )
 
+from app.services.log.store import DuplicateRowsError, PredictionLogError
+
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 
 REQUESTS = Counter("http_requests", "HTTP requests answered, by method, route (URL rule) and status",
@@ -54,11 +56,13 @@ def scrape() -> bytes:
 
 @contextmanager
 def log_write(source: str, rows: int) -> Iterator[None]:
-    """Count ``rows`` scored for ``source`` when the enclosed log write succeeds, one failure when it raises."""
+    """Count ``rows`` scored for ``source`` when the enclosed log write succeeds, one failure when the log
+    refuses it (a duplicate request, refused by a unique constraint, is an answer, not a failure)."""
     try:
         yield
-    except Exception:
-        LOG_WRITE_FAILURES.labels(source=source).inc()
+    except PredictionLogError as exc:
+        if not isinstance(exc, DuplicateRowsError):
+            LOG_WRITE_FAILURES.labels(source=source).inc()
         raise
     ROWS_SCORED.labels(source=source).inc(rows)
 

@@ -12,7 +12,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from app import create_app
 from app.config import LOG_FILENAME
-from app.observability.metrics import job_entered, set_job_counts
+from app.observability.metrics import job_entered, log_write, set_job_counts
+from app.services.log.store import DuplicateRowsError, PredictionLogError
 
 
 def samples(client, headers: dict[str, str] | None = None) -> dict[tuple[str, frozenset], float]:
@@ -112,3 +113,12 @@ def test_without_a_token_metrics_stay_open_whatever_else_is_on(make_app, changes
         assert client.get("/", headers=login).status_code == 200
         found = samples(client)
         assert value(found, "http_requests_total", method="GET", route="/", status="401") >= 1
+
+
+def test_a_refused_duplicate_is_not_a_log_failure(client):
+    failures = "credit_risk_log_write_failures_total"
+    before = value(samples(client), failures, source="batch")
+    for error in (DuplicateRowsError("duplicate (request_id, row)"), PredictionLogError("database down")):
+        with pytest.raises(PredictionLogError), log_write("batch", 3):
+            raise error
+    assert value(samples(client), failures, source="batch") - before == 1
