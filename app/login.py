@@ -12,7 +12,7 @@ import hmac
 from flask import Flask, Response, request
 from flask_httpauth import HTTPBasicAuth
 
-OPEN_BLUEPRINTS = frozenset({"api", "docs", "health", "metrics"})
+OPEN_BLUEPRINTS = frozenset({"api", "jobs", "docs", "health", "metrics"})
 REALM = "Credit-risk dashboard"
 
 

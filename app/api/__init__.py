@@ -5,6 +5,7 @@ from flask import Flask
 
 from app.api.errors import register_error_handlers
 from app.api.health import create_health_blueprint
+from app.api.jobs import create_jobs_blueprint
 from app.api.openapi import build_openapi, create_docs_blueprint
 from app.api.outcomes import create_outcomes_blueprint
 from app.api.routes import create_api_blueprint
@@ -17,6 +18,8 @@ def register_api(server: Flask, services: Services) -> None:
     server.register_blueprint(create_api_blueprint(services))
     server.register_blueprint(create_outcomes_blueprint(services))
     server.register_blueprint(create_health_blueprint(services))
+    if services.jobs is not None:
+        server.register_blueprint(create_jobs_blueprint(services))
     document = build_openapi(services.bundle.schema, model_version=services.scoring.model_version,
                              max_batch_rows=services.settings.max_batch_rows,
                              api_key=bool(services.settings.api_key))

@@ -24,11 +24,14 @@ def create_health_blueprint(services: Services) -> Blueprint:
     def ready() -> tuple[Response, int, dict[str, str]]:
         model_loaded = services.bundle is not None and bool(services.scoring.model_version)
         log = probe_log(services.log)
-        ok = model_loaded and log.reachable and log.writable
+        jobs = services.jobs.engine_reachable() if services.jobs is not None else True
+        ok = model_loaded and log.reachable and log.writable and jobs
         body: dict[str, object] = {
             "status": "ok" if ok else "error", "model_version": services.scoring.model_version,
             "model": {"loaded": model_loaded},
-            "database": {"reachable": log.reachable, "writable": log.writable, "backend": log.backend}}
+            "database": {"reachable": log.reachable, "writable": log.writable, "backend": log.backend},
+            "jobs": {"engine": services.jobs.engine.name if services.jobs is not None else None,
+                     "reachable": jobs}}
         if ok:
             return jsonify(body), 200, {"Cache-Control": "no-store"}
         body.update(error="not_ready", message="the service cannot take predictions now; retry later")

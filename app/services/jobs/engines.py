@@ -68,10 +68,7 @@ class LocalEngine:
             with self._lock:
                 if self._executor is executor:
                     self._executor = None
-            job = self.store.get(job_id)
-            if job is not None and job.state == "queued":
-                self.submit(job_id)  # it never started: give it to a fresh pool
-                return
+            self.store.fail_queued(job_id, "the job process could not start or was killed before the job began")
             message = "the job process stopped unexpectedly (killed or out of memory)"
         else:
             logger.error("job %s: %s", job_id, error, exc_info=error)

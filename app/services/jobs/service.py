@@ -119,9 +119,11 @@ class JobService:
         stored = self.store.idempotent_answer(key)
         if stored is None:
             return None
-        if stored[0] != digest:
-            raise JobError("idempotency_conflict", "this Idempotency-Key was used with a different file")
-        return self.store.get(json.loads(stored[1])["id"])
+        route, stored_digest, answer = stored
+        if route != "/jobs" or stored_digest != digest:
+            raise JobError("idempotency_conflict", "this Idempotency-Key was already used for a different file or "
+                           "route; use a new key for a new request")
+        return self.store.get(json.loads(answer)["id"])
 
     def get(self, job_id: str) -> Job | None:
         return self.store.get(job_id)

@@ -115,13 +115,13 @@ class JobStore:
             conn.execute(jobs.insert().values(**values))
         return Job(**{k: v for k, v in values.items()})
 
-    def idempotent_answer(self, key: str) -> tuple[str, bytes] | None:
-        """(body sha256, stored answer) of an ``Idempotency-Key`` already used for ``/jobs``, else None."""
-        query = sa.select(idempotency_keys.c.body_sha256, idempotency_keys.c.response).where(
-            idempotency_keys.c.key == key, idempotency_keys.c.route == "/jobs")
+    def idempotent_answer(self, key: str) -> tuple[str, str, bytes] | None:
+        """(route, body sha256, stored answer) of an idempotency key already stored, else None."""
+        query = sa.select(idempotency_keys.c.route, idempotency_keys.c.body_sha256, idempotency_keys.c.response
+                          ).where(idempotency_keys.c.key == key)
         with self.engine.connect() as conn:
             row = conn.execute(query).first()
-        return None if row is None else (row.body_sha256, bytes(row.response))
+        return None if row is None else (row.route, row.body_sha256, bytes(row.response))
 
     def get(self, job_id: str) -> Job | None:
         """The job (a stale running job is failed first), or None."""
