@@ -75,19 +75,25 @@ def _preview_columns(outcome: BatchOutcome) -> list[dict[str, Any]]:
 
 
 def files_table(files: Sequence[BatchFileInfo]) -> html.Div | dbc.Table:
-    """Saved results files, newest first, each with its download button."""
+    """Saved results files, newest first, each with its download link (streamed by ``/batch/results/<file>``)."""
     if not files:
         return empty_state("Todavía no hay archivos de resultados.", icon="folder2-open")
     rows = [html.Tr([
         html.Td(html.Code(info.file_id), className="small"),
         html.Td(f"{info.modified:%Y-%m-%d %H:%M:%S}", className="small text-nowrap"),
         html.Td(_size(info.size_bytes), className="small text-end text-nowrap"),
-        html.Td(dbc.Button([html.I(className="bi bi-download me-1"), "Descargar"], size="sm", color="primary",
-                           outline=True, id={"type": ids.Batch.FILE_BUTTON, "file": info.file_id})),
+        html.Td(result_link(info.file_id, {"type": ids.Batch.FILE_LINK, "file": info.file_id})),
     ]) for info in files]
     header = html.Thead(html.Tr([html.Th("Archivo"), html.Th("Creado"), html.Th("Tamaño", className="text-end"),
                                  html.Th("")]))
     return dbc.Table([header, html.Tbody(rows)], hover=True, size="sm", className="mb-0 align-middle")
+
+
+def result_link(file_id: str, link_id: Any = None) -> html.A:
+    """A download button for a results file (a plain link: the file streams from disk, not through a callback)."""
+    extra = {"id": link_id} if link_id is not None else {}
+    return html.A([html.I(className="bi bi-download me-1"), "Descargar"], href=f"/batch/results/{file_id}",
+                  download=file_id, className="btn btn-sm btn-outline-primary", **extra)
 
 
 def _size(n_bytes: int) -> str:

@@ -89,18 +89,21 @@ class Batch(StrEnum):
     """Predicciones por Lotes tab."""
 
     ROOT = "batch-root"
-    UPLOAD = "batch-upload"
-    LIMIT = "batch-limit"
-    ACCEPTED = "batch-accepted"
+    UPLOAD = "batch-upload"  # the drop zone; assets/batch_upload.js streams the file to /batch/upload
+    UPLOAD_PROGRESS = "batch-upload-progress"
     NOTICE = "batch-notice"
+    JOB = "batch-job"  # the job shown (browser storage: survives a reload)
+    POLL = "batch-poll"
+    PROGRESS = "batch-progress"
+    CANCEL = "batch-cancel"
+    SHOWN = "batch-shown"  # the done job whose result is drawn
+    JOBS = "batch-jobs"
+    JOB_BUTTON = "batch-job-button"
     RESULT = "batch-result"
-    FILE_ID = "batch-file-id"
     RESULT_DOWNLOAD_BUTTON = "batch-result-download-button"
-    RESULT_DOWNLOAD = "batch-result-download"
     TEMPLATE_BUTTON = "batch-template-button"
     TEMPLATE_DOWNLOAD = "batch-template-download"
     FILES = "batch-files"
     FILES_REFRESH = "batch-files-refresh"
-    FILE_BUTTON = "batch-file-button"
-    FILE_DOWNLOAD = "batch-file-download"
+    FILE_LINK = "batch-file-link"
     PREVIEW = "batch-preview"

@@ -1,61 +1,57 @@
-"""Predicciones por Lotes tab: upload a CSV/XLSX, score it through the scoring service, download the results.
+"""Predicciones por Lotes tab: upload a CSV/XLSX of any size, follow its background job, see and download the results.
 
-The upload is scored synchronously inside ``dcc.Loading`` (50,000 rows take a few seconds); only the id of the
-results file is kept in the browser (``dcc.Store``) and resolved again inside the predictions folder on download.
-Files larger than the request limit are stopped in the browser before they are sent.
+The file never travels through a Dash callback: ``assets/batch_upload.js`` streams it to ``POST /batch/upload``
+(upload progress in the page), which stores it in the predictions folder and queues a job; the job id goes to a
+``dcc.Store`` kept in the browser's storage (it survives a reload). A 1-second poll (5 s when nothing runs) reads
+the job and the recent jobs from the log database, so every browser and host shows the same list. Results files
+download through plain links streamed from disk.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import dash_bootstrap_components as dbc
-from dash import ALL, Dash, Input, Output, State, ctx, dcc, html
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from app.dashboard import ids
+from app.dashboard.batch_upload import create_batch_upload_blueprint
 from app.dashboard.batch_view import files_table, result_view
 from app.dashboard.components import empty_state
+from app.dashboard.job_view import job_outcome, job_progress, jobs_table
 from app.services import Services
-from app.services.batch import BatchFileNotFound, BatchFiles
 
 LABEL = "Predicciones por Lotes"
 TAB_ID = "tab-batch"
+FAST_POLL_MS, SLOW_POLL_MS = 1000, 5000
+RECENT_JOBS = 15
 _DROP_STYLE = {"borderWidth": "2px", "borderStyle": "dashed", "borderRadius": "0.5rem", "borderColor": "#90a4ae",
                "textAlign": "center", "padding": "2rem 1rem", "cursor": "pointer", "backgroundColor": "#f8fafc"}
-_SIZE_CHECK = """
-function(contents, filename, limit) {
-    const skip = window.dash_clientside.no_update;
-    if (!contents) { return [skip, skip, skip]; }
-    const bytes = Math.floor((contents.length - contents.indexOf(',') - 1) * 3 / 4);
-    if (bytes > limit.max_bytes) {
-        const mb = (n) => (n / 1048576).toFixed(1).replace('.', ',');
-        return ['«' + filename + '» pesa ' + mb(bytes) + ' MB y el máximo es ' + mb(limit.max_bytes) +
-                ' MB: no se envió. Divida el archivo en partes más pequeñas.', true, skip];
-    }
-    return ['', false, Date.now()];
-}
-"""
+_WAITING = "El resultado aparecerá aquí cuando termine el trabajo: resumen, errores por fila y vista previa."
 
 
 def _upload_card(services: Services) -> dbc.Card:
-    batch_files = services.batch_files
-    max_rows = f"{batch_files.max_rows:,}".replace(",", ".")
-    megabytes = batch_files.max_file_bytes / 2**20
-    size = f"{megabytes:.0f}" if megabytes >= 10 else f"{megabytes:.1f}".replace(".", ",")
-    limits = f"CSV (coma, punto y coma o tabulador; UTF-8 o Latin-1) o XLSX · máximo {size} MB y {max_rows} filas"
+    settings = services.settings
+    megabytes = f"{settings.max_upload_mb:g}".replace(".", ",")
+    limits = f"CSV (coma, punto y coma o tabulador; UTF-8 o Latin-1) o XLSX · máximo {megabytes} MB"
     drop_area = html.Div([
         html.I(className="bi bi-cloud-arrow-up fs-1 text-primary d-block"),
         html.Div(["Arrastre y suelte un archivo aquí o ", html.A("selecciónelo", className="link-primary")],
                  className="fw-semibold"),
         html.Div(limits, className="small text-muted mt-1"),
-    ])
+    ], id=ids.Batch.UPLOAD, style=_DROP_STYLE, **{"data-max-bytes": str(settings.max_upload_bytes),
+                                                   "data-max-mb": megabytes})
     return dbc.Card([
         dbc.CardHeader([html.I(className="bi bi-upload me-2"), "Cargar archivo"], className="fw-semibold"),
         dbc.CardBody([
-            html.P(["Cada fila se valida con el esquema del modelo, se puntúa y se registra en el log (origen ",
-                    html.Code("batch"), "). Las filas con errores no se puntúan, pero se conservan en el archivo de "
-                    "resultados con la columna ", html.Code("error"), ". Las filas se numeran como en la hoja de "
-                    "cálculo (el encabezado es la fila 1)."], className="small"),
-            dcc.Upload(drop_area, id=ids.Batch.UPLOAD, multiple=False, style=_DROP_STYLE,
-                       style_active={**_DROP_STYLE, "borderColor": "#1565c0", "backgroundColor": "#e3f2fd"}),
+            html.P(["El archivo se sube por partes y se procesa en segundo plano, en bloques: puede cerrar o recargar "
+                    "la página. Cada fila se valida con el esquema del modelo, se puntúa y se registra en el log "
+                    "(origen ", html.Code("batch"), "). Las filas con errores no se puntúan, pero se conservan en el "
+                    "archivo de resultados con la columna ", html.Code("error"), ". Las filas se numeran como en la "
+                    "hoja de cálculo (el encabezado es la fila 1)."], className="small"),
+            drop_area,
+            dbc.Progress(id=ids.Batch.UPLOAD_PROGRESS, value=0, label="", className="mt-2",
+                         style={"height": "1.1rem", "display": "none"}),
             dbc.Alert(id=ids.Batch.NOTICE, color="danger", is_open=False, className="mt-3 mb-0 py-2"),
             html.Div([
                 dbc.Button([html.I(className="bi bi-file-earmark-spreadsheet me-1"), "Descargar plantilla CSV"],
@@ -67,88 +63,103 @@ def _upload_card(services: Services) -> dbc.Card:
     ], className="shadow-sm h-100")
 
 
-def _files_card() -> dbc.Card:
+def _progress_card() -> dbc.Card:
     return dbc.Card([
         dbc.CardHeader(html.Div([
-            html.Span([html.I(className="bi bi-clock-history me-2"), "Archivos de resultados anteriores"],
-                      className="fw-semibold"),
-            dbc.Button(html.I(className="bi bi-arrow-clockwise"), id=ids.Batch.FILES_REFRESH, size="sm",
-                       color="link", className="p-0", title="Actualizar la lista"),
+            html.Span([html.I(className="bi bi-activity me-2"), "Trabajo en curso"], className="fw-semibold"),
+            dbc.Button([html.I(className="bi bi-x-circle me-1"), "Cancelar"], id=ids.Batch.CANCEL, size="sm",
+                       color="danger", outline=True, disabled=True),
         ], className="d-flex justify-content-between align-items-center")),
-        dbc.CardBody(html.Div(id=ids.Batch.FILES), style={"maxHeight": "300px", "overflowY": "auto"}),
+        dbc.CardBody(html.Div(job_progress(None), id=ids.Batch.PROGRESS)),
+    ], className="shadow-sm mb-3")
+
+
+def _list_card(title: str, icon: str, body_id: str, refresh: bool = False) -> dbc.Card:
+    button = [dbc.Button(html.I(className="bi bi-arrow-clockwise"), id=ids.Batch.FILES_REFRESH, size="sm",
+                         color="link", className="p-0", title="Actualizar la lista")] if refresh else []
+    return dbc.Card([
+        dbc.CardHeader(html.Div([html.Span([html.I(className=f"bi bi-{icon} me-2"), title], className="fw-semibold"),
+                                 *button], className="d-flex justify-content-between align-items-center")),
+        dbc.CardBody(html.Div(id=body_id), style={"maxHeight": "300px", "overflowY": "auto"}),
     ], className="shadow-sm h-100")
 
 
 def layout(services: Services) -> html.Div:
-    """Upload card, previous files, the result area with its download button."""
+    """Upload card, progress of the current job, recent jobs, previous files, the result area."""
     return html.Div(id=ids.Batch.ROOT, children=[
-        dcc.Store(id=ids.Batch.FILE_ID), dcc.Store(id=ids.Batch.ACCEPTED),
-        dcc.Store(id=ids.Batch.LIMIT, data={"max_bytes": services.batch_files.max_file_bytes}),
-        dcc.Download(id=ids.Batch.RESULT_DOWNLOAD), dcc.Download(id=ids.Batch.TEMPLATE_DOWNLOAD),
-        dcc.Download(id=ids.Batch.FILE_DOWNLOAD),
-        dbc.Row([dbc.Col(_upload_card(services), lg=5), dbc.Col(_files_card(), lg=7)], className="g-3 mb-3"),
+        dcc.Store(id=ids.Batch.JOB, storage_type="local"), dcc.Store(id=ids.Batch.SHOWN),
+        dcc.Interval(id=ids.Batch.POLL, interval=FAST_POLL_MS),
+        dcc.Download(id=ids.Batch.TEMPLATE_DOWNLOAD),
+        dbc.Row([dbc.Col(_upload_card(services), lg=5),
+                 dbc.Col([_progress_card(), _list_card("Trabajos recientes", "list-task", ids.Batch.JOBS)], lg=7)],
+                className="g-3 mb-3"),
+        dbc.Row(dbc.Col(_list_card("Archivos de resultados anteriores", "clock-history", ids.Batch.FILES,
+                                   refresh=True)), className="g-3 mb-3"),
         dbc.Card([
             dbc.CardHeader(html.Div([
                 html.Span([html.I(className="bi bi-clipboard-data me-2"), "Resultado del lote"],
                           className="fw-semibold"),
-                dbc.Button([html.I(className="bi bi-download me-1"), "Descargar resultados"],
-                           id=ids.Batch.RESULT_DOWNLOAD_BUTTON, color="success", size="sm", disabled=True),
+                html.A([html.I(className="bi bi-download me-1"), "Descargar resultados"],
+                       id=ids.Batch.RESULT_DOWNLOAD_BUTTON, className="btn btn-success btn-sm disabled"),
             ], className="d-flex justify-content-between align-items-center")),
-            dbc.CardBody(dcc.Loading(html.Div(empty_state("Suba un archivo para ver el resumen, los errores por fila "
-                                                          "y una vista previa de los resultados.", icon="table"),
-                                              id=ids.Batch.RESULT), type="default")),
+            dbc.CardBody(html.Div(empty_state(_WAITING, icon="table"), id=ids.Batch.RESULT)),
         ], className="shadow-sm"),
     ])
 
 
 def register_callbacks(app: Dash, services: Services) -> None:
-    """Wire this tab's callbacks on ``app`` (never the global ``dash.callback``)."""
-    batch_files = services.batch_files
+    """Wire this tab's callbacks on ``app`` (never the global ``dash.callback``) and its file routes."""
+    app.server.register_blueprint(create_batch_upload_blueprint(services))
+    jobs, batch_files = services.jobs, services.batch_files
     band_labels = services.bundle.risk_bands["labels"]
 
-    app.clientside_callback(_SIZE_CHECK, Output(ids.Batch.NOTICE, "children"), Output(ids.Batch.NOTICE, "is_open"),
-                            Output(ids.Batch.ACCEPTED, "data"), Input(ids.Batch.UPLOAD, "contents"),
-                            State(ids.Batch.UPLOAD, "filename"), State(ids.Batch.LIMIT, "data"),
-                            prevent_initial_call=True)
+    @app.callback(Output(ids.Batch.PROGRESS, "children"), Output(ids.Batch.CANCEL, "disabled"),
+                  Output(ids.Batch.JOBS, "children"), Output(ids.Batch.POLL, "interval"),
+                  Output(ids.Batch.SHOWN, "data"),
+                  Input(ids.Batch.POLL, "n_intervals"), Input(ids.Batch.JOB, "data"), State(ids.Batch.SHOWN, "data"))
+    def _poll(_tick, job_id, shown):
+        job = jobs.get(job_id) if isinstance(job_id, str) else None
+        recent = jobs.recent(RECENT_JOBS)
+        active = (job is not None and job.active) or any(j.active for j in recent)
+        target = job.id if job is not None and not job.active else None  # the finished job whose result shows
+        return (job_progress(job), not (job and job.active), jobs_table(recent),
+                FAST_POLL_MS if active else SLOW_POLL_MS, no_update if target == shown else target)
 
-    @app.callback(Output(ids.Batch.RESULT, "children"), Output(ids.Batch.FILE_ID, "data"),
-                  Output(ids.Batch.RESULT_DOWNLOAD_BUTTON, "disabled"), Input(ids.Batch.ACCEPTED, "data"),
-                  State(ids.Batch.UPLOAD, "contents"), State(ids.Batch.UPLOAD, "filename"), prevent_initial_call=True,
-                  running=[(Output(ids.Batch.UPLOAD, "disabled"), True, False)])
-    def _score(_accepted, contents, filename):
-        outcome = batch_files.score_upload(contents, filename)
-        return result_view(outcome, band_labels), outcome.file_id, outcome.file_id is None
+    @app.callback(Output(ids.Batch.RESULT, "children"), Output(ids.Batch.RESULT_DOWNLOAD_BUTTON, "href"),
+                  Output(ids.Batch.RESULT_DOWNLOAD_BUTTON, "className"), Input(ids.Batch.SHOWN, "data"))
+    def _result(job_id):
+        job = jobs.get(job_id) if isinstance(job_id, str) else None
+        off = "btn btn-success btn-sm disabled"
+        if job is None:
+            return empty_state(_WAITING, icon="table"), None, off
+        outcome = job_outcome(job, services.bundle.threshold)
+        if not outcome.ok:
+            return html.Div(), None, off
+        outcome = dataclasses.replace(outcome, preview=jobs.preview(job))
+        return result_view(outcome, band_labels), f"/batch/results/{job.result_file}", "btn btn-success btn-sm"
 
-    @app.callback(Output(ids.Batch.FILES, "children"), Input(ids.Batch.FILE_ID, "data"),
-                  Input(ids.Batch.FILES_REFRESH, "n_clicks"))
-    def _list_files(_file_id, _refresh):
-        return files_table(batch_files.list_files())
+    @app.callback(Output(ids.Batch.NOTICE, "children", allow_duplicate=True),
+                  Output(ids.Batch.NOTICE, "is_open", allow_duplicate=True),
+                  Input(ids.Batch.CANCEL, "n_clicks"), State(ids.Batch.JOB, "data"), prevent_initial_call=True)
+    def _cancel(_clicks, job_id):
+        job = jobs.cancel(job_id) if isinstance(job_id, str) else None
+        if job is None:
+            raise PreventUpdate
+        return "", False
 
-    notice = (Output(ids.Batch.NOTICE, "children", allow_duplicate=True),
-              Output(ids.Batch.NOTICE, "is_open", allow_duplicate=True))
-
-    @app.callback(Output(ids.Batch.RESULT_DOWNLOAD, "data"), *notice,
-                  Input(ids.Batch.RESULT_DOWNLOAD_BUTTON, "n_clicks"), State(ids.Batch.FILE_ID, "data"),
-                  prevent_initial_call=True)
-    def _download_result(_clicks, file_id):
-        return _send(batch_files, file_id)
-
-    @app.callback(Output(ids.Batch.FILE_DOWNLOAD, "data"), *notice,
-                  Input({"type": ids.Batch.FILE_BUTTON, "file": ALL}, "n_clicks"), prevent_initial_call=True)
-    def _download_previous(clicks):
+    @app.callback(Output(ids.Batch.JOB, "data", allow_duplicate=True),
+                  Input({"type": ids.Batch.JOB_BUTTON, "job": ALL}, "n_clicks"), prevent_initial_call=True)
+    def _select(clicks):
         if not any(clicks) or not isinstance(ctx.triggered_id, dict):
-            raise PreventUpdate  # the list was (re)drawn, nothing was clicked
-        return _send(batch_files, ctx.triggered_id["file"])
+            raise PreventUpdate  # the list was redrawn, nothing was clicked
+        return ctx.triggered_id["job"]
+
+    @app.callback(Output(ids.Batch.FILES, "children"), Input(ids.Batch.SHOWN, "data"),
+                  Input(ids.Batch.FILES_REFRESH, "n_clicks"))
+    def _list_files(_shown, _refresh):
+        return files_table(batch_files.list_files())
 
     @app.callback(Output(ids.Batch.TEMPLATE_DOWNLOAD, "data"), Input(ids.Batch.TEMPLATE_BUTTON, "n_clicks"),
                   prevent_initial_call=True)
     def _download_template(_clicks):
         return dcc.send_bytes(batch_files.template_csv(), "plantilla_predicciones.csv", type="text/csv")
-
-
-def _send(batch_files: BatchFiles, file_id: str | None) -> tuple[dict | None, str, bool]:
-    """The results file as a download, or a message when the id names no file of the predictions folder."""
-    try:
-        return dcc.send_file(str(batch_files.path_for(file_id)), type="text/csv"), "", False
-    except BatchFileNotFound:
-        return None, f"El archivo de resultados «{file_id}» ya no está disponible en la carpeta de predicciones.", True

@@ -1,0 +1,57 @@
+"""The tab's file routes (behind the dashboard login when it is on): ``POST /batch/upload`` streams the browser's
+file straight to the predictions folder and queues its job (never base64 through a Dash callback), and
+``GET /batch/results/<file>`` streams a results file to the browser (never through a callback either).
+
+Uploads need the ``X-Batch-Upload`` header, which a cross-site form cannot send. Messages are in Spanish.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, jsonify, request, send_file
+
+from app.services import Services
+from app.services.batch import BatchFileNotFound
+from app.services.jobs import JobError
+
+_MESSAGES = {
+    "invalid_file": "«{name}» no se puede usar: {details}",
+    "payload_too_large": "«{name}» supera el tamaño máximo de {limit} MB (MAX_UPLOAD_MB): no se procesó.",
+    "storage_unavailable": "No se pudo guardar «{name}» en la carpeta de predicciones (¿disco lleno o carpeta sin "
+                           "permiso de escritura?). No se procesó ninguna fila.",
+    "engine_unavailable": "El motor de trabajos no responde; intente de nuevo en unos minutos.",
+    "idempotency_conflict": "Conflicto de clave de idempotencia.",
+}
+
+
+def create_batch_upload_blueprint(services: Services) -> Blueprint:
+    """Blueprint with the tab's upload and results-download routes."""
+    bp = Blueprint("batch_upload", __name__)
+    settings, jobs, batch_files = services.settings, services.jobs, services.batch_files
+
+    @bp.post("/batch/upload")
+    def upload() -> tuple[Response, int]:
+        if request.headers.get("X-Batch-Upload") != "1":
+            abort(400)
+        request.max_content_length = settings.max_upload_bytes
+        name = request.args.get("filename") or "archivo.csv"
+        try:
+            job, _ = jobs.submit(request.stream, name)
+        except JobError as exc:
+            details = "; ".join(_problem(p) for p in exc.problems or []) or exc.message
+            message = _MESSAGES[exc.code].format(name=name, details=details, limit=f"{settings.max_upload_mb:g}")
+            return jsonify({"error": exc.code, "message": message}), 422 if exc.code == "invalid_file" else 503
+        return jsonify({"id": job.id, "state": job.state, "rows_total": job.rows_total}), 202
+
+    @bp.get("/batch/results/<file_id>")
+    def result(file_id: str) -> Response:
+        try:
+            path = batch_files.path_for(file_id)
+        except BatchFileNotFound:
+            abort(404)
+        return send_file(path, mimetype="text/csv", as_attachment=True, download_name=file_id, conditional=True)
+
+    return bp
+
+
+def _problem(problem: dict) -> str:
+    text = f"{problem.get('field', 'archivo')}: {problem.get('message', '')}"
+    return text + (f" (esperado: {problem['expected']})" if problem.get("expected") else "")
