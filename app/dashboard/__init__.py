@@ -1,4 +1,4 @@
-"""The Dash dashboard mounted at ``/`` on the Flask server: four tabs that call the services in process."""
+"""The Dash dashboard mounted at ``/`` on the Flask server: five tabs that call the services in process."""
 from __future__ import annotations
 
 from dash import Dash, Input, Output

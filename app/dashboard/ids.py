@@ -107,3 +107,26 @@ class Batch(StrEnum):
     FILES_REFRESH = "batch-files-refresh"
     FILE_LINK = "batch-file-link"
     PREVIEW = "batch-preview"
+
+
+class Performance(StrEnum):
+    """Desempeño tab."""
+
+    ROOT = "perf-root"
+    SOURCES = "perf-sources"
+    DATES = "perf-dates"
+    GRANULARITY = "perf-granularity"
+    METRIC = "perf-metric"
+    REFRESH = "perf-refresh"
+    STATUS = "perf-status"
+    SUMMARY = "perf-summary"
+    OVER_TIME = "perf-over-time"
+    OVER_TIME_GRAPH = "perf-over-time-graph"
+    BANDS = "perf-bands"
+    BANDS_GRAPH = "perf-bands-graph"
+    CALIBRATION_GRAPH = "perf-calibration-graph"
+    CONFUSION = "perf-confusion"
+    UPLOAD = "perf-upload"
+    OVERWRITE = "perf-overwrite"
+    UPLOAD_REPORT = "perf-upload-report"
+    UPLOADED = "perf-uploaded"

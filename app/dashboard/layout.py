@@ -1,4 +1,4 @@
-"""The page frame: header with the model's identity, the four tabs, the container the active tab renders in."""
+"""The page frame: header with the model's identity, the tabs, the container the active tab renders in."""
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc

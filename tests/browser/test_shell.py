@@ -1,4 +1,4 @@
-"""The dashboard frame in a real browser: title, model identity, the four tabs, local styles, no errors."""
+"""The dashboard frame in a real browser: title, model identity, the five tabs, local styles, no errors."""
 from __future__ import annotations
 
 from browser_helpers import browser_errors, wait_for
@@ -7,13 +7,13 @@ from selenium.webdriver.common.by import By
 from app.dashboard.tabs import TABS
 
 
-def test_shell_shows_title_model_and_the_four_tabs(browser, live_server, trained_result):
+def test_shell_shows_title_model_and_the_five_tabs(browser, live_server, trained_result):
     browser.get(live_server + "/")
     brand = wait_for(browser, ".navbar-brand", text="Monitoreo")
     assert brand.text == "MLOps Pipeline – Monitoreo y Data Drift"
     assert trained_result.metadata["model_version"] in browser.find_element(By.CSS_SELECTOR, ".navbar").text
     labels = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".nav-tabs .nav-link")]
-    assert labels == ["Gráficas", "Data Drift", "Logs", "Predicciones por Lotes"]
+    assert labels == ["Gráficas", "Data Drift", "Logs", "Predicciones por Lotes", "Desempeño"]
     assert labels == [tab.LABEL for tab in TABS]
 
 

@@ -72,7 +72,7 @@ def test_dashboard_shell_is_mounted_at_the_root(client):
     assert page.status_code == 200
     assert "MLOps Pipeline – Monitoreo y Data Drift" in page.get_data(as_text=True)
     layout = json.dumps(client.get("/_dash-layout").get_json(), ensure_ascii=False)
-    for label in ("Gráficas", "Data Drift", "Logs", "Predicciones por Lotes"):
+    for label in ("Gráficas", "Data Drift", "Logs", "Predicciones por Lotes", "Desempeño"):
         assert label in layout
 
 

@@ -1,0 +1,109 @@
+"""Section builders of the Desempeño tab: status banner (alerts, calibration), summary table, expected confusion
+matrix and the outcomes upload report. No callbacks here."""
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import html
+
+from app.dashboard.components import data_grid, problems_alert
+from app.dashboard.figures.performance_over_time import METRIC_LABELS, overall_table
+from app.services.outcomes import OutcomeReport
+from app.services.outcomes.upload import OutcomeFile, report_rows
+from app.services.performance.over_time import PerformanceOverTime
+
+STATUS_LABELS = {"recorded": "registrados", "overwritten": "sobrescritos", "unchanged": "sin cambios",
+                 "duplicate": "duplicados (aplicados una vez)", "invalid": "inválidos", "unknown": "desconocidos",
+                 "conflict": "en conflicto", "duplicate_conflict": "duplicados contradictorios"}
+UNRELIABLE = ("Estimación no fiable: la calibración de prob_default es deficiente en los préstamos con resultado "
+              "(ECE {ece:.3f}, p = {p:.3g}). El desempeño estimado (CBPE) supone probabilidades calibradas.")
+UNKNOWN = ("Calibración desconocida: faltan préstamos con resultado para comprobarla; el desempeño estimado supone "
+           "probabilidades calibradas.")
+
+
+def status_banner(view: PerformanceOverTime) -> html.Div:
+    """Alerts (metric, window, value, interval, floor), and the calibration verdict for the CBPE estimate."""
+    items = []
+    alerts = view.alerts
+    if len(alerts):
+        lines = [html.Li(f"{METRIC_LABELS.get(a.metric, a.metric)} · {_window(a.window)}: {a.value:.3f} "
+                         f"[{a.low:.3f}, {a.high:.3f}], límite {a.floor:.3f}") for a in alerts.itertuples()]
+        items.append(dbc.Alert([html.Strong(f"Alertas de desempeño ({len(alerts)}): el intervalo de confianza queda "
+                                            "del lado malo del límite"), html.Ul(lines[:20], className="mb-0 mt-2")],
+                               color="danger", id="perf-alerts"))
+    else:
+        items.append(dbc.Alert("Sin alertas: ninguna métrica cae de forma significativa bajo su límite "
+                               f"({view.options.floor_ratio:.0%} del valor en prueba).", color="success",
+                               id="perf-alerts"))
+    calibration = view.calibration
+    if calibration.status == "poor":
+        items.append(dbc.Alert(UNRELIABLE.format(ece=calibration.ece, p=calibration.p_value), color="warning",
+                               id="perf-calibration-status"))
+    elif calibration.status == "unknown":
+        items.append(dbc.Alert(UNKNOWN, color="secondary", id="perf-calibration-status"))
+    else:
+        items.append(dbc.Alert(f"Calibración adecuada en {calibration.n:,} préstamos con resultado (ECE "
+                               f"{calibration.ece:.3f}): la estimación CBPE es utilizable.", color="info",
+                               id="perf-calibration-status"))
+    return html.Div(items)
+
+
+def summary_grid(view: PerformanceOverTime) -> Any:
+    """Whole-selection metrics: realised and estimated with 95 % intervals, test value, status."""
+    table = overall_table(view)
+    table["Estado"] = table.pop("status").map({"ok": "correcto", "alert": "ALERTA", "below_floor":
+                                               "bajo el límite (no significativo)", "insufficient":
+                                               "datos insuficientes", "no_reference": "sin referencia",
+                                               "empty": "—"})
+    columns = [{"field": c, "headerName": c} for c in table.columns if c != "metric"]
+    return data_grid("perf-summary-grid", table.drop(columns="metric").to_dict("records"), columns, height="340px",
+                     page_size=10, domLayout="autoHeight")
+
+
+def confusion_table(view: PerformanceOverTime) -> Any:
+    """Expected confusion matrix (CBPE) of the whole selection and of the latest window."""
+    cm = view.confusion
+    shown = pd.concat([cm[cm["window"].isna()], cm[cm["window"].notna()].tail(1)])
+    rows = [{"Período": _window(r.window), "VP (tardío previsto y real)": f"{r.tp:,.1f}",
+             "FP": f"{r.fp:,.1f}", "FN": f"{r.fn:,.1f}", "VN": f"{r.tn:,.1f}"} for r in shown.itertuples()]
+    return dbc.Table.from_dataframe(pd.DataFrame(rows), striped=True, bordered=False, hover=True, size="sm",
+                                    className="mb-0")
+
+
+def upload_report(read: OutcomeFile, report: OutcomeReport | None) -> Any:
+    """The file's problems, or the call's summary and every refused row (spreadsheet row numbers)."""
+    if read.problems:
+        return problems_alert(f"{read.filename}: no se pudo leer", read.problems)
+    assert report is not None
+    counts = report.counts
+    badges = [dbc.Badge(f"{n:,} {STATUS_LABELS[s]}", color=_badge_color(s), className="me-2")
+              for s, n in counts.items() if n]
+    body: list[Any] = [html.Div([html.Strong(f"{read.filename}: {len(report.results):,} filas. "), *badges],
+                                id="perf-upload-summary", className="mb-2")]
+    refused = [r for r in report.results if r["status"] not in ("recorded", "overwritten", "unchanged",
+                                                                "duplicate")]
+    if refused:
+        table = report_rows(refused)
+        table["status"] = table["status"].map(STATUS_LABELS)
+        table["problems"] = table.get("problems", pd.Series(dtype=object)).map(_problem_text)
+        columns = [{"field": c, "headerName": c} for c in table.columns]
+        body.append(data_grid("perf-upload-grid", table.astype(object).where(table.notna(), None).to_dict("records"),
+                              columns, height="300px", page_size=20))
+    return html.Div(body)
+
+
+def _problem_text(problems: Any) -> str:
+    if not isinstance(problems, list):
+        return ""
+    return "; ".join(f"{p.get('field')}: {p.get('message')} (valor {p.get('value')!r})" for p in problems)
+
+
+def _badge_color(status: str) -> str:
+    return {"recorded": "success", "overwritten": "primary", "unchanged": "secondary",
+            "duplicate": "secondary"}.get(status, "danger")
+
+
+def _window(start: Any) -> str:
+    return "todo el período" if pd.isna(start) else pd.Timestamp(start).strftime("%Y-%m-%d")
