@@ -23,7 +23,8 @@ def _predict(live_server: str, record: dict, request_id: str) -> None:
 def open_tab(browser, live_server) -> None:
     browser.get(live_server + "/")
     wait_for(browser, ".nav-tabs .nav-link")
-    click(browser, browser.find_element(By.XPATH, "//a[contains(@class, 'nav-link') and normalize-space()='Desempeño']"))
+    tab = browser.find_element(By.XPATH, "//a[contains(@class, 'nav-link') and normalize-space()='Desempeño']")
+    click(browser, tab)
     wait_for(browser, ".nav-tabs .nav-link.active", text="Desempeño")
 
 
