@@ -56,7 +56,7 @@ def performance_over_time(profiles: ProfileSet, selection: Selection, context: V
     """Every table of :class:`PerformanceOverTime` for the selection, windows of ``selection.window``."""
     grouping = profiles.by_window(selection)
     per_window = window_counts(profiles, grouping, list(grouping.windows.labels))
-    overall = window_counts(profiles, profiles.total(selection), [pd.NaT])
+    overall = _summed(per_window)
     realised = pd.concat([realised_frame(per_window, options.min_late), realised_frame(overall, options.min_late)],
                          ignore_index=True)
     estimated, confusion = estimated_frame(_joined(per_window, overall), context.threshold)
@@ -67,6 +67,16 @@ def performance_over_time(profiles: ProfileSet, selection: Selection, context: V
         bands=band_frame(per_window, profiles.layout.bands, context.cuts),
         calibration=check_calibration(overall.late[0], overall.ontime[0], overall.bounds, options.min_late),
         test_metrics=test, options=options)
+
+
+def _summed(counts: WindowCounts) -> WindowCounts:
+    """One group holding every window (the windows partition the selection)."""
+    def total(array: np.ndarray) -> np.ndarray:
+        return array.sum(axis=0, keepdims=True)
+    return WindowCounts([pd.NaT], total(counts.fine), total(counts.late), total(counts.ontime),
+                        total(counts.confusion), total(counts.flagged), total(counts.rows),
+                        total(counts.prob_labelled), total(counts.prob_late), total(counts.prob_sq), counts.bounds,
+                        counts.midpoints)
 
 
 def _joined(first: WindowCounts, second: WindowCounts) -> WindowCounts:
