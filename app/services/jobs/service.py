@@ -84,8 +84,9 @@ class JobService:
 
     def _save(self, stream: IO[bytes], job_id: str, suffix: str) -> tuple[Path, int, str]:
         if suffix not in _EXTENSIONS:
-            raise JobError("invalid_file", f"unsupported file type {suffix or '(no extension)'!r}",
-                           [{"field": "file", "message": "unsupported file type", "expected": ".csv or .xlsx"}])
+            message = f"unsupported file type {suffix or '(no extension)'!r}"
+            raise JobError("invalid_file", message, [{"field": "file", "message": message,
+                                                      "expected": ".csv or .xlsx"}])
         path = self.upload_dir / f"{job_id}{suffix}"
         digest, size = hashlib.sha256(), 0
         try:
