@@ -31,14 +31,17 @@ def roc_auc_rows(late: np.ndarray, ontime: np.ndarray) -> np.ndarray:
 
 
 def average_precision_rows(late: np.ndarray, ontime: np.ndarray) -> np.ndarray:
-    """Average precision per row (closed form per bin, see ``labelled.average_precision``)."""
+    """Average precision per row (closed form per bin, see ``labelled.average_precision``); the digamma terms
+    are evaluated only on bins holding late rows."""
     p, q = late[:, ::-1].astype(np.float64), ontime[:, ::-1].astype(np.float64)
     a = np.cumsum(p, axis=1) - p
     b = a + np.cumsum(q, axis=1) - q
+    row, column = np.nonzero(p)
+    p, q, a, b = p[row, column], q[row, column], a[row, column], b[row, column]
     c = 1.0 + q / (p + 1.0)
+    terms = p / c + (a - b / c) / c * (digamma(b / c + p + 1.0) - digamma(b / c + 1.0))
     with np.errstate(invalid="ignore", divide="ignore"):
-        terms = p / c + (a - b / c) / c * (digamma(b / c + p + 1.0) - digamma(b / c + 1.0))
-        return np.where(p > 0, terms, 0.0).sum(axis=1) / p.sum(axis=1)
+        return np.bincount(row, weights=terms, minlength=len(late)) / late.sum(axis=1)
 
 
 def realised_frame(counts: WindowCounts, min_late: int) -> pd.DataFrame:
@@ -54,14 +57,16 @@ def realised_frame(counts: WindowCounts, min_late: int) -> pd.DataFrame:
         f1 = np.where(2 * tp + c[:, 1] + c[:, 2] > 0, 2 * tp / (2 * tp + c[:, 1] + c[:, 2]), 0.0)
         brier = (counts.prob_sq - 2 * counts.prob_late + n1) / n
         cum1, cum0 = np.cumsum(late, axis=1) / n1[:, None], np.cumsum(ontime, axis=1) / n0[:, None]
-    auc = roc_auc_rows(late, ontime)
+    insufficient = (n1 < min_late) | (n0 < min_late)
+    ok = ~insufficient  # curve metrics on the windows that are shown only
+    auc, ap = np.full(len(n), np.nan), np.full(len(n), np.nan)
+    auc[ok], ap[ok] = roc_auc_rows(late[ok], ontime[ok]), average_precision_rows(late[ok], ontime[ok])
     gap = np.abs(np.nan_to_num(cum0 - cum1, nan=0.0))
     at = gap.argmax(axis=1)
     rows = np.arange(len(n))
     ks = gap[rows, at]
-    insufficient = (n1 < min_late) | (n0 < min_late)
     values = {"roc_auc": (auc, *intervals.normal_interval(auc, intervals.auc_se(auc, n1, n0))),
-              "pr_auc_0": (ap := average_precision_rows(late, ontime), *intervals.logit_interval(ap, n1)),
+              "pr_auc_0": (ap, *intervals.logit_interval(ap, n1)),
               "recall_0": (recall, *wilson_interval(tp, n1)),
               "precision_0": (precision, *wilson_interval(tp, flagged)),
               "f1_0": (f1, *intervals.f1_bootstrap(np.where(insufficient[:, None], 0, counts.confusion))),

@@ -55,15 +55,15 @@ def bin_midpoints(bounds: np.ndarray) -> np.ndarray:
 def window_counts(profiles: ProfileSet, grouping: Grouping, starts: list[pd.Timestamp]) -> WindowCounts:
     """The counts of every group of ``grouping`` (one query-free pass over the version's fragments per block)."""
     layout = profiles.layout
-    counts = profiles.counts(grouping, "class", "confusion")
-    klass = profiles.block(counts, "class", "class")
-    fine_all = profiles.counts(grouping, "fine", "fine_ontime")
+    counts = profiles.counts(grouping, "class", "fine_ontime")  # one pass over the fragments' cells
+
+    def block(name: str) -> np.ndarray:
+        return profiles.block(counts, "class", name)
     sums, index = profiles.sums(grouping), layout.sum_index
     bounds = fine_bounds(layout)
     return WindowCounts(
-        starts=starts, fine=profiles.block(fine_all, "fine", "fine"),
-        late=profiles.block(fine_all, "fine", "fine_late"), ontime=profiles.block(fine_all, "fine", "fine_ontime"),
-        confusion=profiles.block(counts, "class", "confusion"), flagged=klass[:, 0::2].sum(axis=1),
+        starts=starts, fine=block("fine"), late=block("fine_late"), ontime=block("fine_ontime"),
+        confusion=block("confusion"), flagged=block("class")[:, 0::2].sum(axis=1),
         rows=profiles.rows(grouping), prob_labelled=sums[:, index["prob_labelled"]],
         prob_late=sums[:, index["prob_labelled_late"]], prob_sq=sums[:, index["prob_sq_labelled"]],
         bounds=bounds, midpoints=bin_midpoints(bounds))
