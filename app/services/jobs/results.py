@@ -59,7 +59,8 @@ class PartialResults:
             with contextlib.suppress(OSError):
                 self._handle.close()
             self._handle = None
-        self.path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a full or broken folder must not hide the job's own error
+            self.path.unlink(missing_ok=True)
 
 
 def _arrow_ready(output: pd.DataFrame) -> pd.DataFrame:

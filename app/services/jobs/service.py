@@ -2,6 +2,7 @@
 job row and hand it to the engine; read, list and cancel jobs; find their results file."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import uuid
@@ -100,12 +101,14 @@ class JobService:
                     digest.update(piece)
                     out.write(piece)
         except OSError as exc:
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
             raise JobError("storage_unavailable", "the upload could not be stored in the predictions folder "
                            f"({exc.strerror or type(exc).__name__}): is the disk full or the folder read-only?"
                            ) from exc
         except BaseException:
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
             raise
         return path, size, digest.hexdigest()
 
