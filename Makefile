@@ -8,10 +8,11 @@ MODELS_DIR ?= models
 PORT ?= 8000
 WORKERS ?= 2
 THREADS ?= 4
+WORKER_CONCURRENCY ?= 1
 PYTEST_ARGS ?=
 MONITORING_BENCH_ARGS ?= --sizes 100000,1000000 --backends sqlite
 
-.PHONY: venv venv-dev test train run lint bench clean
+.PHONY: venv venv-dev test train run worker lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +48,11 @@ run: venv
 	@echo "Health:     http://127.0.0.1:$(PORT)/health"
 	MODELS_DIR="$(MODELS_DIR)" PORT=$(PORT) WORKERS=$(WORKERS) THREADS=$(THREADS) \
 		$(BIN)/gunicorn -c gunicorn.conf.py wsgi:server
+
+worker: venv  ## a Celery worker for batch jobs (needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0)
+	@if [ -z "$$CELERY_BROKER_URL" ]; then echo "set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0)"; exit 2; fi
+	@if [ ! -f "$(MODELS_DIR)/LATEST" ]; then $(MAKE) train; fi
+	MODELS_DIR="$(MODELS_DIR)" $(BIN)/celery -A app.celery_app worker --loglevel=INFO --concurrency=$(WORKER_CONCURRENCY)
 
 bench: venv-dev
 	@if [ ! -f "$(MODELS_DIR)/LATEST" ]; then $(MAKE) train; fi
