@@ -161,9 +161,10 @@ class ScoringService:
         scored_at = pd.Timestamp.now(tz="UTC").tz_localize(None).to_pydatetime()
         request_id = request_id or uuid.uuid4().hex
         raw = checked.raw
-        loan_dates = raw[DATE_COLUMN]
-        date_defaulted = loan_dates.isna().to_numpy()
-        features = raw.assign(**{DATE_COLUMN: loan_dates.where(~date_defaulted, scored_at)})
+        loan_dates = raw[DATE_COLUMN].to_numpy(dtype="datetime64[ns]")
+        date_defaulted = np.isnat(loan_dates)
+        features = raw.assign(**{DATE_COLUMN: np.where(date_defaulted, np.datetime64(scored_at, "ns"), loan_dates)}) \
+            if date_defaulted.any() else raw
         scores, derived = score_and_derive(self.bundle, features)
         warnings = input_warnings(features, self.bundle.schema, date_defaulted if date_defaulted.any() else None)
         for row, fields in enumerate(checked.ignored):
@@ -187,9 +188,10 @@ class ScoringService:
         if request_ids is not None:  # one request per record
             rows["request_id"] = np.asarray(request_ids, dtype=object)[checked.positions].tolist()
             rows["row"] = np.zeros(len(prob), dtype=np.int64)
-        variables = pd.concat([features.reset_index(drop=True), derived.reset_index(drop=True)], axis=1)
+        variables = pd.concat([features, derived, pd.DataFrame({SCORE_NAME: prob}, index=features.index)],
+                              axis=1)  # validated rows: one RangeIndex for all three
         scored = ScoredRows(
-            variables=variables.assign(**{SCORE_NAME: prob}), prob=prob, pred=pred, band=band,
+            variables=variables, prob=prob, pred=pred, band=band,
             days=day_keys(rows["loan_date"], scored_at, len(prob)), source=source,
             actual=np.array([np.nan if v is None else v for v in outcomes], dtype=np.float64),
             warning_codes=[[w["code"] for w in row] for row in warnings], latency_ms=latency_ms,
@@ -223,7 +225,11 @@ def _json_lines(frame: pd.DataFrame) -> list[str]:
             text[np.isnat(stamps)] = None
             columns.append(text.tolist())
         elif values.dtype == object:
-            columns.append(values.where(values.notna(), None).tolist())
+            text = values.to_numpy()
+            missing = pd.isna(text)
+            if missing.any():
+                text = np.where(missing, None, text)
+            columns.append(text.tolist())
         else:
             columns.append(values.tolist())  # float NaN is written as null
     dumps = orjson.dumps
