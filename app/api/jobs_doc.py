@@ -54,7 +54,8 @@ def jobs_paths(security: list[dict[str, list[str]]]) -> dict[str, Any]:
             "summary": "Recent jobs, newest first (the same list from every host)", "security": security,
             "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1,
                                                                        "maximum": 200, "default": 20}}],
-            "responses": {"200": _json("JobList", "recent jobs"), **_errors(_UNAUTHORISED)}}},
+            "responses": {"200": _json("JobList", "recent jobs"),
+                          **_errors(("400", "limit is not an integer from 1 to 200"), _UNAUTHORISED)}}},
         "/jobs/{job_id}": {
             "get": {"summary": "State, progress (rows done / total, rows per second, time left), counts, first "
                                "errors", "security": security, "parameters": [_JOB_ID],

@@ -156,14 +156,15 @@ def _fixed_schemas() -> dict[str, Any]:
         "BatchRequest": {"oneOf": [{"type": "array", "items": ref("LoanRecord")},
                                    {"type": "object", "required": ["records"],
                                     "properties": {"records": {"type": "array", "items": ref("LoanRecord")}}}]},
-        "BatchResponse": {"type": "object", "properties": {
+        "BatchResponse": {"type": "object", "required": ["results", "errors", "summary"], "properties": {
             "results": {"type": "array", "items": {"allOf": [ref("Prediction"), {
                 "type": "object", "properties": {"index": {"type": "integer"}}}]}},
             "errors": {"type": "array", "items": {"type": "object", "properties": {
                 "index": {"type": "integer"}, "problems": {"type": "array", "items": ref("Problem")}}}},
             "summary": {"type": "object"}}},
-        "Error": {"type": "object", "properties": {"error": text, "message": text, "request_id": text,
-                                                   "problems": {"type": "array", "items": ref("Problem")}}},
+        "Error": {"type": "object", "required": ["error", "message"],
+                  "properties": {"error": text, "message": text, "request_id": text,
+                                 "problems": {"type": "array", "items": ref("Problem")}}},
         "Health": {"type": "object", "properties": {"status": {"type": "string", "enum": ["ok", "error"]},
                                                     "model_version": text, "model": {"type": "object"},
                                                     "database": {"type": "object"}, "error": text, "message": text}},
