@@ -21,6 +21,10 @@
 | JOB_STALE_SECONDS | 30                                       | a running job silent this long is marked failed  |
 | PSI_BAND_LOW    | 0.10                                       | PSI below this is "Bajo"                         |
 | PSI_BAND_HIGH   | 0.25                                       | PSI above this is "Alto"                         |
+| PERFORMANCE_FLOOR | 0.90                                     | a metric alerts when its interval lies below this |
+|                 |                                            | share of its held-out test value                 |
+| PERFORMANCE_MIN_LATE | 20                                    | late (and on-time) loans a window needs for      |
+|                 |                                            | realised metrics ("datos insuficientes" below)   |
 | SEED_HOLDOUT    | 1                                          | log the bundle's held-out period at start-up     |
 | MICROBATCH      | 1                                          | group concurrent /predict requests of a worker   |
 | MICROBATCH_WAIT_MS | 2                                       | longest wait for requests already arriving       |
@@ -73,6 +77,8 @@ class Settings:
     job_chunk_rows: int = 50_000
     job_stale_seconds: float = 30.0
     psi_bands: tuple[float, float] = (0.10, 0.25)
+    performance_floor: float = 0.90
+    performance_min_late: int = 20
     seed_holdout: bool = True
     microbatch: bool = True
     microbatch_wait_ms: float = 2.0
@@ -85,6 +91,8 @@ class Settings:
         low, high = self.psi_bands
         if not 0 < low < high:
             raise SettingsError(f"PSI bands must satisfy 0 < low < high, got {self.psi_bands}")
+        if not 0 < self.performance_floor <= 1 or self.performance_min_late < 1:
+            raise SettingsError("PERFORMANCE_FLOOR must be in (0, 1] and PERFORMANCE_MIN_LATE at least 1")
         if self.max_batch_rows < 1 or self.max_upload_mb <= 0:
             raise SettingsError("MAX_BATCH_ROWS and MAX_UPLOAD_MB must be positive")
         if (self.dashboard_user is None) != (self.dashboard_password is None):
@@ -144,6 +152,8 @@ class Settings:
             job_stale_seconds=get("JOB_STALE_SECONDS", _positive_float, defaults.job_stale_seconds),
             psi_bands=(get("PSI_BAND_LOW", _positive_float, defaults.psi_bands[0]),
                        get("PSI_BAND_HIGH", _positive_float, defaults.psi_bands[1])),
+            performance_floor=get("PERFORMANCE_FLOOR", _positive_float, defaults.performance_floor),
+            performance_min_late=get("PERFORMANCE_MIN_LATE", _positive_int, defaults.performance_min_late),
             seed_holdout=get("SEED_HOLDOUT", _boolean, defaults.seed_holdout),
             microbatch=get("MICROBATCH", _boolean, defaults.microbatch),
             microbatch_wait_ms=get("MICROBATCH_WAIT_MS", _non_negative_float, defaults.microbatch_wait_ms),

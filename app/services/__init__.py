@@ -49,6 +49,7 @@ def build_services(settings: Settings) -> Services:
     from app.services.jobs import JobService, JobStore, select_engine
     from app.services.log import LogService, PredictionLog
     from app.services.performance import PerformanceService
+    from app.services.performance.over_time import PerformanceOptions
     from app.services.profiles import ProfileReader, ProfileStore
     from app.services.profiles.log_totals import ProfileTotals
     from app.services.scoring import ScoringService, seed_holdout
@@ -74,6 +75,7 @@ def build_services(settings: Settings) -> Services:
     return Services(
         settings=settings, bundle=bundle, log=log, scoring=scoring, profiles=reader, holdout=holdout,
         drift=DriftService(bundle, reader, bands=settings.psi_bands),
-        performance=PerformanceService(bundle, reader),
+        performance=PerformanceService(bundle, reader, alerting=PerformanceOptions(
+            settings.performance_floor, settings.performance_min_late)),
         logs=logs,
         batch_files=batch_files, jobs=jobs)
