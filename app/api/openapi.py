@@ -103,9 +103,15 @@ def _property(spec: ColumnSpec, training: Mapping[str, Any]) -> dict[str, Any]:
 
 def _operation(summary: str, request_schema: str, response_schema: str,
                security: list[dict[str, list[str]]]) -> dict[str, Any]:
-    responses = {"200": _json_ref(response_schema, "scored")}
-    for status, text in (("400", "malformed JSON"), ("401", "missing or wrong X-API-Key"),
-                         ("405", "wrong method"), ("413", "body or batch too large"),
+    replayed = {"Idempotent-Replayed": {"description": "`true` when this is the stored answer of an earlier request "
+                                                      "with the same Idempotency-Key / X-Request-ID",
+                                       "schema": {"type": "string", "enum": ["true"]}}}
+    responses = {"200": {**_json_ref(response_schema, "scored (or the stored answer of a retry)"),
+                         "headers": replayed}}
+    for status, text in (("400", "malformed JSON or Idempotency-Key"), ("401", "missing or wrong X-API-Key"),
+                         ("405", "wrong method"), ("409", "Idempotency-Key or X-Request-ID already used for another "
+                                                         "body or route (error `idempotency_key_reused`)"),
+                         ("413", "body or batch too large"),
                          ("415", "body is not JSON"), ("422", "invalid fields (every problem listed)"),
                          ("503", "the prediction log could not be written; nothing was scored")):
         responses[status] = _json_ref("Error", text)
@@ -114,7 +120,17 @@ def _operation(summary: str, request_schema: str, response_schema: str,
         responses["422"] = {"description": "a body that is not a list of records (Error), or no record could be "
                                            "scored (BatchResponse with every row's problems)",
                             "content": {"application/json": {"schema": either}}}
-    return {"summary": summary, "security": security, "responses": responses,
+    parameters = [
+        {"name": "Idempotency-Key", "in": "header", "required": False,
+         "schema": {"type": "string", "minLength": 1, "maxLength": 100, "pattern": "^[\\x21-\\x7e]+$"},
+         "description": "Makes a retry safe: the same key with the same body gets the stored answer (same status and "
+                        "body, nothing logged again); with another body, 409"},
+        {"name": "X-Request-ID", "in": "header", "required": False,
+         "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:-]{1,64}$"},
+         "description": "Your id for this request: it names the logged rows, is echoed back, and acts as an "
+                        "idempotency key like Idempotency-Key (a value outside the pattern is replaced by a "
+                        "server-made id)"}]
+    return {"summary": summary, "security": security, "parameters": parameters, "responses": responses,
             "requestBody": {"required": True, "content": {"application/json": {
                 "schema": {"$ref": f"#/components/schemas/{request_schema}"}}}}}
 
