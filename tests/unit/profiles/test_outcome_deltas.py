@@ -1,6 +1,8 @@
 """Outcomes attached after scoring: statuses, idempotency, and profiles equal to a rebuild from the rows."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -98,3 +100,16 @@ def test_statuses_duplicates_and_idempotency(filled):
     assert (replay.status, replay.body) == (first.status, first.body)
     with pytest.raises(IdempotencyMismatch):
         service.record([], idempotent=IdempotentCall.of("key-1", "outcomes", b"[]"))
+
+
+def test_concurrent_calls_with_the_same_outcomes_count_them_once(filled, bundle):
+    log, scoring = filled
+    rows = log.read()
+    items = _items(rows[rows["actual"].isna()].iloc[:200], np.arange(200) % 2)
+    services = [OutcomeService(log.engine, scoring.profiles) for _ in range(4)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda service: service.record(items), services))
+    assert sum(a.report.counts["recorded"] for a in answers) == 200  # each row recorded by exactly one call
+    assert all(a.report.counts["recorded"] + a.report.counts["unchanged"] == 200 for a in answers)
+    profiles = ProfileReader(ProfileStore(log.engine)).latest(bundle.model_version)
+    np.testing.assert_array_equal(all_cells(profiles), expected_cells(bundle, profiles.layout, log.read()))
