@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import re
 import uuid
 
 import sqlalchemy as sa
@@ -21,6 +22,7 @@ from app.services.outcomes import (
 
 logger = logging.getLogger(__name__)
 ROUTE = "outcomes"
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 _TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no", "")
 
 
@@ -33,7 +35,7 @@ def create_outcomes_blueprint(services: Services) -> Blueprint:
     @bp.before_request
     def _identify_and_authorise() -> None:
         sent = request.headers.get("X-Request-ID", "")
-        g.request_id = sent if 0 < len(sent) <= 64 and sent.isascii() and sent.isprintable() else uuid.uuid4().hex
+        g.request_id = sent if _REQUEST_ID.match(sent) else uuid.uuid4().hex  # as on /predict
         if settings.api_key and request.method == "POST":
             given = request.headers.get("X-API-Key", "").encode("utf-8", "replace")
             if not hmac.compare_digest(given, settings.api_key.encode("utf-8")):
