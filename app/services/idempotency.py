@@ -3,19 +3,22 @@
 A write that may be retried by its client stores its answer under the client's key **in the same transaction**
 as what it writes, so a key exists exactly when its write committed, whichever worker or host did it.
 
-Usage by a route (``/predict``, ``/predict_batch``; ``POST /jobs`` and ``POST /outcomes`` alike)::
+Usage by a route (``/predict`` and ``/predict_batch`` via :mod:`app.services.scoring.requests`; ``POST /jobs`` and
+``POST /outcomes`` alike)::
 
-    keys = request_keys(idempotency_key_header, client_request_id)     # () when the client sent neither
+    keys = request_keys(request.headers.get("Idempotency-Key"), client_request_id)  # () when neither was sent
     digest = body_digest(raw_body)
-    stored = store.lookup(keys, route, digest)        # StoredAnswer to replay, None, or IdempotencyConflict
-    ...compute the answer (status, bytes)...
-    with engine.begin() as conn:
-        if store.insert(conn, [KeyRow(k, route, digest, status, body) for k in keys]):
-            ...a concurrent request won the key: roll back (raise) and answer store.lookup(...) instead
-        ...write the rows...
+    stored = store.lookup(keys, route, digest)   # StoredAnswer to replay, None, or raises IdempotencyConflict (409)
+    ...compute the answer: status and response bytes...
+    try:
+        log.append(rows, guard=store.claim([KeyRow(k, route, digest, status, body) for k in keys]))
+    except KeysTaken:                             # a concurrent request committed the key first: nothing written
+        stored = store.lookup(keys, route, digest)    # its answer (or IdempotencyConflict)
 
-``insert`` never aborts the transaction (``ON CONFLICT DO NOTHING``): it returns the keys that already existed,
-and on PostgreSQL it waits for a concurrent transaction holding the same key to finish first.
+``claim`` returns a transaction guard; ``insert(conn, rows)`` is the same inside a transaction the caller holds.
+The insert never aborts the transaction (``ON CONFLICT DO NOTHING … RETURNING``): it reports the keys that already
+existed, and on PostgreSQL it first waits for a concurrent transaction holding the same key to commit or roll back.
+Only answers that wrote something are stored; keys stay with the log (no expiry).
 """
 from __future__ import annotations
 
