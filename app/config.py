@@ -17,7 +17,7 @@
 |                 |                                            | request bodies at most min(this, 64) MiB         |
 | CELERY_BROKER_URL | (unset)                                  | run batch jobs on Celery workers (e.g. redis://…) |
 | JOB_WORKERS     | 1                                          | job processes per web process (no Celery)        |
-| JOB_CHUNK_ROWS  | 50000                                      | rows a batch job reads, scores and logs at once  |
+| JOB_CHUNK_ROWS  | 20000                                      | rows a batch job reads, scores and logs at once  |
 | JOB_STALE_SECONDS | 30                                       | a running job silent this long is marked failed  |
 | PSI_BAND_LOW    | 0.10                                       | PSI below this is "Bajo"                         |
 | PSI_BAND_HIGH   | 0.25                                       | PSI above this is "Alto"                         |
@@ -74,7 +74,7 @@ class Settings:
     max_upload_mb: float = 1024.0
     celery_broker_url: str | None = None
     job_workers: int = 1
-    job_chunk_rows: int = 50_000
+    job_chunk_rows: int = 20_000
     job_stale_seconds: float = 30.0
     psi_bands: tuple[float, float] = (0.10, 0.25)
     performance_floor: float = 0.90
