@@ -21,7 +21,7 @@ from app.services.idempotency import IDEMPOTENCY_KEY
 from app.services.jobs import Job, JobError, JobService
 
 _JOB_ID = re.compile(r"^[0-9a-f]{32}$")
-_STATUS = {"invalid_file": 422, "payload_too_large": 413, "idempotency_conflict": 409,
+_STATUS = {"invalid_file": 422, "payload_too_large": 413, "idempotency_key_reused": 409,
            "storage_unavailable": 507, "engine_unavailable": 503}
 _XLSX_TYPES = ("spreadsheetml", "ms-excel")
 

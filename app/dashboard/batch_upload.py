@@ -18,7 +18,7 @@ _MESSAGES = {
     "storage_unavailable": "No se pudo guardar «{name}» en la carpeta de predicciones (¿disco lleno o carpeta sin "
                            "permiso de escritura?). No se procesó ninguna fila.",
     "engine_unavailable": "El motor de trabajos no responde; intente de nuevo en unos minutos.",
-    "idempotency_conflict": "Conflicto de clave de idempotencia.",
+    "idempotency_key_reused": "Conflicto de clave de idempotencia.",
 }
 
 

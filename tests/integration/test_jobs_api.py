@@ -80,7 +80,7 @@ def test_idempotency_key_same_bytes_same_job_other_bytes_409(jobs_client, tmp_pa
     assert first.status_code == again.status_code == 202
     assert again.get_json()["id"] == first.get_json()["id"] and again.headers["Idempotent-Replayed"] == "true"
     other = _submit(jobs_client, data + b"\n", **{"Idempotency-Key": "cartera-2026-11"})
-    assert other.status_code == 409 and other.get_json()["error"] == "idempotency_conflict"
+    assert other.status_code == 409 and other.get_json()["error"] == "idempotency_key_reused"
     assert len(jobs_client.get("/jobs").get_json()["jobs"]) == 1
 
 

@@ -125,7 +125,7 @@ class JobService:
             return None
         route, stored_digest, answer = stored
         if route != "/jobs" or stored_digest != digest:
-            raise JobError("idempotency_conflict", "this Idempotency-Key was already used for a different file or "
+            raise JobError("idempotency_key_reused", "this Idempotency-Key was already used for a different file or "
                            "route; use a new key for a new request")
         return self.store.get(json.loads(answer)["id"])
 
