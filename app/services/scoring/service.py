@@ -4,8 +4,6 @@ Used by the JSON routes, the dashboard's batch tab and the hold-out seeding alik
 """
 from __future__ import annotations
 
-import json
-import math
 import threading
 import time
 import uuid
@@ -14,13 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import orjson
 import pandas as pd
 import sqlalchemy as sa
 
 from app.observability.metrics import log_write as observed_log_write
 from app.services.log.store import PredictionLog, day_keys
 from app.services.profiles import ProfileLayout, ProfileStore, ScoredRows, build_fragments
+from app.services.scoring.log_values import actual_values, log_rows, problem_dict
 from app.services.scoring.records import RecordValidator, ValidatedRecords
 from app.services.selection import SOURCES
 from modeling.artifacts import Bundle
@@ -28,7 +26,6 @@ from modeling.config import DATE_COLUMN
 from modeling.drift import SCORE_NAME
 from modeling.inference import score_and_derive
 from modeling.input_checks import input_warnings
-from modeling.schema import Problem
 
 RESULT_COLUMNS = ("prob_default", "Pago_atiempo_pred", "risk_band", "warnings")
 FOLD_EVERY = 64  # fragments this process appends between two folds of the profiles
@@ -178,11 +175,12 @@ class ScoringService:
         results = pd.DataFrame({"prob_default": prob, "Pago_atiempo_pred": pred, "risk_band": band,
                                 "warnings": pd.Series(warnings, dtype=object).to_numpy()},
                                index=pd.Index(checked.positions, name="index"))
-        errors = [{"index": i, "problems": [_problem_dict(p) for p in problems]}
+        errors = [{"index": i, "problems": [problem_dict(p) for p in problems]}
                   for i, problems in checked.errors.items()]
         batch = ScoredBatch(request_id, self.model_version, checked.n_records, results, errors, latency_ms)
-        outcomes = _actual_values(actual, checked.positions)
-        rows = _log_rows(batch, source, scored_at, raw, warnings, outcomes)
+        outcomes = actual_values(actual, checked.positions)
+        rows = log_rows(results, request_id, self.model_version, latency_ms, source, scored_at, raw, warnings,
+                        outcomes)
         if row_offset:
             rows["row"] = rows["row"] + row_offset
         if request_ids is not None:  # one request per record
@@ -197,60 +195,3 @@ class ScoringService:
             warning_codes=[[w["code"] for w in row] for row in warnings], latency_ms=latency_ms,
             request_rows=1 if request_ids is not None else max(len(prob), 1), scored_at=scored_at)
         return batch, LogWrite(rows, scored)
-
-
-def _log_rows(batch: ScoredBatch, source: str, scored_at: Any, inputs: pd.DataFrame,
-              warnings: list[list[dict[str, str]]], actual: list[Any]) -> dict[str, Any]:
-    """The ``predictions`` rows of a batch, column by column (single values apply to every row)."""
-    results = batch.results
-    return {"request_id": batch.request_id, "row": results.index.to_numpy(), "scored_at": scored_at,
-            "loan_date": inputs[DATE_COLUMN].to_numpy(),
-            "source": source, "model_version": batch.model_version, "inputs": _json_lines(inputs),
-            "prob_default": results["prob_default"].to_numpy(), "Pago_atiempo_pred": results["Pago_atiempo_pred"]
-            .to_numpy(), "risk_band": results["risk_band"].tolist(), "latency_ms": batch.latency_ms,
-            "warnings": [json.dumps(w, ensure_ascii=False) if w else "[]" for w in warnings], "actual": actual}
-
-
-def _json_lines(frame: pd.DataFrame) -> list[str]:
-    """One JSON object per row (numbers in full precision, dates as ISO text to the second, missing as null)."""
-    if frame.empty:
-        return []
-    names = [str(name) for name in frame.columns]
-    columns = []
-    for name in frame.columns:
-        values = frame[name]
-        if pd.api.types.is_datetime64_any_dtype(values):
-            stamps = values.to_numpy(dtype="datetime64[s]")
-            text = np.datetime_as_string(stamps, unit="s").astype(object)
-            text[np.isnat(stamps)] = None
-            columns.append(text.tolist())
-        elif values.dtype == object:
-            text = values.to_numpy()
-            missing = pd.isna(text)
-            if missing.any():
-                text = np.where(missing, None, text)
-            columns.append(text.tolist())
-        else:
-            columns.append(values.tolist())  # float NaN is written as null
-    dumps = orjson.dumps
-    return [dumps(dict(zip(names, row, strict=True))).decode() for row in zip(*columns, strict=True)]
-
-
-def _actual_values(actual: pd.Series | None, positions: np.ndarray) -> list[Any]:
-    if actual is None:
-        return [None] * len(positions)
-    values = pd.Series(actual).reset_index(drop=True).iloc[positions]
-    return [None if pd.isna(v) else int(v) for v in values.tolist()]
-
-
-def _problem_dict(problem: Problem) -> dict[str, Any]:
-    """JSON-safe problem: no row (the caller groups by index), no NaN, infinities as text."""
-    data = problem.to_dict()
-    data.pop("row", None)
-    value = data.get("value")
-    if isinstance(value, float) and not math.isfinite(value):
-        if math.isnan(value):
-            del data["value"]
-        else:
-            data["value"] = str(value)
-    return data
