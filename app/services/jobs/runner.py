@@ -96,46 +96,59 @@ def run_job(job_id: str, context: JobContext) -> str | None:
 
 
 def _run(job: Job, context: JobContext, results: PartialResults, summary: JobSummary) -> str:
-    """Score chunk k+1 while a second thread logs chunk k and appends its results (two cores at work; at most
-    three chunks in memory). Returns the final state."""
+    """Score chunk k+1 while one thread logs chunk k and another appends its results (the work that releases the
+    GIL — SQLite, Arrow's CSV writer, the model — overlaps; at most two chunks in memory). Returns the final
+    state."""
     reader = open_table(job.upload_path, job.filename, chunk_rows=context.chunk_rows)
-    scoring, store = context.scoring, context.store
+    scoring = context.scoring
     missing = [s.name for s in scoring.validator.specs if not s.nullable and s.name not in reader.mapping.values()]
     if missing:
         raise _missing_columns(job.filename, missing)
     summary.notes.extend(reader.warnings)
-    store.progress(job.id, rows_total=reader.rows_estimate)
-    with ThreadPoolExecutor(1, thread_name_prefix=f"job-{job.id[:8]}") as writer:
-        pending: Future[bool] | None = None
+    context.store.progress(job.id, rows_total=reader.rows_estimate)
+    prefix = f"job-{job.id[:8]}"
+    with ThreadPoolExecutor(1, thread_name_prefix=f"{prefix}-log") as log_thread, \
+            ThreadPoolExecutor(1, thread_name_prefix=f"{prefix}-file") as file_thread:
+        pending: tuple[Future[None], Future[None]] | None = None
         for chunk in reader.chunks():
             schema_columns = [c for c in chunk.frame.columns if c in COLUMNS_BY_NAME]
-            scored = scoring.prepare(typed_inputs(chunk.frame[schema_columns]), source="batch", request_id=job.id,
-                                     actual=known_outcomes(chunk.frame), row_offset=chunk.first_row)
-            if pending is not None and pending.result():
+            batch, write = scoring.prepare(typed_inputs(chunk.frame[schema_columns]), source="batch",
+                                           request_id=job.id, actual=known_outcomes(chunk.frame),
+                                           row_offset=chunk.first_row)
+            if pending is not None and _settle(job.id, pending, context, summary):
                 return "cancelled"
-            pending = writer.submit(_store_chunk, job.id, chunk, scored, context, results, summary)
-        if pending is not None and pending.result():
+            pending = (log_thread.submit(_log_chunk, job.id, chunk, write, scoring),
+                       file_thread.submit(_write_chunk, chunk, batch, results, summary))
+        if pending is not None and _settle(job.id, pending, context, summary):
             return "cancelled"
     if summary.received == 0:
         raise _no_rows(job.filename)
     name = results.publish()
-    store.finish(job.id, "done", result_file=name, rows_total=summary.received, **_counts(summary))
+    context.store.finish(job.id, "done", result_file=name, rows_total=summary.received, **_counts(summary))
     return "done"
 
 
-def _store_chunk(job_id: str, chunk: Chunk, scored: tuple[ScoredBatch, LogWrite], context: JobContext,
-                 results: PartialResults, summary: JobSummary) -> bool:
-    """Log one scored chunk (unless a previous attempt did), append its results, record progress; return whether
-    a cancel was requested."""
-    batch, write = scored
-    if not _already_logged(context.scoring, job_id, chunk.first_row, len(chunk.frame)):
-        context.scoring.write(write)
+def _settle(job_id: str, pending: tuple[Future[None], Future[None]], context: JobContext,
+            summary: JobSummary) -> bool:
+    """Wait for a chunk to be logged and written (raising their errors), record progress; True if cancelled."""
+    for future in pending:
+        future.result()
+    return context.store.progress(job_id, **_counts(summary))
+
+
+def _log_chunk(job_id: str, chunk: Chunk, write: LogWrite, scoring: ScoringService) -> None:
+    """Log one scored chunk (rows + profiles, one transaction) unless a previous attempt did."""
+    if not _already_logged(scoring, job_id, chunk.first_row, len(chunk.frame)):
+        scoring.write(write)
+
+
+def _write_chunk(chunk: Chunk, batch: ScoredBatch, results: PartialResults, summary: JobSummary) -> None:
+    """Append one chunk's rows to the results file and count them."""
     output, notes = batch_frame(chunk.frame, batch, first_row=chunk.first_row)
     if chunk.first_row == FIRST_DATA_ROW:
         summary.notes.extend(notes)
     results.append(output)
     summary.add(batch, output, chunk.first_row)
-    return context.store.progress(job_id, **_counts(summary))
 
 
 def _already_logged(scoring: ScoringService, job_id: str, first_row: int, n_rows: int) -> bool:
