@@ -5,7 +5,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PORT=8000 \
     WORKERS=2 \
-    THREADS=4 \
+    THREADS=16 \
     MODELS_DIR=/srv/app/models \
     PREDICTIONS_DIR=/srv/app/predicciones
 
