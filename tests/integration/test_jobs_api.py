@@ -177,3 +177,29 @@ def test_a_killed_job_process_fails_the_job_and_a_rerun_never_logs_a_row_twice(j
     assert run_job(job_id, context_for(services.settings)) == "done"
     assert logged_rows(url, job_id) == (60_000, 60_000, 2, 60_001)
     assert services.jobs.get(job_id).result_file
+
+
+def test_the_tab_upload_route_streams_behind_the_dashboard_login(make_app, tmp_path):
+    import base64
+
+    app = make_app(max_upload_mb=64, dashboard_user="ana", dashboard_password="clave", seed_holdout=False)
+    client = app.test_client()
+    data = loans_csv(tmp_path / "a.csv", 30).read_bytes()
+    login = {"Authorization": "Basic " + base64.b64encode(b"ana:clave").decode()}
+    upload = "/batch/upload?filename=a.csv"
+    assert client.post(upload, data=data, headers={"X-Batch-Upload": "1"}).status_code == 401
+    assert client.post(upload, data=data, headers=login).status_code == 400  # no header: not from the tab
+    response = client.post(upload, data=data, headers={**login, "X-Batch-Upload": "1"})
+    assert response.status_code == 202
+    job_id = response.get_json()["id"]
+    services = app.extensions["credit_risk"]
+    done = wait_job(lambda: services.jobs.get(job_id).to_dict(), lambda v: v["state"] in FINISHED)
+    assert done["state"] == "done"
+    assert client.get(f"/batch/results/{done['result_file']}").status_code == 401
+    result = client.get(f"/batch/results/{done['result_file']}", headers=login)
+    assert result.status_code == 200 and len(pd.read_csv(io.BytesIO(result.data), encoding="utf-8-sig")) == 30
+    assert client.get("/batch/results/..%2Fprediction_log.sqlite", headers=login).status_code == 404
+    refused = client.post("/batch/upload?filename=notas.csv", data=b"nombre\nAna\n",
+                          headers={**login, "X-Batch-Upload": "1"})
+    assert refused.status_code == 422 and "«notas.csv» no se puede usar" in refused.get_json()["message"]
+    services.jobs.engine.shutdown()
