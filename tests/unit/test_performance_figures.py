@@ -1,6 +1,8 @@
 """The Desempeño figures and sections on real views (all rows, API rows by week, hold-out rows by day)."""
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from performance_log import fill_log
 
@@ -8,6 +10,7 @@ from app.dashboard.figures import performance_over_time as figures
 from app.dashboard.tabs.performance_sections import confusion_table, status_banner, summary_grid
 from app.services.log.store import PredictionLog
 from app.services.performance import PerformanceService
+from app.services.performance.calibration_check import CalibrationCheck
 from app.services.profiles import ProfileReader, ProfileStore
 from app.services.selection import Selection
 
@@ -37,3 +40,12 @@ def test_every_builder_draws_the_view(service, selection):
 
 def test_an_empty_selection_has_no_view(service):
     assert service.over_time(Selection(("api",), start="2099-01-01")) is None
+
+
+def test_the_banner_says_when_the_estimate_is_unreliable(service):
+    view = service.over_time(Selection())
+    poor = dataclasses.replace(view, calibration=CalibrationCheck("poor", 0.08, 1e-6, 4_000, view.calibration.table))
+    assert "Estimación no fiable" in str(status_banner(poor).to_plotly_json())
+    unknown = dataclasses.replace(view, calibration=CalibrationCheck("unknown", float("nan"), float("nan"), 3,
+                                                                     view.calibration.table))
+    assert "Calibración desconocida" in str(status_banner(unknown).to_plotly_json())
