@@ -31,6 +31,8 @@ class JobEngine(Protocol):
 
     def submit(self, job_id: str) -> None: ...
 
+    def warm(self) -> None: ...
+
     def ping(self) -> bool: ...
 
 
@@ -41,8 +43,15 @@ def run_in_process(job_id: str, settings: Settings) -> str | None:
     return run_job(job_id, context_for(settings))
 
 
+def warm_up(settings: Settings) -> None:
+    """Entry point of a pool process started ahead of a job: load the bundle and open the log."""
+    from app.services.jobs.runner import context_for
+
+    context_for(settings)
+
+
 class LocalEngine:
-    """``JOB_WORKERS`` job processes per web process, started on the first job and kept for the next ones."""
+    """``JOB_WORKERS`` job processes per web process, started when the first upload begins and kept."""
 
     name = "local"
 
@@ -51,12 +60,22 @@ class LocalEngine:
         self._executor: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
 
-    def submit(self, job_id: str) -> None:
+    def _pool(self) -> tuple[ProcessPoolExecutor, bool]:
         with self._lock:
-            if self._executor is None:
+            fresh = self._executor is None
+            if fresh:
                 self._executor = ProcessPoolExecutor(self.settings.job_workers,
                                                      mp_context=multiprocessing.get_context("spawn"))
-            executor = self._executor
+            return self._executor, fresh
+
+    def warm(self) -> None:
+        """Start the job process while the file is still uploading (a fresh interpreter takes seconds)."""
+        executor, fresh = self._pool()
+        if fresh:
+            executor.submit(warm_up, self.settings)
+
+    def submit(self, job_id: str) -> None:
+        executor, _ = self._pool()
         future = executor.submit(run_in_process, job_id, self.settings)
         future.add_done_callback(lambda done: self._finished(job_id, executor, done))
 
@@ -100,6 +119,9 @@ class CeleryEngine:
 
     def submit(self, job_id: str) -> None:
         self.celery.send_task(TASK_NAME, args=[job_id])
+
+    def warm(self) -> None:
+        """Nothing to start: the workers run on their own."""
 
     def ping(self) -> bool:
         """Whether the broker answers within two seconds."""

@@ -54,6 +54,7 @@ class JobService:
         """
         name = Path(filename or "archivo.csv").name[:255] or "archivo.csv"
         job_id = uuid.uuid4().hex
+        self.engine.warm()  # a job process starting meanwhile is ready when the upload ends
         path, size, digest = self._save(stream, job_id, Path(name).suffix.lower())
         try:
             if idempotency_key:
