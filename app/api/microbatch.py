@@ -6,9 +6,11 @@ and hands each follower its own result. Items arriving meanwhile queue up and th
 batch, so the batch size follows the traffic: one item when requests come one at a time (no wait at all), up
 to ``max_size`` under load.
 
-Waiting: the leader waits for more items only while other requests have *announced* themselves
-(:meth:`MicroBatcher.arriving` — they entered the route and are still reading their body) and at most
-``max_wait_s``; a lone request never waits.
+Waiting (adaptive, at most ``max_wait_s``): the leader waits for more items while other requests have *announced*
+themselves (:meth:`MicroBatcher.arriving` — they entered the route and are still reading their body), or while its
+batch is smaller than the recent batches (a moving average of their sizes): under steady concurrency the clients
+just answered are about to send their next request, and one model call for all of them beats two half-size ones.
+Requests that come one at a time keep that average at 1, so a lone request never waits.
 
 ``process`` gets the items and returns one result per item, in order (a result may be an exception, which
 is raised in that item's thread). If ``process`` itself raises, every item of the batch gets that exception.
@@ -47,6 +49,7 @@ class MicroBatcher(Generic[T, R]):
         self._queue: list[_Slot[T]] = []
         self._busy = False
         self._arriving = 0
+        self._recent = 1.0  # moving average of batch sizes: the concurrency the traffic showed lately
         self.batches = 0  # counters for tests and benchmarks
         self.items = 0
 
@@ -81,12 +84,14 @@ class MicroBatcher(Generic[T, R]):
     def _lead(self) -> None:
         with self._cond:
             deadline = time.monotonic() + self.max_wait_s
-            while len(self._queue) < self.max_size and self._arriving > 0:
+            expected = min(self.max_size, int(self._recent + 0.5))
+            while len(self._queue) < self.max_size and (self._arriving > 0 or len(self._queue) < expected):
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     break
                 self._cond.wait(remaining)
             batch, self._queue = self._queue[:self.max_size], self._queue[self.max_size:]
+            self._recent = 0.8 * self._recent + 0.2 * len(batch)
         try:
             results: Sequence[object] = self.process([slot.item for slot in batch])
             if len(results) != len(batch):

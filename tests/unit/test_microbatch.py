@@ -142,3 +142,26 @@ def test_the_leader_waits_for_announced_requests_only():
 def test_settings_are_checked():
     with pytest.raises(ValueError):
         MicroBatcher(lambda items: items, max_size=0)
+
+
+def test_after_concurrent_traffic_the_leader_waits_for_the_usual_batch():
+    recorder = Recorder()
+    batcher = MicroBatcher(recorder, max_size=8, max_wait_s=30.0)
+    batcher._recent = 4.0  # as after batches of four
+    results, threads = submit_all(batcher, [1])
+    assert recorder.entered.wait(timeout=0.2) is False  # the leader waits: its batch is smaller than usual
+    more, others = submit_all(batcher, [2, 3, 4])
+    for thread in [*threads, *others]:
+        thread.join(timeout=30)
+    assert sorted(recorder.batches[0]) == [1, 2, 3, 4]
+    assert {**results, **more} == {1: 10, 2: 20, 3: 30, 4: 40}
+
+
+def test_the_adaptive_wait_is_bounded_and_fades():
+    recorder = Recorder()
+    batcher = MicroBatcher(recorder, max_size=8, max_wait_s=0.01)
+    batcher._recent = 4.0
+    for item in range(1, 12):  # one at a time: each waits at most max_wait_s, and the average falls back to 1
+        assert batcher.submit(item) == item * 10
+    assert recorder.batches == [[i] for i in range(1, 12)]
+    assert batcher._recent < 1.5
