@@ -64,7 +64,7 @@ def read_excel_bytes(data: bytes, name: str) -> pd.DataFrame:
     """The first sheet of an .xlsx workbook."""
     if not data.startswith(_ZIP_MAGIC):
         raise file_error(name, "not an Excel workbook (the content is not an .xlsx file)")
-    _check_workbook_archive(data, name)
+    check_workbook_archive(data, name)
     try:
         return pd.read_excel(io.BytesIO(data), sheet_name=0, engine="openpyxl")
     except Exception:  # openpyxl raises many types for damaged workbooks
@@ -72,10 +72,10 @@ def read_excel_bytes(data: bytes, name: str) -> pd.DataFrame:
         raise file_error(name, "the Excel workbook is damaged and could not be read") from None
 
 
-def _check_workbook_archive(data: bytes, name: str) -> None:
+def check_workbook_archive(source: bytes | Path, name: str) -> None:
     """Refuse a ZIP that is not a workbook (e.g. a renamed .zip) or that would expand past MAX_UNPACKED_BYTES."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as archive:
             entries = archive.infolist()
     except (zipfile.BadZipFile, ValueError):
         raise file_error(name, "the Excel workbook is damaged (not a readable ZIP archive)") from None
@@ -98,7 +98,7 @@ def _decode_text(data: bytes, name: str) -> str:
             break
         except UnicodeDecodeError:
             if encoding == "utf-8":
-                _check_single_encoding(data, name)
+                check_single_encoding(data, name)
             continue
     sample = text[:65536]
     controls = sum(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in sample)
@@ -107,7 +107,7 @@ def _decode_text(data: bytes, name: str) -> str:
     return text
 
 
-def _check_single_encoding(data: bytes, name: str) -> None:
+def check_single_encoding(data: bytes, name: str) -> None:
     """Refuse a file that is not UTF-8 as a whole but has UTF-8 lines: decoding it all as Latin-1 would turn
     those lines' accents into mojibake silently."""
     utf8_line = other_line = None
@@ -124,6 +124,15 @@ def _check_single_encoding(data: bytes, name: str) -> None:
                              expected="one encoding for the whole file (save it as UTF-8)")
 
 
+def check_header_width(header: str, separator: str, name: str, *, partial: bool = False) -> None:
+    """Refuse a CSV header line of more than MAX_COLUMNS columns before pandas parses it (a million columns take
+    it minutes). ``partial``: ``header`` is only the start of the line."""
+    if header.count(separator) >= MAX_COLUMNS:
+        count = f"{'at least ' if partial else ''}{header.count(separator) + 1:,}"
+        raise file_error(name, f"the header row has {count} columns",
+                         expected=f"at most {MAX_COLUMNS:,} columns (the {len(RAW_COLUMNS)} loan columns and extras)")
+
+
 def read_csv_bytes(data: bytes, name: str) -> tuple[pd.DataFrame, str]:
     """Parse CSV text; return the frame (all values as text) and the separator found."""
     text = _decode_text(data, name)
@@ -134,9 +143,7 @@ def read_csv_bytes(data: bytes, name: str) -> tuple[pd.DataFrame, str]:
         raise file_error(name, "looks like JSON, not a CSV table")
     header = stripped.splitlines()[0]
     separator = max((",", ";", "\t"), key=header.count)
-    if header.count(separator) >= MAX_COLUMNS:
-        raise file_error(name, f"the header row has {header.count(separator) + 1:,} columns",
-                         expected=f"at most {MAX_COLUMNS:,} columns (the {len(RAW_COLUMNS)} loan columns and extras)")
+    check_header_width(header, separator, name)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str)
     except pd.errors.EmptyDataError:

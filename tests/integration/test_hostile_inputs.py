@@ -6,7 +6,6 @@ batch path): empty, binary garbage, a ZIP renamed .xlsx, a CSV with a million co
 """
 from __future__ import annotations
 
-import base64
 import io
 import json
 import socket
@@ -15,6 +14,8 @@ import zipfile
 import pandas as pd
 import pytest
 from live_server import live_server
+
+from modeling.schema import specs_for
 
 INTERNALS = ("Traceback", "KeyError", "Exception", "File \"", "site-packages")
 
@@ -133,89 +134,120 @@ def test_undecodable_json_bodies_are_400(client, data):
     assert_clean_4xx(post_raw(client, "/predict", data), 400, "malformed_json")
 
 
-# --- uploads (the dashboard's batch path) -------------------------------------------------------------------------
+# --- uploads: POST /jobs (the dashboard's batch tab and the API) and the in-process batch files -----------------
 
-def assert_refused(services, data: bytes, filename: str, *words: str) -> dict:
-    """The upload is refused with a clear file-level message naming ``words``; nothing logged, no results file."""
-    before = services.log.count()
-    files_before = services.batch_files.list_files()
-    outcome = services.batch_files.score_file(data, filename)
-    assert not outcome.ok and outcome.file_id is None
-    problem = outcome.problems[0]
-    text = json.dumps(outcome.problems)
-    for word in words:
-        assert word in text, text
-    assert not any(word in text for word in INTERNALS), text
-    assert services.log.count() == before
-    assert services.batch_files.list_files() == files_before
-    return problem
+def zip_of(entries: dict[str, bytes], compresslevel: int | None = None) -> bytes:
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED, compresslevel=compresslevel) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return packed.getvalue()
+
+
+def zip_bomb() -> bytes:
+    """A ZIP with an xl/workbook.xml whose sheet expands to 1.1 GiB of zeros (about 1 MiB packed)."""
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            zeros = bytes(1 << 20)
+            for _ in range(1100):
+                sheet.write(zeros)
+    return packed.getvalue()
 
 
 def loans_csv(record: dict, rows: int = 3) -> str:
     return pd.DataFrame([record] * rows).to_csv(index=False)
 
 
-@pytest.mark.parametrize("filename", ["lote.csv", "lote.xlsx"])
-def test_empty_upload(services, filename):
-    assert_refused(services, b"", filename, "empty")
+def mixed_encodings(record: dict) -> bytes:
+    """Header and line 2 in UTF-8 (with an accent), line 3 in Latin-1."""
+    header, first, *_ = loans_csv({**record, "tipo_laboral": "Jubilación"}).splitlines()
+    return (header + "\n" + first + "\n").encode("utf-8") + (first.replace("Jubilación", "Pensión") + "\n").encode(
+        "latin-1")
 
 
-@pytest.mark.parametrize(("filename", "words"), [("lote.csv", ("binary",)), ("lote.xlsx", ("not an Excel",))])
-def test_binary_garbage(services, filename, words):
-    assert_refused(services, bytes(range(256)) * 64, filename, *words)
-
-
-def test_a_zip_renamed_xlsx(services):
-    packed = io.BytesIO()
-    with zipfile.ZipFile(packed, "w") as archive:
-        archive.writestr("notes.txt", "hello")
-    assert_refused(services, packed.getvalue(), "lote.xlsx", "ZIP archive without an Excel workbook")
-
-
-def test_a_truncated_workbook(services, record):
+def truncated_workbook(record: dict) -> bytes:
     workbook = io.BytesIO()
     pd.DataFrame([record]).to_excel(workbook, index=False)
-    assert_refused(services, workbook.getvalue()[:len(workbook.getvalue()) // 2], "lote.xlsx", "damaged")
+    return workbook.getvalue()[:len(workbook.getvalue()) // 2]
 
 
-def test_a_workbook_that_would_expand_past_the_limit(make_app):
-    services = make_app(max_upload_mb=8).extensions["credit_risk"]
-    packed = io.BytesIO()
-    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        archive.writestr("xl/workbook.xml", "<workbook/>")
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            zeros = bytes(1 << 20)
-            for _ in range(1100):  # 1.1 GiB of zeros packs to about a MiB
-                sheet.write(zeros)
-    assert_refused(services, packed.getvalue(), "lote.xlsx", "expands to")
+HOSTILE_UPLOADS = {  # case → (file name, bytes from the record, words the message must hold)
+    "empty csv": ("lote.csv", lambda r: b"", ("empty",)),
+    "empty xlsx": ("lote.xlsx", lambda r: b"", ("empty",)),
+    "binary garbage as csv": ("lote.csv", lambda r: bytes(range(256)) * 64, ("binary",)),
+    "binary garbage as xlsx": ("lote.xlsx", lambda r: bytes(range(256)) * 64, ("not an Excel",)),
+    "zip renamed xlsx": ("lote.xlsx", lambda r: zip_of({"notes.txt": b"hello"}),
+                         ("ZIP archive without an Excel workbook",)),
+    "truncated workbook": ("lote.xlsx", truncated_workbook, ("damaged",)),
+    "zip bomb": ("lote.xlsx", lambda r: zip_bomb(), ("expands to",)),
+    "a million columns": ("lote.csv", lambda r: b"," * 1_000_000 + b"\n" + b"1," * 10 + b"\n",
+                          ("columns", "at most 1,000")),
+    "mixed encodings": ("lote.csv", mixed_encodings, ("mixed text encodings", "line 2 is UTF-8", "line 3 is not")),
+}
 
 
-def test_a_csv_with_a_million_columns(make_app):
-    services = make_app(max_upload_mb=8).extensions["credit_risk"]
-    data = b"," * 1_000_000 + b"\n" + b"1," * 10 + b"\n"
-    problem = assert_refused(services, data, "lote.csv", "1,000,001 columns", "at most 1,000")
-    assert problem["field"] == "file"
+@pytest.fixture(scope="module")
+def upload_bytes(request):
+    """Each case's bytes, built once per module (the ZIP bomb takes seconds to pack)."""
+    cache: dict[str, bytes] = {}
+    record = {spec.name: spec.example for spec in specs_for(("feature",))}
+
+    def build(case: str) -> bytes:
+        if case not in cache:
+            cache[case] = HOSTILE_UPLOADS[case][1](record)
+        return cache[case]
+    return build
 
 
-def test_mixed_encodings_are_refused_naming_the_lines(services, record):
-    header, first, *_ = loans_csv({**record, "tipo_laboral": "Jubilación"}).splitlines()
-    latin_line = first.replace("Jubilación", "Pensión")
-    data = (header + "\n" + first + "\n").encode("utf-8") + (latin_line + "\n").encode("latin-1")
-    assert_refused(services, data, "lote.csv", "mixed text encodings", "line 2 is UTF-8", "line 3 is not")
+@pytest.fixture
+def upload_app(make_app):
+    app = make_app(max_upload_mb=8, seed_holdout=False)
+    yield app
+    app.extensions["credit_risk"].jobs.engine.shutdown()
+
+
+def assert_clean_words(problems: list[dict], words: tuple[str, ...]) -> None:
+    text = json.dumps(problems, ensure_ascii=False)
+    for word in words:
+        assert word in text, text
+    assert not any(word in text for word in INTERNALS), text
+    assert problems[0]["field"] == "file"
+
+
+@pytest.mark.parametrize("case", list(HOSTILE_UPLOADS))
+def test_hostile_upload_to_jobs_is_422_naming_the_problem(upload_app, upload_bytes, case):
+    services, client = upload_app.extensions["credit_risk"], upload_app.test_client()
+    filename, _, words = HOSTILE_UPLOADS[case]
+    before, jobs_before = services.log.count(), client.get("/jobs").get_json()["jobs"]
+    response = client.post(f"/jobs?filename={filename}", data=upload_bytes(case),
+                           headers={"Content-Type": "application/octet-stream"})
+    body = assert_clean_4xx(response, 422, "invalid_file")
+    assert_clean_words(body["problems"], words)
+    if case == "a million columns":  # only the start of the upload is read to check its header
+        assert "at least 65,5" in body["problems"][0]["message"]
+    assert client.get("/jobs").get_json()["jobs"] == jobs_before  # no job was created
+    assert services.log.count() == before
+
+
+@pytest.mark.parametrize("case", list(HOSTILE_UPLOADS))
+def test_hostile_upload_to_batch_files_is_refused_naming_the_problem(upload_app, upload_bytes, case):
+    services = upload_app.extensions["credit_risk"]
+    filename, _, words = HOSTILE_UPLOADS[case]
+    before, files_before = services.log.count(), services.batch_files.list_files()
+    outcome = services.batch_files.score_file(upload_bytes(case), filename)
+    assert not outcome.ok and outcome.file_id is None
+    assert_clean_words(outcome.problems, words)
+    if case == "a million columns":  # the whole file is in memory here: the count is exact
+        assert "1,000,001 columns" in outcome.problems[0]["message"]
+    assert services.log.count() == before and services.batch_files.list_files() == files_before
 
 
 def test_one_legacy_encoding_throughout_is_accepted(services, record):
     data = loans_csv({**record, "tipo_laboral": "Pensión"}).encode("cp1252")
     outcome = services.batch_files.score_file(data, "lote.csv")
     assert outcome.ok and outcome.summary["scored"] == 3
-
-
-def test_the_browser_upload_path_reports_the_same_problems(services):
-    outcome = services.batch_files.score_upload("data:text/csv;base64," + base64.b64encode(b"\x00\x01" * 50).decode(),
-                                                "lote.csv")
-    assert not outcome.ok and "binary" in outcome.problems[0]["message"]
-    outcome = services.batch_files.score_upload("not a data url", "lote.csv")
-    assert not outcome.ok
 
 
 # --- the real server refuses bodies over the limit before reading them whole ---------------------------------------

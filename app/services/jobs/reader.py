@@ -16,7 +16,14 @@ import pandas as pd
 
 from modeling.loader import FIRST_DATA_ROW
 from modeling.schema import COLUMNS_BY_NAME, RAW_COLUMNS
-from modeling.table_files import DataFileError, file_error, with_decimal_points
+from modeling.table_files import (
+    DataFileError,
+    check_header_width,
+    check_single_encoding,
+    check_workbook_archive,
+    file_error,
+    with_decimal_points,
+)
 from modeling.validation import match_columns
 
 SUPPORTED = (".csv", ".xlsx")
@@ -121,6 +128,8 @@ def open_table(path: str | Path, filename: str, *, chunk_rows: int) -> TableRead
             raise file_error(filename, "looks like JSON, not a CSV table")
         first_line = stripped.splitlines()[0] if stripped else ""
         separator = max((",", ";", "\t"), key=first_line.count)
+        check_header_width(first_line, separator, filename,  # before pandas parses a million columns
+                           partial=len(sample) == _SAMPLE_BYTES and "\n" not in stripped)
         header = list(pd.read_csv(path, sep=separator, dtype=str, encoding=encoding, nrows=0).columns)
         estimate = max(_count_lines(path) - 1, 0)
     mapping, extra = match_columns(header, RAW_COLUMNS)
@@ -159,6 +168,7 @@ def _encoding(sample: bytes, name: str) -> tuple[str, str]:
         text = sample.decode("utf-8") if len(sample) < _SAMPLE_BYTES else sample[:-4].decode("utf-8")
         encoding = "utf-8"
     except UnicodeDecodeError:
+        check_single_encoding(sample if len(sample) < _SAMPLE_BYTES else sample.rsplit(b"\n", 1)[0], name)
         text, encoding = sample.decode("cp1252", errors="replace"), "cp1252"
     controls = sum(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in text)
     if controls > 0.01 * max(len(text), 1):
@@ -171,6 +181,7 @@ def _xlsx_header(path: Path, name: str, sample: bytes) -> tuple[list[object], in
         raise file_error(name, "not an Excel workbook (the content is not an .xlsx file)")
     from openpyxl import load_workbook
 
+    check_workbook_archive(path, name)  # a renamed .zip, or one that would expand past the limit
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged workbooks
