@@ -20,7 +20,7 @@ from app.api.microbatch import MicroBatcher
 from app.services import Services
 from app.services.idempotency import IDEMPOTENCY_KEY, IdempotencyConflict, IdempotencyStore, body_digest, request_keys
 from app.services.scoring import ScoredBatch
-from app.services.scoring.requests import Answer, Outcome, PredictItem, RequestScorer
+from app.services.scoring.requests import Outcome, PredictItem, RequestScorer
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 MAX_OBJECT_FIELDS = 256  # fields in one JSON object: the loan has ~20, the rest would be ignored
@@ -115,7 +115,6 @@ def _respond(outcome: Outcome) -> Response:
         raise ApiError(409, "idempotency_key_reused", str(outcome))
     if isinstance(outcome, BaseException):
         raise outcome
-    assert isinstance(outcome, Answer)
     if outcome.body is None:
         raise ApiError(422, "invalid_fields", "the record has invalid fields", outcome.problems)
     response = Response(outcome.body, status=outcome.status, mimetype="application/json")
