@@ -8,11 +8,21 @@ results (``task_ignore_result``). A task is acknowledged when it starts: a worke
 """
 from __future__ import annotations
 
+from celery.signals import worker_process_init
+
 from app.config import Settings
 from app.services.jobs.engines import TASK_NAME, make_celery
 
 settings = Settings.from_env()
 celery = make_celery(settings.celery_broker_url or "redis://127.0.0.1:6379/0")
+
+
+@worker_process_init.connect
+def _load_context(**_: object) -> None:
+    """Each worker process loads the bundle and opens the log when it starts, not when its first job arrives."""
+    from app.services.jobs.runner import context_for
+
+    context_for(settings)
 
 
 @celery.task(name=TASK_NAME)
