@@ -61,6 +61,7 @@ bench: venv-dev
 	$(BIN)/python benchmarks/bench_api.py --models-dir "$(MODELS_DIR)"
 	$(BIN)/python benchmarks/bench_monitoring.py --models-dir "$(MODELS_DIR)" $(MONITORING_BENCH_ARGS)
 	$(BIN)/python benchmarks/bench_logs.py --models-dir "$(MODELS_DIR)"
+	$(BIN)/python benchmarks/bench_jobs.py --models-dir "$(MODELS_DIR)" $(JOBS_BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -161,6 +161,15 @@ def _worker_pid(folder: Path, job_id: str) -> int:
     return int(worker.rsplit(":", 1)[1])
 
 
+def broker_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--models-dir", type=Path, default=ROOT / "models")
@@ -175,10 +184,14 @@ def main() -> None:
         print(f"generating {args.rows:,} synthetic rows → {csv}", flush=True)
         make_csv(csv, args.rows)
     print(f"file: {csv.stat().st_size / 2**20:.0f} MiB, {args.rows:,} rows (busy machines give noisy figures)")
+    engines = args.engines.split(",")
+    if "celery" in engines and not broker_answers(args.broker):
+        print(f"celery skipped: no broker answering at {args.broker}")
+        engines.remove("celery")
     work = Path(tempfile.mkdtemp(prefix="bench_jobs_"))
     try:
         results = {engine: run_engine(engine, csv, args.rows, args.models_dir.resolve(), work, args.broker)
-                   for engine in args.engines.split(",")}
+                   for engine in engines}
         base = floor(csv, args.models_dir.resolve(), work / "floor", 20_000)
     finally:
         shutil.rmtree(work, ignore_errors=True)
