@@ -57,9 +57,8 @@ def summary_grid(view: PerformanceOverTime) -> Any:
                                                "bajo el límite (no significativo)", "insufficient":
                                                "datos insuficientes", "no_reference": "sin referencia",
                                                "empty": "—"})
-    columns = [{"field": c, "headerName": c} for c in table.columns if c != "metric"]
-    return data_grid("perf-summary-grid", table.drop(columns="metric").to_dict("records"), columns, height="340px",
-                     page_size=10, domLayout="autoHeight")
+    return dbc.Table.from_dataframe(table.drop(columns="metric"), striped=True, bordered=False, hover=True,
+                                    size="sm", className="mb-0 small", id="perf-summary-table")
 
 
 def confusion_table(view: PerformanceOverTime) -> Any:
