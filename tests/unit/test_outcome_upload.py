@@ -35,6 +35,8 @@ def test_file_problems_are_named():
     assert "unsupported file type" in read_outcome_file(b"request_id", "x.txt").problems[0]
     assert read_outcome_upload("not a data url", "x.csv", 100).problems
     assert "larger than" in read_outcome_upload("data:text/csv;base64," + "A" * 400, "x.csv", 100).problems[0]
+    three = "data:text/csv;base64," + base64.b64encode(b"request_id,Pago_atiempo\na,1\nb,0\nc,1\n").decode()
+    assert "at most 2 per upload" in read_outcome_upload(three, "x.csv", 10**6, max_rows=2).problems[0]
     assert "no data rows" in read_outcome_file(b"request_id,Pago_atiempo\n", "x.csv").problems[0]
 
 

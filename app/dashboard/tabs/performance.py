@@ -83,7 +83,7 @@ def register_callbacks(app: Dash, services: Services) -> None:
     """Wire this tab's callbacks on ``app`` (never the global ``dash.callback``)."""
     performance = services.performance
     outcomes = OutcomeService(services.log.engine, services.profiles.store)
-    max_bytes = services.settings.max_upload_bytes
+    max_bytes, max_rows = services.settings.max_body_bytes, services.settings.max_batch_rows
     filters = [Input(ids.Performance.SOURCES, "value"), Input(ids.Performance.DATES, "start_date"),
                Input(ids.Performance.DATES, "end_date"), Input(ids.Performance.GRANULARITY, "value"),
                Input(ids.Performance.REFRESH, "n_clicks"), Input(ids.Performance.UPLOADED, "data")]
@@ -133,7 +133,7 @@ def register_callbacks(app: Dash, services: Services) -> None:
         """Record the file's outcomes; the upload is cleared so that the same file can be sent again."""
         if contents is None:
             return no_update, no_update, no_update
-        read = read_outcome_upload(contents, filename, max_bytes)
+        read = read_outcome_upload(contents, filename, max_bytes, max_rows)
         if read.problems:
             return upload_report(read, None), uploaded, None
         try:

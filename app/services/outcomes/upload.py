@@ -28,8 +28,10 @@ class OutcomeFile:
     problems: list[str] = field(default_factory=list)
 
 
-def read_outcome_upload(contents: str | None, filename: str | None, max_bytes: int) -> OutcomeFile:
-    """Decode a browser upload (``data:…;base64,…``) and read it with :func:`read_outcome_file`."""
+def read_outcome_upload(contents: str | None, filename: str | None, max_bytes: int,
+                        max_rows: int | None = None) -> OutcomeFile:
+    """Decode a browser upload (``data:…;base64,…``) and read it with :func:`read_outcome_file` (at most
+    ``max_rows`` data rows, as ``POST /outcomes`` takes at most MAX_BATCH_ROWS items)."""
     name = filename or "archivo"
     header, _, payload = (contents or "").partition(",")
     if not header.startswith("data:") or ";base64" not in header:
@@ -40,7 +42,11 @@ def read_outcome_upload(contents: str | None, filename: str | None, max_bytes: i
         data = base64.b64decode(payload, validate=True)
     except (binascii.Error, ValueError):
         return OutcomeFile(name, problems=["the upload is damaged (invalid base64 contents)"])
-    return read_outcome_file(data, name)
+    read = read_outcome_file(data, name)
+    if max_rows is not None and len(read.items) > max_rows:
+        return OutcomeFile(name, problems=[f"the file has {len(read.items):,} rows; at most {max_rows:,} per upload "
+                                           "(MAX_BATCH_ROWS): split it"])
+    return read
 
 
 def read_outcome_file(data: bytes, name: str) -> OutcomeFile:
