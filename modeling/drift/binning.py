@@ -15,6 +15,7 @@ hash pass (``pd.factorize``) whose few uniques are then mapped to the frozen bin
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import numbers
@@ -134,13 +135,16 @@ def _code_lookup(values: pd.Series, categories: Sequence[str],
     """
     n_bins, unseen = _layout(categories, pooled)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    bins = _bins_of_keys(tuple(categories), tuple(pooled))
     keys = [category_key(u) for u in uniques]
-    # bin of each known key (pooled keys share the bin after the categories); position -1 → the unseen bin
-    targets = np.array([*range(len(categories)), *[len(categories)] * len(pooled), unseen], dtype=np.int64)
-    position = pd.Index([*categories, *pooled], dtype=object).get_indexer(pd.Index(keys, dtype=object))
-    lookup = targets[position]
-    lookup[[k is None for k in keys]] = n_bins - 1
+    lookup = np.array([n_bins - 1 if k is None else bins.get(k, unseen) for k in keys], dtype=np.int64)
     return codes, np.append(lookup, n_bins - 1)
+
+
+@functools.lru_cache(maxsize=256)
+def _bins_of_keys(categories: tuple[str, ...], pooled: tuple[str, ...]) -> dict[str, int]:
+    """Bin of each known key: the categories in order, then every pooled key in the bin after them."""
+    return {**dict.fromkeys(pooled, len(categories)), **{key: i for i, key in enumerate(categories)}}
 
 
 def _is_numeric(values: pd.Series) -> bool:

@@ -88,7 +88,7 @@ def count_rows(layout: ProfileLayout, rows: ScoredRows) -> GroupedCounts:
     return GroupedCounts(
         model_version=layout.model_version, sources=[str(source_names[s]) for s in source_of.tolist()],
         days=(first_day + day_of).astype("datetime64[D]"), rows=np.bincount(group, minlength=n_groups),
-        last=pd.Series(scored).groupby(group).max().to_numpy(dtype="datetime64[us]"),
+        last=_latest(scored, group, n_groups),
         sums=_sum_matrix(layout, rows, group, n_groups), group=occupied // layout.n_cells,
         cells=occupied % layout.n_cells, values=totals[occupied])
 
@@ -96,7 +96,7 @@ def count_rows(layout: ProfileLayout, rows: ScoredRows) -> GroupedCounts:
 def _cell_matrix(layout: ProfileLayout, rows: ScoredRows) -> np.ndarray:
     """(rows × columns) layout cell of each row per column; -1 where a row adds nothing to that column."""
     blocks, n = layout.blocks, len(rows)
-    band_index = pd.Index(layout.bands).get_indexer(np.asarray(rows.band, dtype=object))
+    band_index = _band_index(layout, rows.band)
     if (band_index < 0).any():
         raise ValueError(f"risk_band: expected one of {list(layout.bands)}")
     pred = np.asarray(rows.pred, dtype=np.int64)
@@ -130,8 +130,7 @@ def _sum_matrix(layout: ProfileLayout, rows: ScoredRows, group: np.ndarray, n_gr
     labelled = ~np.isnan(actual)
     weight = 1.0 / np.broadcast_to(np.asarray(rows.request_rows, dtype=np.float64), (n,))
     latency = np.broadcast_to(np.asarray(rows.latency_ms, dtype=np.float64), (n,)) * weight
-    band_index = pd.Index(layout.bands).get_indexer(np.asarray(rows.band, dtype=object))
-    klass = band_index * 2 + np.asarray(rows.pred, dtype=np.int64)
+    klass = _band_index(layout, rows.band) * 2 + np.asarray(rows.pred, dtype=np.int64)
     sums = np.zeros((n_groups, len(layout.sum_names)))
     per_class = np.bincount(group * (2 * len(layout.bands)) + klass, weights=prob,
                             minlength=n_groups * 2 * len(layout.bands))
@@ -161,7 +160,25 @@ def _code_matrix(layout: ProfileLayout, codes: list[list[str]] | np.ndarray, n: 
 def _actual(actual: np.ndarray | None, n: int) -> np.ndarray:
     if actual is None:
         return np.full(n, np.nan)
+    if isinstance(actual, np.ndarray) and actual.dtype.kind == "f":
+        return actual.astype(np.float64, copy=False)
     return pd.to_numeric(pd.Series(actual), errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _band_index(layout: ProfileLayout, band: np.ndarray | list) -> np.ndarray:
+    """Position of each row's risk band in the layout's bands (-1 for an unknown label)."""
+    labels = np.asarray(band, dtype=object)
+    index = np.full(labels.shape, -1, dtype=np.int64)
+    for position, label in enumerate(layout.bands):
+        index[labels == label] = position
+    return index
+
+
+def _latest(stamps: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Per group, the latest of ``stamps`` (NaT only when all of the group's are NaT: NaT is the smallest int)."""
+    latest = np.full(n_groups, np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(latest, group, stamps.astype(np.int64))
+    return latest.view("datetime64[us]")
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
