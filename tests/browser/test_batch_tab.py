@@ -147,3 +147,5 @@ def test_a_file_that_is_not_a_loan_table_gets_a_clear_error(browser, batch_serve
     upload(browser, path)
     alert = wait_for(browser, f"#{ids.Batch.NOTICE}", timeout=30, text=message)
     assert f"«{name}» no se puede usar" in alert.text
+    refusals = browser_errors(browser)  # the refused upload is logged by the browser as a failed request, and only it
+    assert refusals and all("/batch/upload" in entry and "422" in entry for entry in refusals)
