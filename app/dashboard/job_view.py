@@ -21,6 +21,17 @@ STATE_LABELS = {"queued": ("En cola", "secondary"), "running": ("En curso", "pri
                 "done": ("Terminado", "success"), "failed": ("Fallido", "danger"),
                 "cancelled": ("Cancelado", "warning")}
 
+_FAILURES = (
+    ("the file cannot be used", "el archivo no se puede usar (vea el detalle: columnas o valores)."),
+    ("the job process stopped", "el proceso que lo ejecutaba se detuvo; las filas ya hechas quedaron registradas y "
+                                "no se publicó archivo de resultados."),
+    ("the job process could not start", "no se pudo iniciar el proceso del trabajo."),
+    ("the results file could not be written", "no se pudo escribir el archivo de resultados en la carpeta de "
+                                              "predicciones (¿disco lleno o carpeta sin permiso de escritura?)."),
+    ("the prediction log is unavailable", "el log de predicciones no está disponible; intente de nuevo más tarde."),
+    ("the job engine could not be reached", "el motor de trabajos no responde; suba el archivo de nuevo más tarde."),
+)
+
 
 def state_badge(job: Job) -> dbc.Badge:
     label, color = STATE_LABELS[job.state]
@@ -54,12 +65,21 @@ def job_progress(job: Job | None) -> html.Div:
         html.Div(" · ".join(facts), className="small text-muted mt-1", id=f"{ids.Batch.PROGRESS}-text"),
     ]
     if job.state == "failed":
-        parts.append(dbc.Alert(["El trabajo falló: ", job.error or "motivo desconocido"], color="danger",
-                               className="mt-2 mb-0 py-2"))
+        parts.append(dbc.Alert([html.Strong("El trabajo falló: "), failure_text(job.error or ""),
+                                html.Div(["Detalle: ", job.error or "desconocido"], className="small mt-1")],
+                               color="danger", className="mt-2 mb-0 py-2"))
     elif job.state == "cancelled":
         parts.append(dbc.Alert("Trabajo cancelado: no se publicó archivo de resultados; las filas ya puntuadas "
                                "quedan registradas en el log.", color="warning", className="mt-2 mb-0 py-2"))
     return html.Div(parts)
+
+
+def failure_text(error: str) -> str:
+    """The reason of a failed job in Spanish (the English detail is shown below it)."""
+    for prefix, text in _FAILURES:
+        if error.startswith(prefix):
+            return text
+    return "error inesperado; quedó registrado en el log del servidor."
 
 
 def jobs_table(jobs: Sequence[Job]) -> html.Div | dbc.Table:
