@@ -2,7 +2,8 @@
 
 One package per feature: ``scoring`` (validate, score, log), ``log`` (the database: tables, migrations, row
 browsing and export), ``profiles`` (mergeable counts written with every row), ``drift`` (Data Drift tab),
-``performance`` (Gráficas tab) and ``batch`` (Predicciones por Lotes). ``selection`` is the one filter type.
+``performance`` (Gráficas tab), ``batch`` (Predicciones por Lotes: results files) and ``jobs`` (background batch
+jobs of any size). ``selection`` is the one filter type.
 """
 from __future__ import annotations
 
