@@ -30,6 +30,12 @@ def test_xlsx_upload_without_row_column():
                           {"request_id": "r2", "row": None, "Pago_atiempo": 0}]
 
 
+def test_a_batch_results_file_goes_back_with_its_fila_column():
+    data = b"fila,capital_prestado,prob_default,request_id,Pago_atiempo\n2,100,0.1,job-1,1\n5,200,0.3,job-1,0\n"
+    read = read_outcome_file(data, "predicciones_batch_20250101_000000.csv")
+    assert [(i["request_id"], i["row"], i["Pago_atiempo"]) for i in read.items] == [("job-1", 2, 1), ("job-1", 5, 0)]
+
+
 def test_file_problems_are_named():
     assert "missing column(s) Pago_atiempo" in read_outcome_file(b"request_id,row\na,0\n", "x.csv").problems[0]
     assert "unsupported file type" in read_outcome_file(b"request_id", "x.txt").problems[0]

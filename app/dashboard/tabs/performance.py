@@ -74,7 +74,8 @@ def layout(services: Services) -> html.Div:
                          "conocer los resultados."), xs=12, xl=5)], className="g-3 mb-3"),
         card("Cargar resultados reales", _upload_panel(),
              "Archivo CSV o XLSX con columnas request_id, row (opcional; posición en su solicitud) y Pago_atiempo "
-             "(0 = tardío, 1 = a tiempo). Un resultado distinto del ya guardado se rechaza salvo que marque "
+             "(0 = tardío, 1 = a tiempo); un archivo de resultados de lotes sirve tal cual (request_id, fila) "
+             "añadiendo Pago_atiempo. Un resultado distinto del ya guardado se rechaza salvo que marque "
              "«Sobrescribir»; repetir el mismo archivo no cambia nada."),
     ])
 

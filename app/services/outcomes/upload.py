@@ -1,7 +1,10 @@
 """An outcomes file from the dashboard (CSV or XLSX with columns ``request_id``, ``row`` (optional),
 ``Pago_atiempo``) turned into the items of an outcomes call; the file's rows keep their order, so an item's index
 + 2 is its spreadsheet row (the header is row 1). Headers match ignoring case and surrounding spaces; values that
-are not whole numbers are passed on as found, so the item checks name them."""
+are not whole numbers are passed on as found, so the item checks name them.
+
+A batch results file can be sent back as it is, with a ``Pago_atiempo`` column added: without a ``row`` column,
+its ``fila`` column is the row (a batch job logs each record under the input file's spreadsheet row)."""
 from __future__ import annotations
 
 import base64
@@ -17,6 +20,7 @@ from modeling.table_files import DataFileError, file_extension, read_csv_bytes, 
 
 COLUMNS = ("request_id", "row", TARGET)
 FIRST_DATA_ROW = 2
+RESULTS_ROW = "fila"  # the row column of batch results files: the row a batch job logged each record under
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,8 @@ def read_outcome_file(data: bytes, name: str) -> OutcomeFile:
     if frame.empty:
         return OutcomeFile(name, problems=["the file has a header row but no data rows"])
     columns = {c: frame[found[c.lower()]].tolist() if c.lower() in found else [None] * len(frame) for c in COLUMNS}
+    if "row" not in found and RESULTS_ROW in found:  # a batch results file: its spreadsheet row numbers
+        columns["row"] = frame[found[RESULTS_ROW]].tolist()
     items = [{"request_id": _text(r), "row": _whole(n), TARGET: _whole(v)}
              for r, n, v in zip(columns["request_id"], columns["row"], columns[TARGET], strict=True)]
     return OutcomeFile(name, items=items)
