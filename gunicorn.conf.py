@@ -27,6 +27,9 @@ from app.observability.json_logs import logconfig_dict as json_logconfig
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="credit-risk-metrics-")
 os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+# Imported after the folder is set, and here rather than in the child_exit hook, where a re-entrant reap could
+# find it half-imported.
+from prometheus_client import multiprocess  # noqa: E402
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 # Worker settings, chosen by measurement (benchmarks/bench_load.py: 32 keep-alive clients, 2 cores, SQLite log):
@@ -62,6 +65,4 @@ def on_starting(server):
 
 def child_exit(server, worker):
     """A worker ended: its live gauges stop counting (its counters and histograms are kept)."""
-    from prometheus_client import multiprocess
-
     multiprocess.mark_process_dead(worker.pid)
