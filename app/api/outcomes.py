@@ -13,7 +13,7 @@ from app.api.errors import RETRY_AFTER_SECONDS, ApiError
 from app.api.routes import read_json_body
 from app.services import Services
 from app.services.outcomes import (
-    IdempotencyMismatch,
+    IdempotencyConflict,
     IdempotentCall,
     OutcomeRaceError,
     OutcomeService,
@@ -46,8 +46,7 @@ def create_outcomes_blueprint(services: Services) -> Blueprint:
     def record_outcomes() -> Response:
         key = request.headers.get("Idempotency-Key")
         if key is not None and not valid_key(key):
-            raise ApiError(400, "invalid_idempotency_key", "Idempotency-Key: expected 1 to 128 printable ASCII "
-                           "characters")
+            raise ApiError(400, "invalid_idempotency_key", "Idempotency-Key must be 1–100 visible ASCII characters")
         raw = request.get_data() if key is not None and request.is_json else b""  # kept for read_json_body
         items, overwrite = _parse(read_json_body())
         if len(items) > settings.max_batch_rows:
@@ -58,7 +57,7 @@ def create_outcomes_blueprint(services: Services) -> Blueprint:
             call = IdempotentCall.of(key, ROUTE, request.query_string + b"\n" + raw)
         try:
             answer = outcomes.record(items, overwrite=overwrite, idempotent=call)
-        except IdempotencyMismatch as error:
+        except IdempotencyConflict as error:
             raise ApiError(409, "idempotency_key_reused", str(error)) from None
         except (OutcomeRaceError, sa.exc.SQLAlchemyError):
             logger.exception("outcomes: the log could not be updated")

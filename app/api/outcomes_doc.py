@@ -36,7 +36,7 @@ def outcomes_operation(security: list[dict[str, list[str]]]) -> dict[str, Any]:
             {"name": "overwrite", "in": "query", "required": False, "schema": {"type": "boolean"},
              "description": "Replace stored outcomes that differ (for a JSON array body)"},
             {"name": "Idempotency-Key", "in": "header", "required": False,
-             "schema": {"type": "string", "maxLength": 128}}],
+             "schema": {"type": "string", "maxLength": 100}}],
         "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("OutcomesRequest")}}},
         "responses": responses}
 

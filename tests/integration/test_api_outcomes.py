@@ -52,7 +52,7 @@ def test_idempotency_key_replays_the_answer_and_refuses_another_body(client, rec
     assert replay.data == first.data and _statuses(replay) == ["recorded"]
     other = client.post("/outcomes", json=[{"request_id": "idem-1", "Pago_atiempo": 0}], headers=headers)
     assert other.status_code == 409 and other.get_json()["error"] == "idempotency_key_reused"
-    bad_key = client.post("/outcomes", json=body, headers={"Idempotency-Key": "x" * 129})
+    bad_key = client.post("/outcomes", json=body, headers={"Idempotency-Key": "x" * 101})
     assert bad_key.status_code == 400
 
 

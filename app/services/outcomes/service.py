@@ -16,12 +16,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from app.services.log.tables import profile_fragments
 from app.services.outcomes import sql
-from app.services.outcomes.idempotency import IdempotentCall, StoredAnswer, store_answer, stored_answer
+from app.services.outcomes.idempotency import IdempotentCall, claim_answer, stored_answer
 from app.services.outcomes.items import CheckedItems, check_items
 from app.services.outcomes.report import OutcomeReport
 from app.services.profiles.outcome_delta import OutcomeChanges, outcome_fragments
@@ -56,7 +55,7 @@ class OutcomeService:
 
     def record(self, items: Sequence[Any], *, overwrite: bool = False,
                idempotent: IdempotentCall | None = None) -> OutcomeAnswer:
-        """Check and apply ``items``; raises ``IdempotencyMismatch`` for a reused key with another body."""
+        """Check and apply ``items``; raises ``IdempotencyConflict`` for a key used with another body or route."""
         checked = check_items(items)
         for _ in range(MAX_ATTEMPTS):
             answer, fragments = self._attempt(checked, overwrite, idempotent)
@@ -74,7 +73,7 @@ class OutcomeService:
                 stored = stored_answer(conn, idempotent)
                 if stored is not None:
                     conn.rollback()
-                    return OutcomeAnswer(stored.status, stored.body, None), 0
+                    return OutcomeAnswer(*stored, None), 0
             found = sql.lookup(conn, checked.request_id, checked.row) if len(checked) else None
             status, previous, changes = _plan(checked, found, overwrite)
             ids = changes["id"].to_numpy(np.int64)
@@ -87,20 +86,17 @@ class OutcomeService:
                 conn.execute(profile_fragments.insert(), fragments)
             report = OutcomeReport(_results(checked, status, previous), overwrite)
             answer = OutcomeAnswer(report.status_code, report.to_json(), report)
-            if idempotent is not None:
-                try:
-                    store_answer(conn, idempotent, StoredAnswer(answer.status, answer.body))
-                except sa.exc.IntegrityError:  # a concurrent call with the same key committed first
-                    conn.rollback()
-                    return self._replayed(idempotent), 0
+            if idempotent is not None and not claim_answer(conn, idempotent, answer.status, answer.body):
+                conn.rollback()  # a concurrent call with the same key committed first: answer as it did
+                return self._replayed(idempotent), 0
             conn.commit()
         return answer, len(fragments)
 
     def _replayed(self, idempotent: IdempotentCall) -> OutcomeAnswer:
         with self.engine.connect() as conn:
             stored = stored_answer(conn, idempotent)
-        assert stored is not None  # the integrity error says it was committed
-        return OutcomeAnswer(stored.status, stored.body, None)
+        assert stored is not None  # the key was taken by a committed call
+        return OutcomeAnswer(*stored, None)
 
     def _fragments(self, changes: pd.DataFrame) -> list[dict[str, Any]]:
         rows = []

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from profile_log import all_cells, expected_cells
 
-from app.services.outcomes import IdempotencyMismatch, IdempotentCall, OutcomeService
+from app.services.outcomes import IdempotencyConflict, IdempotentCall, OutcomeService
 from app.services.profiles import ProfileReader, ProfileStore
 from app.services.profiles.rebuild import rebuild_profiles
 from app.services.selection import Selection
@@ -98,7 +98,7 @@ def test_statuses_duplicates_and_idempotency(filled):
                             idempotent=call)
     assert first.report is not None and replay.report is None
     assert (replay.status, replay.body) == (first.status, first.body)
-    with pytest.raises(IdempotencyMismatch):
+    with pytest.raises(IdempotencyConflict):
         service.record([], idempotent=IdempotentCall.of("key-1", "outcomes", b"[]"))
 
 
