@@ -83,9 +83,9 @@ def _property(spec: ColumnSpec, training: Mapping[str, Any]) -> dict[str, Any]:
     if spec.kind == "datetime":
         prop["format"] = "date-time"
         description += ". Optional: when missing, the scoring time is used (with a warning)"
-    if spec.categories:
-        prop["enum"] = [*spec.categories, *([None] if prop["nullable"] else [])]
-        description += ". Other values are scored with a warning"
+    if spec.categories:  # not an ``enum``: other values are accepted (scored with a warning)
+        prop["x-known-values"] = list(spec.categories)
+        description += f". Known values: {', '.join(map(str, spec.categories))}; others are scored with a warning"
     if spec.max_length is not None:
         prop["maxLength"] = spec.max_length
     lo, hi = spec.valid_range

@@ -47,9 +47,10 @@ def test_openapi_document_comes_from_the_schema(client):
     assert set(FEATURE_COLUMNS) <= set(record["properties"])
     assert "fecha_prestamo" not in record["required"] and "edad_cliente" in record["required"]
     props = record["properties"]
-    assert props["tipo_laboral"]["enum"] == ["Empleado", "Independiente"]
-    assert props["tendencia_ingresos"]["nullable"] and None in props["tendencia_ingresos"]["enum"]
-    assert props["tipo_credito"]["type"] == "integer" and 4 in props["tipo_credito"]["enum"]
+    assert props["tipo_laboral"]["x-known-values"] == ["Empleado", "Independiente"]
+    assert "enum" not in props["tipo_laboral"]  # an unseen category is scored (with a warning), not refused
+    assert props["tendencia_ingresos"]["nullable"] and "Creciente" in props["tendencia_ingresos"]["x-known-values"]
+    assert props["tipo_credito"]["type"] == "integer" and 4 in props["tipo_credito"]["x-known-values"]
     assert props["fecha_prestamo"]["format"] == "date-time"
     assert props["capital_prestado"]["type"] == "number" and props["capital_prestado"]["minimum"] == 0
     assert record["example"]["edad_cliente"] == props["edad_cliente"]["example"]
