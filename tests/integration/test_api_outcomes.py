@@ -54,6 +54,9 @@ def test_idempotency_key_replays_the_answer_and_refuses_another_body(client, rec
     assert other.status_code == 409 and other.get_json()["error"] == "idempotency_key_reused"
     bad_key = client.post("/outcomes", json=body, headers={"Idempotency-Key": "x" * 101})
     assert bad_key.status_code == 400
+    assert client.post("/predict", json=record, headers={"Idempotency-Key": "shared-7"}).status_code == 200
+    other_route = client.post("/outcomes", json=body, headers={"Idempotency-Key": "shared-7"})
+    assert other_route.status_code == 409  # one key namespace across routes
 
 
 def test_bad_bodies_are_named_errors(client, services):
