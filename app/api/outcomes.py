@@ -69,6 +69,12 @@ def create_outcomes_blueprint(services: Services) -> Blueprint:
             response.headers["Idempotent-Replayed"] = "true" if answer.report is None else "false"
         return response
 
+    @bp.after_request
+    def _allow(response: Response) -> Response:
+        if request.method == "OPTIONS":  # not the methods of the rule that only answers them with 405
+            response.headers["Allow"] = "OPTIONS, POST"
+        return response
+
     @bp.route("/outcomes", methods=["GET", "PUT", "PATCH", "DELETE"], endpoint="outcomes_other_methods")
     def _post_only() -> Response:
         raise ApiError(405, "method_not_allowed", f"{request.method} is not allowed here; use POST",

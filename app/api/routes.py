@@ -53,6 +53,8 @@ def create_api_blueprint(services: Services) -> Blueprint:
     def _echo_request_id(response: Response) -> Response:
         if g.get("request_id"):
             response.headers["X-Request-ID"] = g.request_id
+        if request.method == "OPTIONS":  # not the methods of the rule that only answers them with 405
+            response.headers["Allow"] = "OPTIONS, POST"
         return response
 
     @bp.post("/predict")

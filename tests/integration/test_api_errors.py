@@ -40,6 +40,12 @@ def test_wrong_content_type_is_415(client, record, content_type):
     assert "application/json" in body["message"]
 
 
+@pytest.mark.parametrize("path", ["/predict", "/predict_batch", "/outcomes"])
+def test_options_lists_only_post(client, path):
+    response = client.options(path)
+    assert response.status_code == 200 and response.headers["Allow"] == "OPTIONS, POST"
+
+
 @pytest.mark.parametrize(("method", "path"), [("get", "/predict"), ("put", "/predict"), ("delete", "/predict_batch"),
                                               ("get", "/predict_batch"), ("post", "/health")])
 def test_wrong_method_is_405(client, method, path):
