@@ -44,11 +44,11 @@ def _upload_card(services: Services) -> dbc.Card:
     return dbc.Card([
         dbc.CardHeader([html.I(className="bi bi-upload me-2"), "Cargar archivo"], className="fw-semibold"),
         dbc.CardBody([
-            html.P(["El archivo se sube por partes y se procesa en segundo plano, en bloques: puede cerrar o recargar "
-                    "la página. Cada fila se valida con el esquema del modelo, se puntúa y se registra en el log "
-                    "(origen ", html.Code("batch"), "). Las filas con errores no se puntúan, pero se conservan en el "
-                    "archivo de resultados con la columna ", html.Code("error"), ". Las filas se numeran como en la "
-                    "hoja de cálculo (el encabezado es la fila 1)."], className="small"),
+            html.P(["El archivo viaja directo al servidor y se procesa en segundo plano, por bloques: puede cerrar o "
+                    "recargar la página. Cada fila se valida con el esquema del modelo, se puntúa y se registra en el "
+                    "log (origen ", html.Code("batch"), "). Las filas con errores no se puntúan, pero se conservan en "
+                    "el archivo de resultados con la columna ", html.Code("error"), ". Las filas se numeran como en "
+                    "la hoja de cálculo (el encabezado es la fila 1)."], className="small"),
             drop_area,
             dbc.Progress(id=ids.Batch.UPLOAD_PROGRESS, value=0, label="", className="mt-2",
                          style={"height": "1.1rem", "display": "none"}),
@@ -66,7 +66,7 @@ def _upload_card(services: Services) -> dbc.Card:
 def _progress_card() -> dbc.Card:
     return dbc.Card([
         dbc.CardHeader(html.Div([
-            html.Span([html.I(className="bi bi-activity me-2"), "Trabajo en curso"], className="fw-semibold"),
+            html.Span([html.I(className="bi bi-activity me-2"), "Trabajo"], className="fw-semibold"),
             dbc.Button([html.I(className="bi bi-x-circle me-1"), "Cancelar"], id=ids.Batch.CANCEL, size="sm",
                        color="danger", outline=True, disabled=True),
         ], className="d-flex justify-content-between align-items-center")),
@@ -74,14 +74,14 @@ def _progress_card() -> dbc.Card:
     ], className="shadow-sm mb-3")
 
 
-def _list_card(title: str, icon: str, body_id: str, refresh: bool = False) -> dbc.Card:
+def _list_card(title: str, icon: str, body_id: str, refresh: bool = False, fill: bool = True) -> dbc.Card:
     button = [dbc.Button(html.I(className="bi bi-arrow-clockwise"), id=ids.Batch.FILES_REFRESH, size="sm",
                          color="link", className="p-0", title="Actualizar la lista")] if refresh else []
     return dbc.Card([
         dbc.CardHeader(html.Div([html.Span([html.I(className=f"bi bi-{icon} me-2"), title], className="fw-semibold"),
                                  *button], className="d-flex justify-content-between align-items-center")),
         dbc.CardBody(html.Div(id=body_id), style={"maxHeight": "300px", "overflowY": "auto"}),
-    ], className="shadow-sm h-100")
+    ], className="shadow-sm h-100" if fill else "shadow-sm")
 
 
 def layout(services: Services) -> html.Div:
@@ -91,7 +91,8 @@ def layout(services: Services) -> html.Div:
         dcc.Interval(id=ids.Batch.POLL, interval=FAST_POLL_MS),
         dcc.Download(id=ids.Batch.TEMPLATE_DOWNLOAD),
         dbc.Row([dbc.Col(_upload_card(services), lg=5),
-                 dbc.Col([_progress_card(), _list_card("Trabajos recientes", "list-task", ids.Batch.JOBS)], lg=7)],
+                 dbc.Col([_progress_card(),
+                          _list_card("Trabajos recientes", "list-task", ids.Batch.JOBS, fill=False)], lg=7)],
                 className="g-3 mb-3"),
         dbc.Row(dbc.Col(_list_card("Archivos de resultados anteriores", "clock-history", ids.Batch.FILES,
                                    refresh=True)), className="g-3 mb-3"),
