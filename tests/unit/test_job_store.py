@@ -50,3 +50,19 @@ def test_a_silent_running_job_is_failed_stating_its_rows(log_url):
     assert job.state == "failed" and job.finished_at is not None
     assert "worker-3:77" in job.error and "after 4,000 of 9,000 rows" in job.error
     assert store.fail_stale() == 0  # once
+
+
+def test_a_queued_local_job_whose_web_process_died_is_failed(log_url):
+    import socket
+    import subprocess
+    import sys
+
+    store = _store(log_url)
+    store.create("d" * 32, filename="c.csv", upload_path="/x", upload_bytes=10, engine="local")
+    assert store.get("d" * 32).state == "queued"  # queued by this (live) process
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    with store.engine.begin() as conn:
+        conn.execute(sa.update(jobs).values(worker=f"{socket.gethostname()}:{gone.pid}"))
+    job = store.get("d" * 32)
+    assert job.state == "failed" and "submit the file again" in job.error

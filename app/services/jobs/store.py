@@ -2,95 +2,22 @@
 
 The process running a job moves it ``queued → running → done | failed | cancelled`` and stamps ``heartbeat_at``
 with every chunk. A ``running`` job whose heartbeat is older than ``stale_seconds`` lost its process (killed
-worker, host gone): whoever reads it first marks it ``failed``, stating the rows done so far.
+worker, host gone): whoever reads it first marks it ``failed``, stating the rows done so far. A queued local job
+whose web process died (its job pool with it) is failed the same way.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+import os
+import socket
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from app.services.jobs.job import Job, utcnow
 from app.services.log.tables import idempotency_keys, jobs
-
-STATES = ("queued", "running", "done", "failed", "cancelled")
-ACTIVE_STATES = ("queued", "running")
-
-
-def utcnow() -> datetime:
-    """Naive UTC now, as every time in the log database."""
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-@dataclass(frozen=True)
-class Job:
-    """One row of ``jobs``; ``row_errors`` and ``summary`` decoded from their JSON text."""
-
-    id: str
-    filename: str
-    state: str
-    engine: str
-    created_at: datetime
-    upload_path: str = ""
-    upload_bytes: int = 0
-    started_at: datetime | None = None
-    finished_at: datetime | None = None
-    heartbeat_at: datetime | None = None
-    worker: str | None = None
-    cancel_requested: bool = False
-    rows_total: int | None = None
-    rows_done: int = 0
-    rows_scored: int = 0
-    rows_rejected: int = 0
-    model_version: str | None = None
-    result_file: str | None = None
-    error: str | None = None
-    row_errors: list[dict[str, Any]] = field(default_factory=list)
-    summary: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def active(self) -> bool:
-        return self.state in ACTIVE_STATES
-
-    @property
-    def elapsed_seconds(self) -> float | None:
-        """Seconds since the job started (until it finished)."""
-        if self.started_at is None:
-            return None
-        return max(((self.finished_at or utcnow()) - self.started_at).total_seconds(), 0.0)
-
-    @property
-    def rows_per_second(self) -> float | None:
-        elapsed = self.elapsed_seconds
-        return self.rows_done / elapsed if elapsed and self.rows_done else None
-
-    @property
-    def seconds_left(self) -> float | None:
-        """Estimated time to finish at the current rate (None before the first chunk or once finished)."""
-        rate = self.rows_per_second
-        if self.state != "running" or not rate or self.rows_total is None:
-            return None
-        return max(self.rows_total - self.rows_done, 0) / rate
-
-    def to_dict(self) -> dict[str, Any]:
-        """The public view (API and dashboard): no server paths."""
-        def stamp(value: datetime | None) -> str | None:
-            return None if value is None else value.isoformat(timespec="seconds") + "Z"
-
-        rate, left = self.rows_per_second, self.seconds_left
-        return {"id": self.id, "state": self.state, "filename": self.filename, "engine": self.engine,
-                "created_at": stamp(self.created_at), "started_at": stamp(self.started_at),
-                "finished_at": stamp(self.finished_at), "heartbeat_at": stamp(self.heartbeat_at),
-                "progress": {"rows_done": self.rows_done, "rows_total": self.rows_total,
-                             "rows_per_second": None if rate is None else round(rate, 1),
-                             "seconds_left": None if left is None else round(left, 1)},
-                "counts": {"scored": self.rows_scored, "rejected": self.rows_rejected},
-                "cancel_requested": self.cancel_requested, "model_version": self.model_version,
-                "result_file": self.result_file, "error": self.error, "first_errors": self.row_errors[:20],
-                "summary": self.summary}
 
 
 class JobStore:
@@ -106,7 +33,8 @@ class JobStore:
         transaction (``sa.exc.IntegrityError`` if the key exists)."""
         now = utcnow()
         values = {"id": job_id, "filename": filename[:255], "upload_path": upload_path, "upload_bytes": upload_bytes,
-                  "state": "queued", "engine": engine, "created_at": now, "rows_total": rows_total}
+                  "state": "queued", "engine": engine, "created_at": now, "rows_total": rows_total,
+                  "worker": this_process()}  # until a job process claims it: the process that queued it
         with self.engine.begin() as conn:
             if idempotency is not None:
                 key, digest, answer = idempotency
@@ -191,7 +119,7 @@ class JobStore:
         limit = utcnow() - timedelta(seconds=self.stale_seconds)
         stale = sa.select(jobs.c.id, jobs.c.heartbeat_at, jobs.c.rows_done, jobs.c.rows_total, jobs.c.worker).where(
             jobs.c.state == "running", jobs.c.heartbeat_at < limit)
-        failed = 0
+        failed = self._fail_orphans()
         with self.engine.begin() as conn:
             for row in conn.execute(stale).all():
                 total = "" if row.rows_total is None else f" of {row.rows_total:,}"
@@ -202,6 +130,36 @@ class JobStore:
                                                            jobs.c.heartbeat_at == row.heartbeat_at)
                                        .values(state="failed", finished_at=utcnow(), error=error)).rowcount
         return failed
+
+    def _fail_orphans(self) -> int:
+        """Queued local jobs whose web process (on this host) is gone: its job pool went with it, they never start."""
+        host = socket.gethostname()
+        queued = sa.select(jobs.c.id, jobs.c.worker).where(jobs.c.state == "queued", jobs.c.engine == "local",
+                                                           jobs.c.worker.like(f"{host}:%"))
+        failed = 0
+        with self.engine.begin() as conn:
+            for row in conn.execute(queued).all():
+                if _alive(int(row.worker.rsplit(":", 1)[1])):
+                    continue
+                failed += conn.execute(jobs.update().where(jobs.c.id == row.id, jobs.c.state == "queued").values(
+                    state="failed", finished_at=utcnow(), error="the job process could not start: the web process "
+                    "that queued the job stopped first (restart or crash); submit the file again")).rowcount
+        return failed
+
+
+def this_process() -> str:
+    """``host:pid`` of the current process."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _job(row: Any) -> Job:
