@@ -33,7 +33,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     server.json.sort_keys = False
     server.json.ensure_ascii = False
     server.extensions["credit_risk"] = services
-    register_metrics(server, services.scoring.model_version, settings.metrics_token)  # first: counts 401s too
+    register_metrics(server, services.scoring.model_version, settings.metrics_token,  # first: counts 401s too
+                     job_counts=services.jobs.store.counts if services.jobs is not None else None)
     register_request_log(server)
     if settings.dashboard_login:
         register_dashboard_login(server, settings.dashboard_user or "", settings.dashboard_password or "")

@@ -12,7 +12,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from app import create_app
 from app.config import LOG_FILENAME
-from app.observability.metrics import job_entered, log_write, set_job_counts
+from app.observability.metrics import log_write
 from app.services.log.store import DuplicateRowsError, PredictionLogError
 
 
@@ -63,16 +63,21 @@ def test_model_version_is_published(client, services):
     assert value(found, "credit_risk_model_info", model_version=services.bundle.model_version) == 1
 
 
-def test_job_states_published_through_the_helpers(client):
+def test_job_states_come_from_the_jobs_table_and_transitions_are_counted(client, services):
+    store = services.jobs.store
     before = samples(client)
-    job_entered("queued")
-    job_entered("queued")
-    set_job_counts({"queued": 3, "running": 1})
-    after = samples(client)
     transitions = "credit_risk_job_transitions_total"
+    for job_id in ("metrics-a", "metrics-b"):
+        store.create(job_id, filename="x.csv", upload_path="/nonexistent", upload_bytes=1, engine="test")
+    store.cancel("metrics-b")
+    after = samples(client)
     assert value(after, transitions, state="queued") - value(before, transitions, state="queued") == 2
-    assert value(after, "credit_risk_jobs", state="queued") == 3
-    assert value(after, "credit_risk_jobs", state="running") == 1
+    assert value(after, transitions, state="cancelled") - value(before, transitions, state="cancelled") == 1
+    counts = store.counts()
+    assert value(after, "credit_risk_jobs", state="queued") == counts["queued"] >= 1
+    assert value(after, "credit_risk_jobs", state="cancelled") == counts["cancelled"] >= 1
+    assert value(after, "credit_risk_jobs", state="done") == counts["done"]
+    store.cancel("metrics-a")
 
 
 def test_log_write_failures_are_counted(settings, app, record):

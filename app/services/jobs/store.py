@@ -16,7 +16,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from app.services.jobs.job import Job, utcnow
+from app.observability.metrics import job_entered
+from app.services.jobs.job import STATES, Job, utcnow
 from app.services.log.tables import idempotency_keys, jobs
 
 
@@ -41,7 +42,14 @@ class JobStore:
                 conn.execute(idempotency_keys.insert().values(key=key, route="/jobs", body_sha256=digest,
                                                               status=202, response=answer, created_at=now))
             conn.execute(jobs.insert().values(**values))
+        job_entered("queued")
         return Job(**{k: v for k, v in values.items()})
+
+    def counts(self) -> dict[str, int]:
+        """How many jobs are in each state now (every state listed, zeros included)."""
+        with self.engine.connect() as conn:
+            found = dict(conn.execute(sa.select(jobs.c.state, sa.func.count()).group_by(jobs.c.state)).all())
+        return {state: int(found.get(state, 0)) for state in STATES}
 
     def idempotent_answer(self, key: str) -> tuple[str, str, bytes] | None:
         """(route, body sha256, stored answer) of an idempotency key already stored, else None."""
@@ -72,7 +80,10 @@ class JobStore:
             claimed = conn.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.state == "queued").values(
                 state="running", started_at=now, heartbeat_at=now, worker=worker[:128], model_version=model_version,
                 finished_at=None, error=None)).rowcount
-        return self.get(job_id) if claimed else None
+        if not claimed:
+            return None
+        job_entered("running")
+        return self.get(job_id)
 
     def progress(self, job_id: str, **values: Any) -> bool:
         """Record progress (columns of ``jobs``) and the heartbeat; return whether a cancel was requested."""
@@ -90,29 +101,38 @@ class JobStore:
             if name in values:
                 values[name] = json.dumps(values[name], ensure_ascii=False, default=str)
         with self.engine.begin() as conn:
-            conn.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.state == "running")
-                         .values(state=state, finished_at=utcnow(), heartbeat_at=utcnow(), **values))
+            moved = conn.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.state == "running")
+                                 .values(state=state, finished_at=utcnow(), heartbeat_at=utcnow(), **values))
+        if moved.rowcount:
+            job_entered(state)
 
     def fail_queued(self, job_id: str, error: str) -> None:
         """A queued job that can never start (its engine refused it)."""
         with self.engine.begin() as conn:
-            conn.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.state == "queued")
-                         .values(state="failed", finished_at=utcnow(), error=error))
+            moved = conn.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.state == "queued")
+                                 .values(state="failed", finished_at=utcnow(), error=error))
+        if moved.rowcount:
+            job_entered("failed")
 
     def cancel(self, job_id: str) -> Job | None:
         """Cancel: a queued job at once, a running one at its next chunk (``cancel_requested``)."""
         with self.engine.begin() as conn:
-            conn.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.state == "queued")
-                         .values(state="cancelled", finished_at=utcnow(), cancel_requested=True))
+            moved = conn.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.state == "queued")
+                                 .values(state="cancelled", finished_at=utcnow(), cancel_requested=True))
             conn.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.state == "running")
                          .values(cancel_requested=True))
+        if moved.rowcount:
+            job_entered("cancelled")
         return self.get(job_id)
 
     def requeue(self, job_id: str) -> bool:
         """Put a failed job back in the queue (a re-run skips the chunks already logged)."""
         with self.engine.begin() as conn:
-            return bool(conn.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.state == "failed").values(
+            moved = bool(conn.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.state == "failed").values(
                 state="queued", error=None, finished_at=None, cancel_requested=False)).rowcount)
+        if moved:
+            job_entered("queued")
+        return moved
 
     def fail_stale(self) -> int:
         """Mark running jobs whose heartbeat is older than ``stale_seconds`` failed; return how many."""
@@ -129,6 +149,8 @@ class JobStore:
                 failed += conn.execute(jobs.update().where(jobs.c.id == row.id, jobs.c.state == "running",
                                                            jobs.c.heartbeat_at == row.heartbeat_at)
                                        .values(state="failed", finished_at=utcnow(), error=error)).rowcount
+        for _ in range(failed):
+            job_entered("failed")
         return failed
 
     def _fail_orphans(self) -> int:
