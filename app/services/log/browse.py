@@ -100,19 +100,24 @@ class LogService:
         return LogPage(flatten(rows, self.input_fields))
 
     def _rows(self, query: LogQuery, *, before_id: int | None = None, after_id: int | None = None,
-              last: bool = False, skip: int = 0, size: int = PAGE_SIZE,
-              bounds: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """:meth:`page`'s rows as the driver returns them (``export.selected`` columns), newest first; ``bounds``
-        are further conditions on the ids."""
+              last: bool = False, skip: int = 0, size: int = PAGE_SIZE, top_id: int | None = None
+              ) -> list[tuple[Any, ...]]:
+        """:meth:`page`'s rows as the driver returns them (``export.selected`` columns), newest first; none above
+        ``top_id`` when given."""
         ascending = after_id is not None or last
+        below = before_id if top_id is None else min(before_id or top_id + 1, top_id + 1)
         with self.log.engine.connect() as conn:
-            where = self._where(conn, query, page=size <= PAGE_READ_MAX) + _bounds(before_id, after_id) + [*bounds]
+            page = size <= PAGE_READ_MAX
+            where = self._where(conn, query, page=page, below=below, above=after_id)
             if skip > 0:
                 anchor = conn.execute(_ordered(sa.select(predictions.c.id), where, ascending)
                                       .offset(skip).limit(1)).scalar()
                 if anchor is None:
                     return []
-                where.append(predictions.c.id >= anchor if ascending else predictions.c.id <= anchor)
+                if ascending:
+                    where = self._where(conn, query, page=page, below=below, above=anchor - 1)
+                else:
+                    where = self._where(conn, query, page=page, below=anchor + 1, above=after_id)
             result = conn.execute(_ordered(sa.select(*selected(conn.dialect.name)), where, ascending).limit(size))
             rows = result.cursor.fetchall()  # plain tuples: no per-row objects or type processing needed
         return rows[::-1] if ascending else rows
@@ -176,30 +181,33 @@ class LogService:
         A query that cannot be used raises :class:`SelectionError` here, before anything is streamed."""
         conditions(query, self.serving_version, bytewise=True)
         top_id = self.top_id()
-        with self.log.engine.connect() as conn:
-            low, high = day_id_range(conn, query) or (0, top_id)
-            ids = [] if top_id is None else [predictions.c.id >= low, predictions.c.id <= min(top_id, high)]
-            if self.log.backend == "postgresql" and self.input_fields is not None:
-                return copy_csv(self.log.engine, self._where(conn, query) + ids, self.input_fields)
-        return stream_csv(partial(self._rows, query, size=chunk_rows, bounds=ids), None, chunk_rows,
+        if self.log.backend == "postgresql" and self.input_fields is not None:
+            with self.log.engine.connect() as conn:
+                where = self._where(conn, query, below=None if top_id is None else top_id + 1)
+            return copy_csv(self.log.engine, where, self.input_fields)
+        return stream_csv(partial(self._rows, query, size=chunk_rows, top_id=top_id), None, chunk_rows,
                           self.input_fields)
 
-    def _where(self, conn: sa.Connection, query: LogQuery, *, page: bool = False) -> list[Any]:
-        """The query's conditions, shaped for SQLite's planner by the size of the read (see the module doc)."""
+    def _where(self, conn: sa.Connection, query: LogQuery, *, page: bool = False, below: int | None = None,
+               above: int | None = None) -> list[Any]:
+        """The query's conditions, shaped for SQLite's planner by the size of the read (see the module doc), with
+        ids below ``below`` and above ``above`` (exclusive) and within a date range's id bounds — merged into one
+        lower and one upper bound: SQLite seeks on one bound of each side and only filters on the others."""
         if self._bytewise is None:
             self._bytewise = orders_by_code_point(conn)
         sqlite = conn.dialect.name == "sqlite"
         days = listed_days(conn, query) if page and sqlite else None
-        return conditions(query, self.serving_version, bytewise=self._bytewise, days=days,
-                          unindexed_lists=sqlite and not page)
+        where = conditions(query, self.serving_version, bytewise=self._bytewise, days=days,
+                           unindexed_lists=sqlite and not page)
+        lows = [] if above is None else [above + 1]
+        highs = [] if below is None else [below - 1]
+        bounds = day_id_range(conn, query)
+        if bounds is not None:
+            lows.append(bounds[0])
+            highs.append(bounds[1])
+        return (where + ([predictions.c.id >= max(lows)] if lows else [])
+                + ([predictions.c.id <= min(highs)] if highs else []))
 
 
 def _ordered(select: Any, where: list[Any], ascending: bool) -> Any:
     return select.where(*where).order_by(predictions.c.id.asc() if ascending else predictions.c.id.desc())
-
-
-def _bounds(before_id: int | None, after_id: int | None) -> list[Any]:
-    bounds = [] if before_id is None else [predictions.c.id < before_id]
-    return bounds + ([] if after_id is None else [predictions.c.id > after_id])
-
-

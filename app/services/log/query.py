@@ -134,17 +134,28 @@ def listed_days(conn: sa.Connection, query: LogQuery) -> list[date] | None:
 
 
 def day_id_range(conn: sa.Connection, query: LogQuery) -> tuple[int, int] | None:
-    """The lowest and highest id logged on the query's days — two ``(day, id)`` index seeks per day — or None
-    when the query has no date range or too long a one. A large read bounded by them walks only the ids of
-    its days: a log grows in time, so a date range is a narrow id range."""
+    """The lowest and highest id logged on the query's days — one statement, two ``(day, id)`` index seeks per
+    day — or None when the query has no date range or too long a one. Reads bounded by them walk only the ids
+    of those days: a log grows in time, so a date range is a narrow id range (rows scored late for old loans
+    widen it; the bounds stay exact)."""
     days = listed_days(conn, query)
     if days is None:
         return None
-    c, day = predictions.c, sa.bindparam("day", type_=sa.Date())
-    first, last = (sa.select(end(c.id)).where(c.day == day) for end in (sa.func.min, sa.func.max))  # one seek each
-    lows = [low for d in days if (low := conn.execute(first, {"day": d}).scalar()) is not None]
-    highs = [high for d in days if (high := conn.execute(last, {"day": d}).scalar()) is not None]
-    return (min(lows), max(highs)) if lows else (0, -1)
+    if not days:
+        return (0, -1)
+    statement = _DAY_ID_RANGE[conn.dialect.name == "postgresql"]
+    low, high = conn.execute(sa.text(statement), {"first": days[0].isoformat(), "last": days[-1].isoformat()}).one()
+    return (0, -1) if low is None else (int(low), int(high))
+
+
+_DAY_ID_RANGE = {  # (day, id) seeks per day: min(id) / max(id) of one day is the first / last entry of its range
+    False: """WITH RECURSIVE d(day) AS (SELECT :first UNION ALL SELECT date(day, '+1 day') FROM d WHERE day < :last)
+SELECT min((SELECT min(id) FROM predictions WHERE predictions.day = d.day)),
+       max((SELECT max(id) FROM predictions WHERE predictions.day = d.day)) FROM d""",
+    True: """SELECT min(x.low), max(x.high)
+FROM generate_series(CAST(:first AS date), CAST(:last AS date), interval '1 day') AS d(day)
+CROSS JOIN LATERAL (SELECT min(id) AS low, max(id) AS high FROM predictions WHERE predictions.day = d.day::date) x""",
+}
 
 
 def orders_by_code_point(conn: sa.Connection) -> bool:
