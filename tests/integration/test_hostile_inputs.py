@@ -244,6 +244,20 @@ def test_hostile_upload_to_batch_files_is_refused_naming_the_problem(upload_app,
     assert services.log.count() == before and services.batch_files.list_files() == files_before
 
 
+@pytest.mark.parametrize(("first", "later"), [("utf-8", "latin-1"), ("latin-1", "utf-8")])
+def test_a_job_refuses_a_file_whose_encoding_changes_after_its_first_block(upload_app, record, first, later):
+    """The start of the file (what the encoding is chosen from) is clean; a line past 64 KiB is in another one."""
+    services, client = upload_app.extensions["credit_risk"], upload_app.test_client()
+    lines = loans_csv({**record, "tipo_laboral": "Pensión"}, rows=2_000).splitlines()
+    data = "\n".join(lines[:1_500]).encode(first) + b"\n" + "\n".join(lines[1_500:]).encode(later) + b"\n"
+    assert data[:1 << 16].decode(first)  # the checked start is in one encoding
+    before, jobs_before = services.log.count(), client.get("/jobs").get_json()["jobs"]
+    response = client.post("/jobs?filename=lote.csv", data=data, headers={"Content-Type": "text/csv"})
+    body = assert_clean_4xx(response, 422, "invalid_file")
+    assert_clean_words(body["problems"], ("mixed text encodings", "line 1,501 is not"))
+    assert client.get("/jobs").get_json()["jobs"] == jobs_before and services.log.count() == before
+
+
 def test_one_legacy_encoding_throughout_is_accepted(services, record):
     data = loans_csv({**record, "tipo_laboral": "Pensión"}).encode("cp1252")
     outcome = services.batch_files.score_file(data, "lote.csv")

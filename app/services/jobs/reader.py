@@ -7,6 +7,7 @@ extra columns kept after the schema columns. File problems raise ``DataFileError
 """
 from __future__ import annotations
 
+import codecs
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -131,7 +132,7 @@ def open_table(path: str | Path, filename: str, *, chunk_rows: int) -> TableRead
         check_header_width(first_line, separator, filename,  # before pandas parses a million columns
                            partial=len(sample) == _SAMPLE_BYTES and "\n" not in stripped)
         header = list(pd.read_csv(path, sep=separator, dtype=str, encoding=encoding, nrows=0).columns)
-        estimate = max(_count_lines(path) - 1, 0)
+        estimate = max(_count_lines(path, encoding, filename) - 1, 0)
     mapping, extra = match_columns(header, RAW_COLUMNS)
     if not mapping:
         found = ", ".join(repr(str(c)) for c in header[:5])
@@ -205,14 +206,50 @@ def _header(values: tuple[object, ...]) -> list[object]:
     return [f"Unnamed: {i}" if c is None else c for i, c in enumerate(cells)]
 
 
-def _count_lines(path: Path) -> int:
-    """Newlines in the file (plus one for a last line without one): the CSV's rows, read in 16 MiB blocks."""
-    lines, last = 0, b"\n"
+def _count_lines(path: Path, encoding: str, name: str) -> int:
+    """Newlines in the file (plus one for a last line without one): the CSV's rows, read in 16 MiB blocks —
+    checking on the way that every line is in the ``encoding`` the file's start chose (a UTF-8 file with a
+    Latin-1 line further down, or the reverse, would otherwise fail half-way through the job or read wrong)."""
+    lines, last, tail = 0, b"\n", b""
+    utf8 = codecs.getincrementaldecoder("utf-8")() if encoding.startswith("utf-8") else None
     with path.open("rb") as handle:
         while block := handle.read(_COUNT_BLOCK):
+            if utf8 is not None:
+                try:
+                    utf8.decode(block)
+                except UnicodeDecodeError as error:
+                    _mixed(name, lines + block.count(b"\n", 0, error.start) + 1, "UTF-8")
+            else:
+                data = tail + block
+                cut = data.rfind(b"\n") + 1
+                _refuse_utf8_lines(data[:cut], lines, name)
+                tail = data[cut:]
             lines += block.count(b"\n")
             last = block[-1:]
+    if utf8 is None and tail:
+        _refuse_utf8_lines(tail, lines, name)
+    if utf8 is not None:
+        try:
+            utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            _mixed(name, lines + 1, "UTF-8")
     return lines + (last != b"\n")
+
+
+def _refuse_utf8_lines(data: bytes, lines_before: int, name: str) -> None:
+    """In a legacy-encoded (cp1252) file: refuse a line that is UTF-8 (its accents would read as mojibake)."""
+    for number, line in enumerate(data.split(b"\n"), start=lines_before + 1):
+        if not line.isascii():
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            _mixed(name, number, "Latin-1 / Windows-1252")
+
+
+def _mixed(name: str, line: int, start: str) -> None:
+    raise file_error(name, f"mixed text encodings: the file starts in {start} but line {line:,} is not",
+                     expected="one encoding for the whole file (save it as UTF-8)")
 
 
 __all__ = ["Chunk", "DataFileError", "TableReader", "open_table", "typed_inputs"]
