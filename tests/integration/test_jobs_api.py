@@ -11,6 +11,7 @@ import pytest
 from job_helpers import FINISHED, loans_csv, logged_rows, wait_job
 
 from app.services.jobs.runner import context_for, run_job
+from modeling.schema import specs_for
 
 
 @pytest.fixture
@@ -203,3 +204,18 @@ def test_the_tab_upload_route_streams_behind_the_dashboard_login(make_app, tmp_p
                           headers={**login, "X-Batch-Upload": "1"})
     assert refused.status_code == 422 and "«notas.csv» no se puede usar" in refused.get_json()["message"]
     services.jobs.engine.shutdown()
+
+
+def test_job_results_neutralise_formula_text(jobs_client):
+    """The job's results file, like every CSV the app writes, shows formula text with a leading apostrophe."""
+    record = {spec.name: spec.example for spec in specs_for(("feature",))}
+    rows = [{**record, "tipo_laboral": '=HYPERLINK("http://x.example")'}, {**record, "edad_cliente": "@SUM(1)"}, record]
+    response = _submit(jobs_client, pd.DataFrame(rows).to_csv(index=False).encode())
+    done = _finished(jobs_client, response.get_json()["id"])
+    assert done["state"] == "done", done
+    result = jobs_client.get(done["links"]["result"])
+    frame = pd.read_csv(io.BytesIO(result.data), encoding="utf-8-sig", keep_default_na=False, dtype=str)
+    assert frame.loc[0, "tipo_laboral"] == """'=HYPERLINK("http://x.example")"""
+    assert frame.loc[1, "edad_cliente"] == "'@SUM(1)" and frame.loc[1, "error"]
+    assert not any(cell.startswith(("=", "+", "@")) for cell in frame.to_numpy().ravel())
+    assert float(frame.loc[2, "prob_default"]) >= 0  # numbers stay numbers
