@@ -7,20 +7,18 @@ extra columns kept after the schema columns. File problems raise ``DataFileError
 """
 from __future__ import annotations
 
-import codecs
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from app.services.jobs.encoding import SAMPLE_BYTES, count_lines, sample_encoding
 from modeling.loader import FIRST_DATA_ROW
 from modeling.schema import COLUMNS_BY_NAME, RAW_COLUMNS
 from modeling.table_files import (
     DataFileError,
     check_header_width,
-    check_single_encoding,
     check_workbook_archive,
     file_error,
     with_decimal_points,
@@ -28,10 +26,7 @@ from modeling.table_files import (
 from modeling.validation import match_columns
 
 SUPPORTED = (".csv", ".xlsx")
-_SAMPLE_BYTES = 1 << 16
-_COUNT_BLOCK = 1 << 24
 _ZIP_MAGIC = b"PK\x03\x04"
-_UTF8_BOM = b"\xef\xbb\xbf"
 _NUMERIC_KINDS = ("code", "integer", "numeric", "target")
 
 
@@ -112,7 +107,7 @@ def open_table(path: str | Path, filename: str, *, chunk_rows: int) -> TableRead
     path = Path(path)
     kind = Path(filename).suffix.lower()
     with path.open("rb") as handle:
-        sample = handle.read(_SAMPLE_BYTES)
+        sample = handle.read(SAMPLE_BYTES)
     if kind not in SUPPORTED:
         kind = ".xlsx" if sample.startswith(_ZIP_MAGIC) else ".csv" if not Path(filename).suffix else kind
     if kind not in SUPPORTED:
@@ -123,16 +118,16 @@ def open_table(path: str | Path, filename: str, *, chunk_rows: int) -> TableRead
         header, estimate = _xlsx_header(path, filename, sample)
         separator = encoding = None
     else:
-        encoding, text = _encoding(sample, filename)
+        encoding, text = sample_encoding(sample, filename)
         stripped = text.lstrip()
         if stripped[:1] in ("{", "["):
             raise file_error(filename, "looks like JSON, not a CSV table")
         first_line = stripped.splitlines()[0] if stripped else ""
         separator = max((",", ";", "\t"), key=first_line.count)
         check_header_width(first_line, separator, filename,  # before pandas parses a million columns
-                           partial=len(sample) == _SAMPLE_BYTES and "\n" not in stripped)
+                           partial=len(sample) == SAMPLE_BYTES and "\n" not in stripped)
         header = list(pd.read_csv(path, sep=separator, dtype=str, encoding=encoding, nrows=0).columns)
-        estimate = max(_count_lines(path, encoding, filename) - 1, 0)
+        estimate = max(count_lines(path, encoding, filename) - 1, 0)
     mapping, extra = match_columns(header, RAW_COLUMNS)
     if not mapping:
         found = ", ".join(repr(str(c)) for c in header[:5])
@@ -158,23 +153,6 @@ def typed_inputs(frame: pd.DataFrame) -> pd.DataFrame:
         if not failed.any() or (column[failed].str.strip() == "").all():  # blanks are missing values
             typed[name] = values
     return typed
-
-
-def _encoding(sample: bytes, name: str) -> tuple[str, str]:
-    if b"\x00" in sample:
-        raise file_error(name, "binary content, not a text table (UTF-16 files must be saved as UTF-8)")
-    if sample.startswith(_UTF8_BOM):
-        return "utf-8-sig", sample[len(_UTF8_BOM):].decode("utf-8", errors="ignore")
-    try:
-        text = sample.decode("utf-8") if len(sample) < _SAMPLE_BYTES else sample[:-4].decode("utf-8")
-        encoding = "utf-8"
-    except UnicodeDecodeError:
-        check_single_encoding(sample if len(sample) < _SAMPLE_BYTES else sample.rsplit(b"\n", 1)[0], name)
-        text, encoding = sample.decode("cp1252", errors="replace"), "cp1252"
-    controls = sum(unicodedata.category(ch) == "Cc" and ch not in "\r\n\t" for ch in text)
-    if controls > 0.01 * max(len(text), 1):
-        raise file_error(name, "binary content, not a text table")
-    return encoding, text
 
 
 def _xlsx_header(path: Path, name: str, sample: bytes) -> tuple[list[object], int | None]:
@@ -204,52 +182,6 @@ def _header(values: tuple[object, ...]) -> list[object]:
     while cells and cells[-1] is None:
         cells.pop()
     return [f"Unnamed: {i}" if c is None else c for i, c in enumerate(cells)]
-
-
-def _count_lines(path: Path, encoding: str, name: str) -> int:
-    """Newlines in the file (plus one for a last line without one): the CSV's rows, read in 16 MiB blocks —
-    checking on the way that every line is in the ``encoding`` the file's start chose (a UTF-8 file with a
-    Latin-1 line further down, or the reverse, would otherwise fail half-way through the job or read wrong)."""
-    lines, last, tail = 0, b"\n", b""
-    utf8 = codecs.getincrementaldecoder("utf-8")() if encoding.startswith("utf-8") else None
-    with path.open("rb") as handle:
-        while block := handle.read(_COUNT_BLOCK):
-            if utf8 is not None:
-                try:
-                    utf8.decode(block)
-                except UnicodeDecodeError as error:
-                    _mixed(name, lines + block.count(b"\n", 0, error.start) + 1, "UTF-8")
-            else:
-                data = tail + block
-                cut = data.rfind(b"\n") + 1
-                _refuse_utf8_lines(data[:cut], lines, name)
-                tail = data[cut:]
-            lines += block.count(b"\n")
-            last = block[-1:]
-    if utf8 is None and tail:
-        _refuse_utf8_lines(tail, lines, name)
-    if utf8 is not None:
-        try:
-            utf8.decode(b"", final=True)
-        except UnicodeDecodeError:
-            _mixed(name, lines + 1, "UTF-8")
-    return lines + (last != b"\n")
-
-
-def _refuse_utf8_lines(data: bytes, lines_before: int, name: str) -> None:
-    """In a legacy-encoded (cp1252) file: refuse a line that is UTF-8 (its accents would read as mojibake)."""
-    for number, line in enumerate(data.split(b"\n"), start=lines_before + 1):
-        if not line.isascii():
-            try:
-                line.decode("utf-8")
-            except UnicodeDecodeError:
-                continue
-            _mixed(name, number, "Latin-1 / Windows-1252")
-
-
-def _mixed(name: str, line: int, start: str) -> None:
-    raise file_error(name, f"mixed text encodings: the file starts in {start} but line {line:,} is not",
-                     expected="one encoding for the whole file (save it as UTF-8)")
 
 
 __all__ = ["Chunk", "DataFileError", "TableReader", "open_table", "typed_inputs"]
