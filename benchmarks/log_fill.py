@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from app.services.log.store import day_keys
 from app.services.log.tables import LOG_COLUMNS
+from app.services.log.values import day_keys
 from app.services.profiles import ScoredRows, build_fragments
 from app.services.scoring import ScoringService
 from modeling.config import DATE_COLUMN, LEAKAGE_COLUMNS, TARGET

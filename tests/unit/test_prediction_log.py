@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from app.services.log.store import PredictionLog, PredictionLogError, inputs_frame
+from app.services.log.store import PredictionLog, PredictionLogError
 from app.services.log.tables import LOG_COLUMNS
+from app.services.log.values import inputs_frame
 
 
 @pytest.fixture

@@ -8,23 +8,20 @@ database's bulk path: one executemany on SQLite, ``COPY … FROM STDIN`` on Post
 """
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from app.services.log.engine import create_log_engine
 from app.services.log.tables import LOG_COLUMNS, READ_DTYPES, holdout_seeds, predictions, profile_fragments
-from modeling.config import DATE_COLUMN
+from app.services.log.values import LogRows, datetime_values, day_values, plain_values, row_count
 
-LogRows = pd.DataFrame | Mapping[str, Any]  # column → one value per row (or one value for all rows)
 _WRITTEN = (*LOG_COLUMNS, "day")
 _DATETIME_COLUMNS = frozenset(c.name for c in predictions.columns if isinstance(c.type, sa.DateTime))
 
@@ -78,7 +75,7 @@ class PredictionLog:
         ``guard(conn)`` runs first in the same transaction (e.g. to add idempotency keys); an exception it raises
         rolls everything back and propagates unchanged.
         """
-        n = _length(rows)
+        n = row_count(rows)
         if n == 0 and not fragments and guard is None:
             return 0
         with self.transaction() as conn:
@@ -103,7 +100,7 @@ class PredictionLog:
 
     def insert_rows(self, conn: sa.Connection, rows: LogRows, fragments: Sequence[Mapping[str, Any]] = ()) -> int:
         """Insert ``rows`` and ``fragments`` inside the caller's transaction ``conn``."""
-        n = _length(rows)
+        n = row_count(rows)
         if n:
             self._insert(conn, rows, n)
         if fragments:
@@ -113,7 +110,7 @@ class PredictionLog:
     def append_once(self, key: str, rows: LogRows, fragments: Sequence[Mapping[str, Any]] = ()) -> bool:
         """Insert ``rows`` and ``fragments`` together with the marker ``key``; False (nothing written) if the
         marker exists."""
-        n = _length(rows)
+        n = row_count(rows)
         marker = {"model_version": key, "seeded_at": _utcnow(), "rows": n}
         try:
             with self.transaction() as conn:
@@ -127,9 +124,8 @@ class PredictionLog:
         """The bulk path: on SQLite one executemany straight to the driver (dates pre-formatted as SQLAlchemy
         stores them); on PostgreSQL ``COPY … FROM STDIN`` (binary-safe rows through psycopg's copy)."""
         sqlite = self.backend == "sqlite"
-        columns = [_datetimes(rows[name], n, as_text=sqlite) if name in _DATETIME_COLUMNS else _plain(rows[name], n)
-                   if name in rows or name != "row" else range(n) for name in LOG_COLUMNS]
-        columns.append(_days(rows["loan_date"], rows["scored_at"], n, as_text=sqlite))
+        columns = [_column(rows, name, n, as_text=sqlite) for name in LOG_COLUMNS]
+        columns.append(day_values(rows["loan_date"], rows["scored_at"], n, as_text=sqlite))
         rows_as_tuples = zip(*columns, strict=True)
         quote = self.engine.dialect.identifier_preparer.quote
         names = ", ".join(quote(c) for c in _WRITTEN)
@@ -182,18 +178,11 @@ class PredictionLog:
         self.engine.dispose()
 
 
-def inputs_frame(rows: pd.DataFrame) -> pd.DataFrame:
-    """The logged ``inputs`` of ``rows`` (a :meth:`PredictionLog.read` result) as a frame, same index.
-
-    Numbers come back as float64, text as object, ``fecha_prestamo`` as datetime64 (NaT when it was left out).
-    """
-    if rows.empty:
-        return pd.DataFrame(index=rows.index)
-    frame = pd.read_json(io.StringIO("\n".join(rows["inputs"])), lines=True, dtype=False, convert_dates=False)
-    frame.index = rows.index
-    if DATE_COLUMN in frame.columns:
-        frame[DATE_COLUMN] = pd.to_datetime(frame[DATE_COLUMN], errors="coerce")
-    return frame
+def _column(rows: LogRows, name: str, n: int, *, as_text: bool) -> Sequence[Any]:
+    """One column's values for the driver; ``row`` left out means the rows' positions in this write."""
+    if name == "row" and name not in rows:
+        return range(n)
+    return datetime_values(rows[name], n, as_text=as_text) if name in _DATETIME_COLUMNS else plain_values(rows[name], n)
 
 
 def _filtered(query: Any, source: str | Sequence[str] | None, model_version: str | None,
@@ -213,48 +202,6 @@ def _filtered(query: Any, source: str | Sequence[str] | None, model_version: str
 def _unique_violation(exc: sa.exc.IntegrityError) -> bool:
     """A UNIQUE / primary-key violation (PostgreSQL SQLSTATE 23505, SQLite's "UNIQUE constraint failed")."""
     return getattr(exc.orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(exc.orig)
-
-
-def _length(rows: LogRows) -> int:
-    return len(rows) if isinstance(rows, pd.DataFrame) else len(rows["prob_default"])
-
-
-def _plain(values: Any, n: int) -> Sequence[Any]:
-    """Python values with None for missing; a single value stands for every row."""
-    if isinstance(values, (pd.Series, pd.api.extensions.ExtensionArray)):
-        series = pd.Series(values)
-        return series.astype(object).where(series.notna(), None).tolist()
-    if isinstance(values, np.ndarray):
-        return values.tolist()
-    if isinstance(values, (list, tuple)):
-        return values
-    return [values] * n
-
-
-def _datetimes(values: Any, n: int, *, as_text: bool) -> list[Any]:
-    """Naive datetimes (None for NaT); as SQLAlchemy's SQLite text format when ``as_text``."""
-    stamps = np.asarray(pd.to_datetime(values) if isinstance(values, (list, tuple)) else values,
-                        dtype="datetime64[us]")
-    stamps = np.broadcast_to(stamps, (n,))
-    missing = np.isnat(stamps)
-    if not as_text:
-        return stamps.astype(object).tolist()
-    text = np.char.replace(np.datetime_as_string(stamps, unit="us"), "T", " ").astype(object)
-    text[missing] = None
-    return text.tolist()
-
-
-def day_keys(loan_dates: Any, scored_at: Any, n: int) -> np.ndarray:
-    """The ``day`` of each row as datetime64[D]: the loan date, else the scoring date."""
-    loan = np.broadcast_to(np.asarray(pd.to_datetime(loan_dates) if isinstance(loan_dates, (list, tuple))
-                                      else loan_dates, dtype="datetime64[us]"), (n,))
-    scored = np.broadcast_to(np.asarray(scored_at, dtype="datetime64[us]"), (n,))
-    return np.where(np.isnat(loan), scored, loan).astype("datetime64[D]")
-
-
-def _days(loan_dates: Any, scored_at: Any, n: int, *, as_text: bool) -> list[Any]:
-    days = day_keys(loan_dates, scored_at, n)
-    return np.datetime_as_string(days).tolist() if as_text else days.astype(object).tolist()
 
 
 def _utcnow() -> datetime:

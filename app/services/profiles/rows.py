@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pj
 
-from app.services.log.store import inputs_frame
+from app.services.log.values import inputs_frame
 from app.services.profiles.build import ScoredRows
 from app.services.profiles.layout import ProfileLayout
 from modeling.artifacts import Bundle

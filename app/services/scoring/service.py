@@ -16,7 +16,8 @@ import pandas as pd
 import sqlalchemy as sa
 
 from app.observability.metrics import log_write as observed_log_write
-from app.services.log.store import PredictionLog, day_keys
+from app.services.log.store import PredictionLog
+from app.services.log.values import day_keys
 from app.services.profiles import ProfileLayout, ProfileStore, ScoredRows, build_fragments
 from app.services.scoring.log_values import actual_values, log_rows, problem_dict
 from app.services.scoring.records import RecordValidator, ValidatedRecords
