@@ -196,12 +196,12 @@ class LogService:
         if self._bytewise is None:
             self._bytewise = orders_by_code_point(conn)
         sqlite = conn.dialect.name == "sqlite"
-        days = listed_days(conn, query) if page and sqlite else None
-        where = conditions(query, self.serving_version, bytewise=self._bytewise, days=days,
-                           unindexed_lists=sqlite and not page)
+        days = listed_days(conn, query)
+        where = conditions(query, self.serving_version, bytewise=self._bytewise,
+                           days=days if page and sqlite else None, unindexed_lists=sqlite and not page)
         lows = [] if above is None else [above + 1]
         highs = [] if below is None else [below - 1]
-        bounds = day_id_range(conn, query)
+        bounds = day_id_range(conn, days)
         if bounds is not None:
             lows.append(bounds[0])
             highs.append(bounds[1])

@@ -133,12 +133,11 @@ def listed_days(conn: sa.Connection, query: LogQuery) -> list[date] | None:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-def day_id_range(conn: sa.Connection, query: LogQuery) -> tuple[int, int] | None:
-    """The lowest and highest id logged on the query's days — one statement, two ``(day, id)`` index seeks per
-    day — or None when the query has no date range or too long a one. Reads bounded by them walk only the ids
-    of those days: a log grows in time, so a date range is a narrow id range (rows scored late for old loans
-    widen it; the bounds stay exact)."""
-    days = listed_days(conn, query)
+def day_id_range(conn: sa.Connection, days: list[date] | None) -> tuple[int, int] | None:
+    """The lowest and highest id logged on ``days`` (a query's :func:`listed_days`) — one statement, two
+    ``(day, id)`` index seeks per day — or None without days (no date range, or too long a one). Reads bounded by
+    them walk only the ids of those days: a log grows in time, so a date range is a narrow id range (rows scored
+    late for old loans widen it; the bounds stay exact)."""
     if days is None:
         return None
     if not days:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from app.services.profiles.fragment import Fragment
+from app.services.profiles.keys import band_positions, source_day_groups
 from app.services.profiles.layout import ProfileLayout
 
 
@@ -73,21 +74,16 @@ def build_fragments(layout: ProfileLayout, rows: ScoredRows) -> list[Fragment]:
 def count_rows(layout: ProfileLayout, rows: ScoredRows) -> GroupedCounts:
     """The counts and sums of ``rows`` per (source, day), in a few vectorised passes."""
     n = len(rows)
-    source_codes, source_names = pd.factorize(np.broadcast_to(np.asarray(rows.source, dtype=object), (n,)))
-    days = np.asarray(rows.days, dtype="datetime64[D]").astype(np.int64)
-    first_day = int(days.min()) if n else 0
-    keys = (days - first_day) * len(source_names) + source_codes
-    unique_keys, group = np.unique(keys, return_inverse=True)
-    n_groups = unique_keys.size
+    groups = source_day_groups(rows.source, rows.days, n)
+    group, n_groups = groups.group, len(groups)
     cells = _cell_matrix(layout, rows)
-    flat = (group.astype(np.int64)[:, None] * layout.n_cells + cells)[cells >= 0]
+    flat = (group[:, None] * layout.n_cells + cells)[cells >= 0]
     totals = np.bincount(flat, minlength=n_groups * layout.n_cells)
     occupied = np.flatnonzero(totals)
     scored = np.broadcast_to(np.asarray(rows.scored_at, dtype="datetime64[us]"), (n,))
-    day_of, source_of = np.divmod(unique_keys, max(len(source_names), 1))
     return GroupedCounts(
-        model_version=layout.model_version, sources=[str(source_names[s]) for s in source_of.tolist()],
-        days=(first_day + day_of).astype("datetime64[D]"), rows=np.bincount(group, minlength=n_groups),
+        model_version=layout.model_version, sources=groups.sources, days=groups.days,
+        rows=np.bincount(group, minlength=n_groups),
         last=_latest(scored, group, n_groups),
         sums=_sum_matrix(layout, rows, group, n_groups), group=occupied // layout.n_cells,
         cells=occupied % layout.n_cells, values=totals[occupied])
@@ -96,9 +92,7 @@ def count_rows(layout: ProfileLayout, rows: ScoredRows) -> GroupedCounts:
 def _cell_matrix(layout: ProfileLayout, rows: ScoredRows) -> np.ndarray:
     """(rows × columns) layout cell of each row per column; -1 where a row adds nothing to that column."""
     blocks, n = layout.blocks, len(rows)
-    band_index = _band_index(layout, rows.band)
-    if (band_index < 0).any():
-        raise ValueError(f"risk_band: expected one of {list(layout.bands)}")
+    band_index = band_positions(layout, rows.band)
     pred = np.asarray(rows.pred, dtype=np.int64)
     klass = band_index * 2 + pred
     actual = _actual(rows.actual, n)
@@ -130,7 +124,7 @@ def _sum_matrix(layout: ProfileLayout, rows: ScoredRows, group: np.ndarray, n_gr
     labelled = ~np.isnan(actual)
     weight = 1.0 / np.broadcast_to(np.asarray(rows.request_rows, dtype=np.float64), (n,))
     latency = np.broadcast_to(np.asarray(rows.latency_ms, dtype=np.float64), (n,)) * weight
-    klass = _band_index(layout, rows.band) * 2 + np.asarray(rows.pred, dtype=np.int64)
+    klass = band_positions(layout, rows.band) * 2 + np.asarray(rows.pred, dtype=np.int64)
     sums = np.zeros((n_groups, len(layout.sum_names)))
     per_class = np.bincount(group * (2 * len(layout.bands)) + klass, weights=prob,
                             minlength=n_groups * 2 * len(layout.bands))
@@ -163,15 +157,6 @@ def _actual(actual: np.ndarray | None, n: int) -> np.ndarray:
     if isinstance(actual, np.ndarray) and actual.dtype.kind == "f":
         return actual.astype(np.float64, copy=False)
     return pd.to_numeric(pd.Series(actual), errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-
-
-def _band_index(layout: ProfileLayout, band: np.ndarray | list) -> np.ndarray:
-    """Position of each row's risk band in the layout's bands (-1 for an unknown label)."""
-    labels = np.asarray(band, dtype=object)
-    index = np.full(labels.shape, -1, dtype=np.int64)
-    for position, label in enumerate(layout.bands):
-        index[labels == label] = position
-    return index
 
 
 def _latest(stamps: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:

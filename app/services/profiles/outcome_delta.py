@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from app.services.profiles.fragment import Fragment
+from app.services.profiles.keys import band_positions, source_day_groups
 from app.services.profiles.layout import ProfileLayout
 
 
@@ -43,17 +43,15 @@ def outcome_fragments(layout: ProfileLayout, changes: OutcomeChanges) -> list[Fr
     old = np.asarray(changes.old, dtype=np.float64)
     new = np.asarray(changes.new, dtype=np.float64)
     replaced = ~np.isnan(old)
-    source_codes, source_names = pd.factorize(np.asarray(changes.sources, dtype=object))
-    day_numbers = np.asarray(changes.days, dtype="datetime64[D]").astype(np.int64)
-    unique_keys, group = np.unique(day_numbers * len(source_names) + source_codes, return_inverse=True)
-    group_days, group_sources = np.divmod(unique_keys, len(source_names))
+    groups = source_day_groups(changes.sources, changes.days, n)
+    group = groups.group
     # each change is one added contribution (sign +1) and, when an outcome is replaced, one removed (sign −1)
     taken = np.r_[np.arange(n), np.flatnonzero(replaced)]
     sign = np.r_[np.ones(n), -np.ones(int(replaced.sum()))]
     actual = np.r_[new, old[replaced]].astype(np.int64)
     cells = _cells(layout, changes, taken, actual)
-    n_groups, width = len(unique_keys), layout.n_cells
-    flat = (group[taken][:, None].astype(np.int64) * width + cells).ravel()
+    n_groups, width = len(groups), layout.n_cells
+    flat = (group[taken][:, None] * width + cells).ravel()
     keys_found, inverse = np.unique(flat, return_inverse=True)  # sparse: only the touched cells
     totals = np.bincount(inverse, weights=np.repeat(sign, cells.shape[1])).round().astype(np.int64)
     keep = totals != 0
@@ -62,8 +60,7 @@ def outcome_fragments(layout: ProfileLayout, changes: OutcomeChanges) -> list[Fr
     bounds = np.searchsorted(owner, np.arange(n_groups + 1))
     sums = _sums(layout, changes, taken, actual, sign, group, n_groups)
     fragments = []
-    sources = [str(source_names[code]) for code in group_sources.tolist()]
-    days = group_days.astype("datetime64[D]").astype(object).tolist()
+    sources, days = groups.sources, groups.days.astype(object).tolist()
     cells_of = (keys_found % width).astype(np.uint32)
     for g, (source, day) in enumerate(zip(sources, days, strict=True)):
         part = slice(bounds[g], bounds[g + 1])
@@ -74,9 +71,7 @@ def outcome_fragments(layout: ProfileLayout, changes: OutcomeChanges) -> list[Fr
 def _cells(layout: ProfileLayout, changes: OutcomeChanges, taken: np.ndarray, actual: np.ndarray) -> np.ndarray:
     """(contributions × 3) cells: class_labelled, confusion and fine_late / fine_ontime."""
     blocks = layout.blocks
-    band_index = pd.Index(layout.bands).get_indexer(np.asarray(changes.band, dtype=object)[taken])
-    if (band_index < 0).any():
-        raise ValueError(f"risk_band: expected one of {list(layout.bands)}")
+    band_index = band_positions(layout, np.asarray(changes.band, dtype=object)[taken])
     pred = np.asarray(changes.pred, dtype=np.int64)[taken]
     fine = layout.fine_bin(np.asarray(changes.prob, dtype=np.float64)[taken])
     by_outcome = np.where(actual == 0, blocks["fine_late"].start, blocks["fine_ontime"].start)
