@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from modeling.config import DEFAULT_MODELS_DIR, DEFAULT_PREDICTIONS_DIR, PROJECT_ROOT
+from modeling.paths import DEFAULT_MODELS_DIR, DEFAULT_PREDICTIONS_DIR, PROJECT_ROOT
 
 LOG_FILENAME = "prediction_log.sqlite"
 MAX_BODY_MB = 64  # bodies read whole (JSON, dashboard callbacks) stay under this whatever MAX_UPLOAD_MB says

@@ -27,10 +27,10 @@ sys.path.insert(0, str(ROOT))
 
 from app.config import Settings  # noqa: E402
 from app.services import build_services  # noqa: E402
-from modeling.config import DATE_COLUMN  # noqa: E402
-from modeling.input_checks import stored_specs  # noqa: E402
-from modeling.schema import FEATURE_COLUMNS  # noqa: E402
-from modeling.validation import coerce_frame  # noqa: E402
+from modeling.data.coercion import coerce_frame  # noqa: E402
+from modeling.data.columns import DATE_COLUMN  # noqa: E402
+from modeling.data.input_warnings import stored_specs  # noqa: E402
+from modeling.data.schema import FEATURE_COLUMNS  # noqa: E402
 
 
 def timed(fn: Callable[[], object], repeat: int) -> list[float]:

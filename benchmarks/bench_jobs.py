@@ -55,7 +55,7 @@ def floor(csv: Path, models_dir: Path, folder: Path, chunk_rows: int) -> float:
     from app.services.batch import known_outcomes
     from app.services.jobs.reader import open_table, typed_inputs
     from app.services.jobs.runner import context_for
-    from modeling.schema import COLUMNS_BY_NAME
+    from modeling.data.schema import COLUMNS_BY_NAME
 
     context = context_for(Settings(models_dir=models_dir, predictions_dir=folder))
     reader = open_table(csv, csv.name, chunk_rows=chunk_rows)

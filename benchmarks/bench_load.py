@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT))
 from app.config import Settings  # noqa: E402
 from app.services import build_services  # noqa: E402
 from benchmarks.bench_api import free_port, sample_records, start_gunicorn, timed  # noqa: E402
-from modeling.input_checks import stored_specs  # noqa: E402
-from modeling.validation import coerce_frame  # noqa: E402
+from modeling.data.coercion import coerce_frame  # noqa: E402
+from modeling.data.input_warnings import stored_specs  # noqa: E402
 
 LUA = r"""
 local records = {%(records)s}

@@ -28,7 +28,7 @@ from app.services.log.store import PredictionLog
 from app.services.log.tables import LOG_COLUMNS
 from app.services.scoring.service import ScoringService
 from modeling.artifacts import BundleNotFoundError, load_bundle
-from modeling.config import TARGET
+from modeling.data.columns import TARGET
 from modeling.synthetic import generate_loans
 
 SEED_ROWS = 4_000

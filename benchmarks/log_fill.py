@@ -20,7 +20,7 @@ from app.services.log.tables import LOG_COLUMNS
 from app.services.log.values import day_keys
 from app.services.profiles import ScoredRows, build_fragments
 from app.services.scoring import ScoringService
-from modeling.config import DATE_COLUMN, LEAKAGE_COLUMNS, TARGET
+from modeling.data.columns import DATE_COLUMN, LEAKAGE_COLUMNS, TARGET
 from modeling.inference import derived_features, score_frame
 from modeling.synthetic import generate_loans
 

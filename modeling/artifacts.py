@@ -71,7 +71,7 @@ class Bundle:
 
     @property
     def schema(self) -> dict[str, Any]:
-        """The input schema with training ranges and categories (``modeling.schema.schema_document``)."""
+        """The input schema with training ranges and categories (``modeling.data.schema.schema_document``)."""
         return self.metadata["schema"]
 
     @property

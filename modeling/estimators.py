@@ -12,7 +12,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils import ClassifierTags, InputTags, Tags, TargetTags
 from sklearn.utils.validation import check_is_fitted
 
-from modeling.calibration import apply_platt
+from modeling.training.calibration import apply_platt
 
 
 class SklearnCatBoostClassifier(CatBoostClassifier):
@@ -31,7 +31,7 @@ class SklearnCatBoostClassifier(CatBoostClassifier):
 class PlattCalibratedClassifier(ClassifierMixin, BaseEstimator):
     """A binary classifier (classes 0 and 1) whose P(class 0) is recalibrated with fixed Platt parameters.
 
-    The parameters are learned outside (on out-of-fold predictions, see ``modeling.calibration``);
+    The parameters are learned outside (on out-of-fold predictions, see ``modeling.training.calibration``);
     ``fit`` fits a clone of ``estimator`` only.
 
     Parameters

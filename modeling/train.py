@@ -25,13 +25,19 @@ import pandas as pd
 from sklearn.pipeline import Pipeline
 
 from modeling.artifacts import save_bundle
-from modeling.bundle_metadata import build_metadata, reference_profile
-from modeling.calibration import apply_platt, fit_platt
-from modeling.candidates import CANDIDATES, Candidate, Params, predict_single_threaded
-from modeling.config import DEFAULT_MODELS_DIR, TARGET
-from modeling.cross_validation import cross_validate, prepare_folds
+from modeling.data.columns import TARGET
+from modeling.data.reading import LoadedTable, load_training_data
+from modeling.data.schema import FEATURE_COLUMNS, SchemaError
+from modeling.data.time_split import drop_implausible, time_split
 from modeling.estimators import PlattCalibratedClassifier
-from modeling.evaluate import (
+from modeling.features import build_preprocessor, model_feature_names
+from modeling.inference import predict_default
+from modeling.paths import DEFAULT_MODELS_DIR
+from modeling.training.bundle_metadata import build_metadata, reference_profile
+from modeling.training.calibration import apply_platt, fit_platt
+from modeling.training.candidates import CANDIDATES, Candidate, Params, predict_single_threaded
+from modeling.training.cross_validation import cross_validate, prepare_folds
+from modeling.training.evaluation import (
     choose_threshold,
     classification_metrics,
     confusion,
@@ -39,13 +45,8 @@ from modeling.evaluate import (
     risk_band_cuts,
     stability_score,
 )
-from modeling.features import build_preprocessor, model_feature_names
-from modeling.inference import predict_default
-from modeling.loader import LoadedTable, load_training_data
-from modeling.schema import FEATURE_COLUMNS, SchemaError
-from modeling.split import drop_implausible, time_split
-from modeling.train_report import PhaseTimer, format_summary
-from modeling.tuning import tune
+from modeling.training.report import PhaseTimer, format_summary
+from modeling.training.tuning import tune
 
 log = logging.getLogger("modeling.train")
 

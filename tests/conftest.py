@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from modeling.config import LEAKAGE_COLUMNS
-from modeling.loader import LoadedTable
-from modeling.schema import RAW_COLUMNS
+from modeling.data.coercion import coerce_frame
+from modeling.data.columns import LEAKAGE_COLUMNS
+from modeling.data.reading import LoadedTable
+from modeling.data.schema import RAW_COLUMNS
 from modeling.synthetic import generate_loans
 from modeling.train import TrainOptions, TrainResult, train_table
-from modeling.validation import coerce_frame
 
 SMALL_ROWS = 1_500
 SMALL_SEED = 7

@@ -9,9 +9,9 @@ from swagger_ui_bundle import swagger_ui_path
 
 from app.api.jobs_doc import job_schemas, jobs_paths
 from app.api.outcomes_doc import outcome_schemas, outcomes_operation
-from modeling.config import DATE_COLUMN
-from modeling.input_checks import WARNING_CODES, stored_specs
-from modeling.schema import ColumnSpec
+from modeling.data.columns import DATE_COLUMN
+from modeling.data.input_warnings import WARNING_CODES, stored_specs
+from modeling.data.schema import ColumnSpec
 
 _TYPES = {"code": "integer", "integer": "integer", "numeric": "number", "category": "string",
           "datetime": "string", "target": "integer"}

@@ -11,7 +11,7 @@ from app.dashboard.layout import TITLE, shell, validation_layout
 from app.dashboard.tabs import TABS
 from app.dashboard.vendor import STYLESHEETS, register_vendor_assets
 from app.services import Services
-from modeling.config import PROJECT_ROOT
+from modeling.paths import PROJECT_ROOT
 
 __all__ = ["TITLE", "init_dashboard"]
 

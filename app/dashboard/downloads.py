@@ -15,8 +15,8 @@ from app.api.errors import error_response
 from app.services import Services
 from app.services.log import LogQuery, LogService, parse_params
 from app.services.selection import SelectionError
-from modeling.config import DATE_COLUMN
-from modeling.input_checks import stored_specs
+from modeling.data.columns import DATE_COLUMN
+from modeling.data.input_warnings import stored_specs
 
 EXPORT_PATH = "/logs/export.csv"
 _EXTENSION = "credit_risk.logs"  # where the shared LogService is kept on the Flask app

@@ -55,8 +55,8 @@ def build_services(settings: Settings) -> Services:
     from app.services.profiles.log_totals import ProfileTotals
     from app.services.scoring import ScoringService, seed_holdout
     from modeling.artifacts import load_bundle
-    from modeling.config import DATE_COLUMN
-    from modeling.schema import FEATURE_COLUMNS
+    from modeling.data.columns import DATE_COLUMN
+    from modeling.data.schema import FEATURE_COLUMNS
 
     bundle = load_bundle(settings.models_dir)
     log = PredictionLog.from_url(settings.log_database_url)

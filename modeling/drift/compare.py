@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from modeling.config import TEMPORAL_FEATURES
+from modeling.data.columns import TEMPORAL_FEATURES
 from modeling.drift.noise import MIN_ROWS, classify, noise_level
 from modeling.drift.profile import SCORE_NAME, FrozenProfile, VariableProfile, load_profile
 from modeling.drift.psi import BAND_NAMES, DEFAULT_BANDS, band_index, contributions, occupied_bins, validate_bands

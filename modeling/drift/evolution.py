@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from modeling.config import TEMPORAL_FEATURES
+from modeling.data.columns import TEMPORAL_FEATURES
 from modeling.drift.compare import excluded_names, monitored, require_columns, require_counts, score_array
 from modeling.drift.noise import MIN_ROWS, classify, noise_level
 from modeling.drift.profile import SCORE_NAME, FrozenProfile, VariableProfile, load_profile

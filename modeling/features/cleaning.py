@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from modeling.config import UNKNOWN_TREND
+from modeling.data.columns import UNKNOWN_TREND
+from modeling.data.schema import COLUMNS_BY_NAME, FEATURE_COLUMNS, Problem, SchemaError
 from modeling.features.frames import with_columns
-from modeling.schema import COLUMNS_BY_NAME, FEATURE_COLUMNS, Problem, SchemaError
 
 TREND_COLUMN = "tendencia_ingresos"
 CREDIT_TYPE_COLUMN = "tipo_credito"

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from modeling.config import DATE_COLUMN
+from modeling.data.columns import DATE_COLUMN
 from modeling.features.frames import with_columns
 
 AGE_GROUPS: tuple[str, ...] = ("Joven", "Adulto", "Mayor")

@@ -29,6 +29,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.pipeline import Pipeline
 
+from modeling.data.schema import RAW_COLUMNS
 from modeling.features.cleaning import CREDIT_TYPE_COLUMN, TREND_COLUMN, RawRecordCleaner
 from modeling.features.derived import DATE_DERIVED_FEATURES, LoanFeatureDeriver
 from modeling.features.outliers import QuantileCapper
@@ -39,7 +40,6 @@ from modeling.features.vectorised import (
     FastOrdinalEncoder,
     FastRareLabelEncoder,
 )
-from modeling.schema import RAW_COLUMNS
 
 CAPPED_COLUMNS: tuple[str, ...] = (
     "capital_prestado",

@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from modeling.config import DATE_COLUMN, TARGET
-from modeling.schema import RAW_COLUMNS
+from modeling.data.columns import DATE_COLUMN, TARGET
+from modeling.data.schema import RAW_COLUMNS
 from modeling.synthetic import loans, oddities
 from modeling.synthetic.clients import sample_clients
 from modeling.synthetic.latent import correlated_uniforms

@@ -12,7 +12,7 @@ from selenium.webdriver.common.keys import Keys
 
 from app.dashboard import ids
 from app.services.drift import TABLE_COLUMNS
-from modeling.config import TEMPORAL_FEATURES
+from modeling.data.columns import TEMPORAL_FEATURES
 from modeling.drift import SCORE_NAME
 
 BANNER = f"#{ids.Drift.BANNER}"

@@ -14,7 +14,7 @@ from selenium.webdriver.common.keys import Keys
 from app.dashboard import ids
 from app.services.log.export import DISPLAY_COLUMNS
 from app.services.log.store import PredictionLog
-from modeling.schema import specs_for
+from modeling.data.schema import specs_for
 
 KPIS = f"#{ids.Logs.KPIS}"
 COUNT = f"#{ids.Logs.KPIS}-count"

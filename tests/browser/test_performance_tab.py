@@ -29,7 +29,7 @@ def open_tab(browser, live_server) -> None:
 
 
 def test_performance_views_and_outcomes_upload(browser, live_server, browser_settings, tmp_path):
-    from modeling.schema import specs_for
+    from modeling.data.schema import specs_for
 
     record = {spec.name: spec.example for spec in specs_for(("feature",))}
     for request_id in ("perf-browser-1", "perf-browser-2"):

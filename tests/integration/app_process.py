@@ -19,7 +19,7 @@ from app import create_app
 from app.config import Settings
 from app.services.log.query import LogQuery
 from app.services.selection import Selection
-from modeling.config import LEAKAGE_COLUMNS, TARGET
+from modeling.data.columns import LEAKAGE_COLUMNS, TARGET
 from modeling.synthetic import generate_loans
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from app import create_app
 from app.config import Settings
-from modeling.schema import specs_for
+from modeling.data.schema import specs_for
 
 
 @pytest.fixture

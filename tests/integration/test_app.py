@@ -11,8 +11,8 @@ import pytest
 from app import create_app
 from app.config import Settings
 from modeling.artifacts import BundleNotFoundError
-from modeling.config import PROJECT_ROOT
-from modeling.schema import FEATURE_COLUMNS
+from modeling.data.schema import FEATURE_COLUMNS
+from modeling.paths import PROJECT_ROOT
 
 
 def test_health_reports_model_and_database(client, services):

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from live_server import live_server
 
-from modeling.schema import specs_for
+from modeling.data.schema import specs_for
 
 INTERNALS = ("Traceback", "KeyError", "Exception", "File \"", "site-packages")
 

@@ -11,7 +11,7 @@ import pytest
 from job_helpers import FINISHED, loans_csv, logged_rows, wait_job
 
 from app.services.jobs.runner import context_for, run_job
-from modeling.schema import specs_for
+from modeling.data.schema import specs_for
 
 
 @pytest.fixture

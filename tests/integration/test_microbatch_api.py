@@ -6,9 +6,9 @@ import threading
 
 import pandas as pd
 
+from modeling.data.coercion import coerce_frame
+from modeling.data.input_warnings import stored_specs
 from modeling.inference import score_frame
-from modeling.input_checks import stored_specs
-from modeling.validation import coerce_frame
 
 N_QUEUED = 12
 

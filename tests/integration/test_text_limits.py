@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from modeling.schema import TEXT_MAX_LENGTH
+from modeling.data.schema import TEXT_MAX_LENGTH
 
 LONG = "x" * 10_000
 

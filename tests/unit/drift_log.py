@@ -13,11 +13,11 @@ from app.services.log.store import PredictionLog
 from app.services.profiles.rows import current_frame
 from app.services.scoring.service import ScoringService
 from modeling.artifacts import Bundle
-from modeling.bundle_metadata import reference_profile
-from modeling.config import DATE_COLUMN, TARGET
+from modeling.data.columns import DATE_COLUMN, TARGET
+from modeling.data.schema import FEATURE_COLUMNS
 from modeling.drift import SCORE_NAME
 from modeling.inference import score_frame
-from modeling.schema import FEATURE_COLUMNS
+from modeling.training.bundle_metadata import reference_profile
 
 OLDER = "older-model"
 

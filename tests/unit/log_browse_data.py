@@ -15,8 +15,8 @@ from app.services.log.store import PredictionLog
 from app.services.scoring.service import ScoringService
 from app.services.selection import ALL_VERSIONS
 from modeling.artifacts import load_bundle
-from modeling.config import DATE_COLUMN, TARGET
-from modeling.schema import FEATURE_COLUMNS
+from modeling.data.columns import DATE_COLUMN, TARGET
+from modeling.data.schema import FEATURE_COLUMNS
 from modeling.synthetic import generate_loans
 
 API_REQUEST = "api_100%_done"

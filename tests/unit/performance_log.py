@@ -15,9 +15,9 @@ from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_s
 from app.services.log.store import PredictionLog
 from app.services.scoring.service import ScoringService
 from modeling.artifacts import Bundle
-from modeling.config import DATE_COLUMN, TARGET
-from modeling.evaluate import classification_metrics
+from modeling.data.columns import DATE_COLUMN, TARGET
 from modeling.synthetic import generate_loans
+from modeling.training.evaluation import classification_metrics
 
 OLDER = "older-model"
 PERIODS = {"month": "M", "week": "W-SUN", "day": "D"}

@@ -22,8 +22,9 @@ from modeling.artifacts import (
     unique_version,
 )
 from modeling.bundle_checksums import CHECKSUMS_FILE, file_sha256
-from modeling.config import PROJECT_ROOT, TARGET
-from modeling.schema import FEATURE_COLUMNS
+from modeling.data.columns import TARGET
+from modeling.data.schema import FEATURE_COLUMNS
+from modeling.paths import PROJECT_ROOT
 
 
 @pytest.fixture(scope="module")
@@ -154,8 +155,8 @@ def test_bad_version_names_are_refused(tmp_path, bundle, version):
 
 def test_artifacts_and_inference_do_not_import_the_training_stack():
     code = ("import sys, modeling.artifacts, modeling.inference; "
-            "bad = [m for m in ('optuna', 'modeling.train', 'modeling.tuning', 'modeling.candidates') "
-            "if m in sys.modules]; assert not bad, bad")
+            "bad = [m for m in ('optuna', 'modeling.train', 'modeling.training.tuning', "
+            "'modeling.training.candidates') if m in sys.modules]; assert not bad, bad")
     result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True,
                             timeout=60)
     assert result.returncode == 0, result.stderr[-2000:]

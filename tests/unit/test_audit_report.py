@@ -5,7 +5,7 @@ import json
 import subprocess
 import sys
 
-from modeling.config import PROJECT_ROOT
+from modeling.paths import PROJECT_ROOT
 
 SCRIPT = PROJECT_ROOT / ".ci" / "audit_report.py"
 

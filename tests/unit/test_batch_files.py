@@ -18,8 +18,8 @@ from app.services.batch.files import BatchFileNotFound, BatchFiles
 from app.services.log.store import PredictionLog
 from app.services.scoring.service import ScoringService
 from modeling.artifacts import load_bundle
-from modeling.config import TARGET
-from modeling.schema import FEATURE_COLUMNS
+from modeling.data.columns import TARGET
+from modeling.data.schema import FEATURE_COLUMNS
 from modeling.synthetic import generate_loans
 
 NAME = re.compile(r"predicciones_batch_\d{8}_\d{6}(_\d+)?\.csv")

@@ -16,7 +16,7 @@ from app.services.log.store import PredictionLog
 from app.services.profiles import ProfileReader, ProfileStore
 from app.services.scoring.service import ScoringService
 from app.services.selection import Selection
-from modeling.config import DATE_COLUMN, TARGET, TEMPORAL_FEATURES
+from modeling.data.columns import DATE_COLUMN, TARGET, TEMPORAL_FEATURES
 from modeling.drift import EVOLUTION_COLUMNS, SCORE_NAME, drift_report, psi_evolution
 
 BANDS = (0.08, 0.2)

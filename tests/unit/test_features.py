@@ -10,7 +10,9 @@ from feature_engine.encoding import OneHotEncoder, OrdinalEncoder, RareLabelEnco
 from feature_engine.imputation import CategoricalImputer, MeanMedianImputer
 from feature_engine.outliers import Winsorizer
 
-from modeling.config import LEAKAGE_COLUMNS, TARGET, UNKNOWN_TREND
+from modeling.data.columns import LEAKAGE_COLUMNS, TARGET, UNKNOWN_TREND
+from modeling.data.schema import FEATURE_COLUMNS, SchemaError
+from modeling.data.time_split import time_split
 from modeling.features import DERIVED_FEATURES, build_preprocessor, derive_features
 from modeling.features.cleaning import RawRecordCleaner, credit_type_labels, normalize_trend
 from modeling.features.derived import age_group, date_parts
@@ -22,8 +24,6 @@ from modeling.features.vectorised import (
     FastOrdinalEncoder,
     FastRareLabelEncoder,
 )
-from modeling.schema import FEATURE_COLUMNS, SchemaError
-from modeling.split import time_split
 
 
 @pytest.fixture(scope="module")

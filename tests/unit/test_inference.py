@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 
 from modeling.artifacts import load_bundle
-from modeling.config import LEAKAGE_COLUMNS, TARGET
+from modeling.data.columns import LEAKAGE_COLUMNS, TARGET
+from modeling.data.schema import FEATURE_COLUMNS, SchemaError
 from modeling.features import DERIVED_FEATURES
 from modeling.inference import derived_features, risk_band, score_frame
-from modeling.schema import FEATURE_COLUMNS, SchemaError
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from app.services.jobs.reader import DataFileError, open_table, typed_inputs
-from modeling.loader import read_table
+from modeling.data.reading import read_table
 from modeling.synthetic import generate_loans
 
 

@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 
 from app.services.scoring.records import RecordValidator
+from modeling.data.schema import FEATURE_COLUMNS
 from modeling.features import DERIVED_FEATURES
 from modeling.features.lean import compile_pipeline
 from modeling.inference import engineered_variables, lean_pipeline, predict_default, score_and_derive
-from modeling.schema import FEATURE_COLUMNS
 from modeling.synthetic import generate_loans
 
 N_RECORDS = 3_000

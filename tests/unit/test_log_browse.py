@@ -19,8 +19,8 @@ from app.services.log.query import LogQuery, parse_params, parse_query
 from app.services.log.store import PredictionLog
 from app.services.log.tables import profile_fragments
 from app.services.selection import ALL_VERSIONS, SelectionError
-from modeling.config import DATE_COLUMN
-from modeling.schema import FEATURE_COLUMNS
+from modeling.data.columns import DATE_COLUMN
+from modeling.data.schema import FEATURE_COLUMNS
 
 BANDS = ("Bajo", "Medio", "Alto")
 COMBOS = [

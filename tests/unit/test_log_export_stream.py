@@ -16,8 +16,8 @@ from app.services.log.browse import LogService
 from app.services.log.export import DISPLAY_COLUMNS
 from app.services.log.query import parse_query
 from app.services.log.store import PredictionLog
-from modeling.config import DATE_COLUMN
-from modeling.schema import FEATURE_COLUMNS
+from modeling.data.columns import DATE_COLUMN
+from modeling.data.schema import FEATURE_COLUMNS
 
 BANDS = ("Bajo", "Medio", "Alto")
 

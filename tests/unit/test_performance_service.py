@@ -28,7 +28,7 @@ from app.services.performance.labelled import average_precision, roc_auc
 from app.services.profiles import ProfileReader, ProfileStore, fine_edges
 from app.services.scoring.service import ScoringService
 from app.services.selection import Selection, SelectionError
-from modeling.config import TARGET
+from modeling.data.columns import TARGET
 from modeling.synthetic import generate_loans
 
 AUC_TOLERANCE = 0.002

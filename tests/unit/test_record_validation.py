@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.services.scoring.records import RecordValidator, _Invalid
-from modeling.schema import schema_document, specs_for
-from modeling.validation import coerce_frame
+from modeling.data.coercion import coerce_frame
+from modeling.data.schema import schema_document, specs_for
 
 FEATURES = specs_for(("feature",))
 EXAMPLE = {s.name: s.example for s in FEATURES}

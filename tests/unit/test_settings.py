@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.config import Settings, SettingsError
-from modeling.config import PROJECT_ROOT
+from modeling.paths import PROJECT_ROOT
 
 
 def test_defaults():

@@ -10,9 +10,9 @@ from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from modeling.config import DATE_COLUMN, LEAKAGE_COLUMNS, TARGET
+from modeling.data.columns import DATE_COLUMN, LEAKAGE_COLUMNS, TARGET
+from modeling.data.schema import RAW_COLUMNS
 from modeling.drift import build_reference_profile, drift_report
-from modeling.schema import RAW_COLUMNS
 from modeling.synthetic import generate_loans
 
 INT_COLUMNS = ("tipo_credito", "plazo_meses", "edad_cliente", "salario_cliente", "total_otros_prestamos",

@@ -8,10 +8,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from modeling.config import DATE_COLUMN, REAL_DATASET_PATH, TARGET
+from modeling.data.columns import DATE_COLUMN, TARGET
+from modeling.data.reading import load_table
+from modeling.data.schema import RAW_COLUMNS
 from modeling.drift import build_reference_profile, drift_report
-from modeling.loader import load_table
-from modeling.schema import RAW_COLUMNS
+from modeling.paths import REAL_DATASET_PATH
 from modeling.synthetic import generate_loans
 
 pytestmark = pytest.mark.skipif(

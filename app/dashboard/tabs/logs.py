@@ -21,8 +21,8 @@ from app.dashboard.grid_columns import grid_options, log_columns
 from app.services import Services
 from app.services.log import PAGE_SIZE, LogService, LogTotals, parse_params, parse_query
 from app.services.selection import ALL_VERSIONS, SOURCES, SelectionError
-from modeling.config import DATE_COLUMN
-from modeling.input_checks import stored_specs
+from modeling.data.columns import DATE_COLUMN
+from modeling.data.input_warnings import stored_specs
 
 LABEL = "Logs"
 TAB_ID = "tab-logs"

@@ -26,9 +26,9 @@ from app.services.batch.output import batch_frame, example_rows
 from app.services.csv_safety import safe_frame
 from app.services.log.store import PredictionLogError
 from app.services.scoring.service import ScoringService
-from modeling.config import TARGET
-from modeling.loader import FIRST_DATA_ROW, DataFileError, read_table
-from modeling.schema import COLUMNS_BY_NAME, Problem
+from modeling.data.columns import TARGET
+from modeling.data.reading import FIRST_DATA_ROW, DataFileError, read_table
+from modeling.data.schema import COLUMNS_BY_NAME, Problem
 
 FILE_PREFIX = "predicciones_batch_"
 PREVIEW_ROWS = 200

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from app.services.scoring.service import RESULT_COLUMNS, ScoredBatch
-from modeling.config import DATE_COLUMN
-from modeling.schema import ColumnSpec
+from modeling.data.columns import DATE_COLUMN
+from modeling.data.schema import ColumnSpec
 
 ROW_COLUMN = "fila"
 OUTPUT_COLUMNS = (*RESULT_COLUMNS, "error", "model_version", "request_id")  # added after the input columns

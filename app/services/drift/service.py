@@ -21,7 +21,7 @@ from app.services.profiles import ProfileReader, ProfileSet
 from app.services.result_cache import ResultCache
 from app.services.selection import Selection
 from modeling.artifacts import Bundle
-from modeling.config import TEMPORAL_FEATURES
+from modeling.data.columns import TEMPORAL_FEATURES
 from modeling.drift import DEFAULT_BANDS, EVOLUTION_COLUMNS, SCORE_NAME, FrozenProfile, VariableDrift, load_profile
 from modeling.drift.compare import report_from_counts
 from modeling.drift.evolution import psi_evolution_from_counts

@@ -10,7 +10,7 @@ import codecs
 import unicodedata
 from pathlib import Path
 
-from modeling.table_files import check_single_encoding, file_error
+from modeling.data.file_formats import check_single_encoding, file_error
 
 SAMPLE_BYTES = 1 << 16
 _COUNT_BLOCK = 1 << 24

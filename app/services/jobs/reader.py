@@ -1,7 +1,7 @@
 """Read an uploaded loan table from disk in chunks of rows: CSV through pandas' chunked C parser, XLSX through
 openpyxl's read-only (streaming) mode. Memory holds one chunk whatever the file size.
 
-The same file-level rules as the one-shot loader (:mod:`modeling.loader`): comma, semicolon or tab separated
+The same file-level rules as the one-shot loader (:mod:`modeling.data.reading`): comma, semicolon or tab separated
 (decimal comma with semicolons), UTF-8 with or without BOM or Latin-1; headers matched ignoring case and spaces;
 extra columns kept after the schema columns. File problems raise ``DataFileError``.
 """
@@ -14,16 +14,16 @@ from pathlib import Path
 import pandas as pd
 
 from app.services.jobs.encoding import SAMPLE_BYTES, count_lines, sample_encoding
-from modeling.loader import FIRST_DATA_ROW
-from modeling.schema import COLUMNS_BY_NAME, RAW_COLUMNS
-from modeling.table_files import (
+from modeling.data.coercion import match_columns
+from modeling.data.file_formats import (
     DataFileError,
     check_header_width,
     check_workbook_archive,
     file_error,
     with_decimal_points,
 )
-from modeling.validation import match_columns
+from modeling.data.reading import FIRST_DATA_ROW
+from modeling.data.schema import COLUMNS_BY_NAME, RAW_COLUMNS
 
 SUPPORTED = (".csv", ".xlsx")
 _ZIP_MAGIC = b"PK\x03\x04"

@@ -26,8 +26,8 @@ from app.services.log import PredictionLog, PredictionLogError
 from app.services.log.tables import predictions
 from app.services.scoring import ScoredBatch, ScoringService
 from app.services.scoring.service import LogWrite
-from modeling.loader import FIRST_DATA_ROW
-from modeling.schema import COLUMNS_BY_NAME
+from modeling.data.reading import FIRST_DATA_ROW
+from modeling.data.schema import COLUMNS_BY_NAME
 
 logger = logging.getLogger(__name__)
 
@@ -174,13 +174,13 @@ def _counts(summary: JobSummary) -> dict[str, object]:
 
 
 def _missing_columns(filename: str, missing: list[str]) -> DataFileError:
-    from modeling.schema import Problem
+    from modeling.data.schema import Problem
 
     return DataFileError([Problem(name, "missing column", expected=f"a column named {name}") for name in missing],
                          summary=f"{filename} cannot be used")
 
 
 def _no_rows(filename: str) -> DataFileError:
-    from modeling.table_files import file_error
+    from modeling.data.file_formats import file_error
 
     return file_error(filename, "the file has a header row but no data rows")

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from app.services.csv_safety import safe_table
 from app.services.log.tables import predictions
-from modeling.config import DATE_COLUMN
+from modeling.data.columns import DATE_COLUMN
 
 DISPLAY_COLUMNS = ("id", "scored_at", "loan_date", "source", "request_id", "row", "prob_default",
                    "Pago_atiempo_pred", "risk_band", "warnings_count", "warnings", "latency_ms", "actual",

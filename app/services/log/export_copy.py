@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from app.services.csv_safety import QUOTE
 from app.services.log.export import BOM, DISPLAY_COLUMNS
 from app.services.log.tables import predictions
-from modeling.schema import specs_for
+from modeling.data.schema import specs_for
 
 PIECE_BYTES = 1 << 20
 _NUMBER = r"^[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)([eE][+-]?[0-9]+)?$"  # csv_safety's _NUMBER, POSIX classes

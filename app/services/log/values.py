@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from modeling.config import DATE_COLUMN
+from modeling.data.columns import DATE_COLUMN
 
 LogRows = pd.DataFrame | Mapping[str, Any]  # column → one value per row (or one value for all rows)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from modeling.config import TARGET
+from modeling.data.columns import TARGET
 
 MAX_REQUEST_ID = 64
 MAX_ROW = 2**31 - 1

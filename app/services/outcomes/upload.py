@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from modeling.config import TARGET
-from modeling.table_files import DataFileError, file_extension, read_csv_bytes, read_excel_bytes
+from modeling.data.columns import TARGET
+from modeling.data.file_formats import DataFileError, file_extension, read_csv_bytes, read_excel_bytes
 
 COLUMNS = ("request_id", "row", TARGET)
 FIRST_DATA_ROW = 2

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from modeling.evaluate import METRIC_NAMES
+from modeling.training.evaluation import METRIC_NAMES
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ Class 0 of ``Pago_atiempo`` (late payment) is the positive class. The input is :
 confusion cells, labelled rows per fine score bin split by outcome, and three sums.
 
 * Exact: ``n``, the confusion matrix, recall / precision / F1 of class 0 (from the confusion cells, as
-  :func:`modeling.evaluate.classification_metrics` computes them), Brier and the mean score (from the sums).
+  :func:`modeling.training.evaluation.classification_metrics` computes them), Brier and the mean score (from the sums).
 * ROC, PR and threshold curves are evaluated at the fine bin edges: flagging ``prob_default >= edge`` takes whole
   bins, so every point is exact at its threshold.
 * ROC-AUC joins those points with straight lines, i.e. a late and an on-time row in the same bin count as a tie

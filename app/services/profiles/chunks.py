@@ -24,7 +24,7 @@ import pyarrow.csv as pacsv
 import sqlalchemy as sa
 
 from app.services.profiles.rows import input_schema
-from modeling.schema import FEATURE_COLUMNS
+from modeling.data.schema import FEATURE_COLUMNS
 
 FIELDS = ("id", "scored_at", "day", "source", "prob_default", "Pago_atiempo_pred", "risk_band", "latency_ms",
           "actual")

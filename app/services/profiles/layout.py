@@ -30,8 +30,8 @@ from typing import Any
 
 import numpy as np
 
+from modeling.data.input_warnings import WARNING_CODES
 from modeling.drift import SCORE_NAME, FrozenProfile, load_profile
-from modeling.input_checks import WARNING_CODES
 
 LAYOUT_VERSION = 1
 FINE_BINS = 2000

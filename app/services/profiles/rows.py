@@ -18,10 +18,10 @@ from app.services.log.values import inputs_frame
 from app.services.profiles.build import ScoredRows
 from app.services.profiles.layout import ProfileLayout
 from modeling.artifacts import Bundle
-from modeling.config import DATE_COLUMN
+from modeling.data.columns import DATE_COLUMN
+from modeling.data.schema import FEATURE_COLUMNS, specs_for
 from modeling.drift import SCORE_NAME
 from modeling.inference import derived_features
-from modeling.schema import FEATURE_COLUMNS, specs_for
 
 _TEXT_KINDS = ("category",)
 

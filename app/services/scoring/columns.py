@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from modeling.schema import ColumnSpec
-from modeling.validation import normalize_header
+from modeling.data.coercion import normalize_header
+from modeling.data.schema import ColumnSpec
 
 _NUMBER_TYPES = frozenset({int, float})
 _EXACT_INT = 2.0**53

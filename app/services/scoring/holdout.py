@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from app.services.log.store import PredictionLog
 from app.services.scoring.service import ScoringService
-from modeling.config import TARGET
+from modeling.data.columns import TARGET
 
 logger = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ import numpy as np
 import orjson
 import pandas as pd
 
-from modeling.config import DATE_COLUMN
-from modeling.schema import Problem
+from modeling.data.columns import DATE_COLUMN
+from modeling.data.schema import Problem
 
 
 def log_rows(results: pd.DataFrame, request_id: str, model_version: str, latency_ms: float, source: str,

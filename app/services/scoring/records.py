@@ -1,6 +1,6 @@
 """Raw records → coerced feature frame + every problem, against the bundle's stored schema.
 
-The general path is ``modeling.validation`` (``match_columns`` + ``coerce_frame``, vectorised). Requests
+The general path is ``modeling.data.coercion`` (``match_columns`` + ``coerce_frame``, vectorised). Requests
 of a few records spend most of their time in pandas overhead there, so :meth:`RecordValidator.validate_records`
 first tries a shortcut that only accepts records whose every value already has its final, valid type
 (numbers as JSON numbers in range, text as strings, ISO dates) and produces exactly the frame
@@ -21,10 +21,10 @@ import numpy as np
 import pandas as pd
 
 from app.services.scoring.columns import clean_columns
-from modeling.config import DATE_COLUMN
-from modeling.input_checks import stored_specs
-from modeling.schema import ColumnSpec, Problem
-from modeling.validation import coerce_frame, match_columns, normalize_header
+from modeling.data.coercion import coerce_frame, match_columns, normalize_header
+from modeling.data.columns import DATE_COLUMN
+from modeling.data.input_warnings import stored_specs
+from modeling.data.schema import ColumnSpec, Problem
 
 FAST_PATH_MAX_RECORDS = 32
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?(?:Z|[+-]\d{2}:\d{2})?$")

@@ -23,10 +23,10 @@ from app.services.scoring.log_values import actual_values, log_rows, problem_dic
 from app.services.scoring.records import RecordValidator, ValidatedRecords
 from app.services.selection import SOURCES
 from modeling.artifacts import Bundle
-from modeling.config import DATE_COLUMN
+from modeling.data.columns import DATE_COLUMN
+from modeling.data.input_warnings import input_warnings
 from modeling.drift import SCORE_NAME
 from modeling.inference import score_and_derive
-from modeling.input_checks import input_warnings
 
 RESULT_COLUMNS = ("prob_default", "Pago_atiempo_pred", "risk_band", "warnings")
 FOLD_EVERY = 64  # fragments this process appends between two folds of the profiles

@@ -6,10 +6,11 @@ import json
 import pandas as pd
 import pytest
 
-from modeling.config import DATE_COLUMN, REAL_DATASET_PATH
+from modeling.data.coercion import coerce_frame
+from modeling.data.columns import DATE_COLUMN
+from modeling.data.schema import COLUMNS_BY_NAME, FEATURE_COLUMNS, RAW_COLUMNS
 from modeling.drift import STATUS_INSUFFICIENT, build_reference_profile, drift_report, psi_evolution
-from modeling.schema import COLUMNS_BY_NAME, FEATURE_COLUMNS, RAW_COLUMNS
-from modeling.validation import coerce_frame
+from modeling.paths import REAL_DATASET_PATH
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from drift_data import CATEGORICAL, NUMERIC, make_frame
 
-from modeling.config import TEMPORAL_FEATURES
+from modeling.data.columns import TEMPORAL_FEATURES
 from modeling.drift import (
     STATUS_DRIFT,
     STATUS_INSUFFICIENT,

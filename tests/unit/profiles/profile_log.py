@@ -7,8 +7,8 @@ import pandas as pd
 from app.services.profiles.rows import current_frame
 from app.services.scoring import ScoringService
 from app.services.selection import Selection
-from modeling.config import DATE_COLUMN, LEAKAGE_COLUMNS, TARGET
-from modeling.schema import FEATURE_COLUMNS
+from modeling.data.columns import DATE_COLUMN, LEAKAGE_COLUMNS, TARGET
+from modeling.data.schema import FEATURE_COLUMNS
 from modeling.synthetic import generate_loans
 
 

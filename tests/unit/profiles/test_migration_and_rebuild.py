@@ -15,8 +15,8 @@ from app.services.profiles import ProfileReader, ProfileStore
 from app.services.profiles.rebuild import rebuild_profiles
 from app.services.scoring import ScoringService
 from app.services.selection import Selection
-from modeling.config import DATE_COLUMN
-from modeling.schema import FEATURE_COLUMNS
+from modeling.data.columns import DATE_COLUMN
+from modeling.data.schema import FEATURE_COLUMNS
 
 OLD_COLUMNS = ["request_id", "scored_at", "loan_date", "source", "model_version", "inputs", "prob_default",
                "Pago_atiempo_pred", "risk_band", "warnings", "latency_ms", "actual"]

@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from modeling.config import DATE_COLUMN
-from modeling.split import drop_implausible, implausible_mask, time_split
+from modeling.data.columns import DATE_COLUMN
+from modeling.data.time_split import drop_implausible, implausible_mask, time_split
 
 
 def test_split_is_time_ordered_without_overlap_and_keeps_every_row(small_table):

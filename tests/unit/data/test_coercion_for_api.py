@@ -4,8 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from modeling.schema import COLUMNS_BY_NAME
-from modeling.validation import MAX_PROBLEMS_PER_COLUMN, coerce_column
+from modeling.data.coercion import MAX_PROBLEMS_PER_COLUMN, coerce_column
+from modeling.data.schema import COLUMNS_BY_NAME
 
 AGE = COLUMNS_BY_NAME["edad_cliente"]
 JOB = COLUMNS_BY_NAME["tipo_laboral"]

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from modeling.evaluate import METRIC_NAMES
+from modeling.training.evaluation import METRIC_NAMES
 
 log = logging.getLogger("modeling.train")
 

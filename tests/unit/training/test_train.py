@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 
 from modeling.artifacts import load_bundle
-from modeling.candidates import CANDIDATES
-from modeling.config import TARGET
-from modeling.evaluate import METRIC_NAMES
+from modeling.data.columns import TARGET
+from modeling.data.time_split import drop_implausible, time_split
 from modeling.features import DERIVED_FEATURES
 from modeling.inference import predict_default
-from modeling.split import drop_implausible, time_split
 from modeling.train import TrainOptions, fit_final_pipeline, main, parse_args
+from modeling.training.candidates import CANDIDATES
+from modeling.training.evaluation import METRIC_NAMES
 
 CONTRACT_KEYS = {"model_version", "created_at", "library_versions", "data", "split", "cv_table", "selected_model",
                  "threshold", "risk_bands", "metrics", "schema", "reference_profile", "derived_features"}

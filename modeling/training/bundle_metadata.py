@@ -12,16 +12,16 @@ import numpy as np
 import pandas as pd
 
 from modeling.artifacts import unique_version
-from modeling.candidates import CANDIDATES
-from modeling.config import DATE_COLUMN
+from modeling.data.columns import DATE_COLUMN
+from modeling.data.reading import LoadedTable
+from modeling.data.schema import RAW_COLUMNS, schema_document
+from modeling.data.time_split import TimeSplit
 from modeling.drift import build_reference_profile
-from modeling.evaluate import RISK_BAND_LABELS
 from modeling.features.derived import DERIVED_CATEGORICAL, DERIVED_FEATURES
 from modeling.inference import engineered_variables
-from modeling.loader import LoadedTable
-from modeling.schema import RAW_COLUMNS, schema_document
-from modeling.split import TimeSplit
-from modeling.tuning import TuningResult
+from modeling.training.candidates import CANDIDATES
+from modeling.training.evaluation import RISK_BAND_LABELS
+from modeling.training.tuning import TuningResult
 
 LIBRARIES: tuple[str, ...] = ("numpy", "pandas", "scikit-learn", "feature-engine", "xgboost", "catboost", "optuna",
                               "joblib", "pyarrow")

@@ -7,10 +7,10 @@ import numpy as np
 import optuna
 import pytest
 
-from modeling.candidates import CANDIDATES, MONOTONE_DIRECTIONS, minority_weights, monotone_vector
-from modeling.config import TARGET
+from modeling.data.columns import TARGET
+from modeling.data.time_split import drop_implausible, time_split
 from modeling.features import build_preprocessor, model_feature_names
-from modeling.split import drop_implausible, time_split
+from modeling.training.candidates import CANDIDATES, MONOTONE_DIRECTIONS, minority_weights, monotone_vector
 
 QUICK = {"xgboost": {"n_estimators": 60}, "catboost": {"iterations": 60}, "random_forest": {"n_estimators": 30}}
 

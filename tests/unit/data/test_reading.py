@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from modeling.config import LEAKAGE_COLUMNS, TARGET
-from modeling.loader import DataFileError, LoadedTable, load_table, load_training_data
-from modeling.schema import RAW_COLUMNS
+from modeling.data.coercion import coerce_frame
+from modeling.data.columns import LEAKAGE_COLUMNS, TARGET
+from modeling.data.reading import DataFileError, LoadedTable, load_table, load_training_data
+from modeling.data.schema import RAW_COLUMNS
 from modeling.synthetic import generate_loans
-from modeling.validation import coerce_frame
 
 SCHEMA_NAMES = [spec.name for spec in RAW_COLUMNS]
 
@@ -70,7 +70,7 @@ def test_utf8_with_bom(loans, expected, tmp_path):
 def test_latin1_file_with_accented_extra_column_warns(loans, expected, tmp_path, caplog):
     frame = loans.assign(observación="sí, revisó")
     write_csv(frame, tmp_path / "latin.csv", encoding="latin-1")
-    with caplog.at_level(logging.WARNING, logger="modeling.loader"):
+    with caplog.at_level(logging.WARNING, logger="modeling.data.reading"):
         loaded = load_table(tmp_path / "latin.csv")
     pd.testing.assert_frame_equal(loaded.frame, expected)
     assert loaded.warnings == ["ignored 1 extra column(s): observación"]

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from modeling.calibration import apply_platt, fit_platt, log_odds
 from modeling.estimators import PlattCalibratedClassifier
+from modeling.training.calibration import apply_platt, fit_platt, log_odds
 
 
 def _inflated_scores(n: int = 4000, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -16,10 +16,9 @@ from typing import BinaryIO
 
 import pandas as pd
 
-from modeling.config import LEAKAGE_COLUMNS, TARGET
-from modeling.schema import RAW_COLUMNS
-from modeling.synthetic import DEFAULT_SEED, generate_loans
-from modeling.table_files import (
+from modeling.data.coercion import coerce_frame, match_columns
+from modeling.data.columns import LEAKAGE_COLUMNS, TARGET
+from modeling.data.file_formats import (
     DataFileError,
     file_error,
     file_extension,
@@ -28,7 +27,8 @@ from modeling.table_files import (
     read_source,
     with_decimal_points,
 )
-from modeling.validation import coerce_frame, match_columns
+from modeling.data.schema import RAW_COLUMNS
+from modeling.synthetic import DEFAULT_SEED, generate_loans
 
 logger = logging.getLogger(__name__)
 __all__ = ["FIRST_DATA_ROW", "DataFileError", "LoadedTable", "load_table", "load_training_data", "read_table"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from modeling.config import DATE_COLUMN, TARGET
+from modeling.data.columns import DATE_COLUMN, TARGET
 
 Kind = Literal["code", "integer", "numeric", "category", "datetime", "target"]
 Role = Literal["feature", "leakage", "target"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from modeling.evaluate import (
+from modeling.training.evaluation import (
     choose_threshold,
     classification_metrics,
     confusion,

@@ -4,10 +4,11 @@ from __future__ import annotations
 import pytest
 
 from modeling.artifacts import load_bundle
-from modeling.config import REAL_DATASET_PATH, TARGET
-from modeling.evaluate import classification_metrics
+from modeling.data.columns import TARGET
 from modeling.inference import score_frame
+from modeling.paths import REAL_DATASET_PATH
 from modeling.train import TrainOptions, train
+from modeling.training.evaluation import classification_metrics
 
 pytestmark = pytest.mark.slow
 

@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import TimeSeriesSplit
 
-from modeling.candidates import Candidate, Params, predict_single_threaded
-from modeling.evaluate import classification_metrics, summarize_folds
 from modeling.features import build_preprocessor, model_feature_names
 from modeling.inference import predict_default
+from modeling.training.candidates import Candidate, Params, predict_single_threaded
+from modeling.training.evaluation import classification_metrics, summarize_folds
 
 CV_THRESHOLD = 0.5  # operating point of the per-fold recall/precision/F1 (class weights make 0.5 neutral)
 

@@ -1,12 +1,5 @@
-"""Static project facts: paths and the dataset's special column names. No side effects."""
+"""The dataset's special column names and value labels: target, date, leakage and calendar columns."""
 from __future__ import annotations
-
-from pathlib import Path
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_MODELS_DIR = PROJECT_ROOT / "models"
-DEFAULT_PREDICTIONS_DIR = PROJECT_ROOT / "predicciones"
-REAL_DATASET_PATH = PROJECT_ROOT.parent / "shared" / "data" / "Base_de_datos.xlsx"
 
 TARGET = "Pago_atiempo"
 DATE_COLUMN = "fecha_prestamo"

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from modeling.config import DATE_COLUMN
-from modeling.schema import RAW_COLUMNS, ColumnSpec
+from modeling.data.columns import DATE_COLUMN
+from modeling.data.schema import RAW_COLUMNS, ColumnSpec
 
 DEFAULT_TEST_SHARE = 0.2
 PLAUSIBILITY_RULES: tuple[ColumnSpec, ...] = tuple(

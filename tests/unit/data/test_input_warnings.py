@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from modeling.input_checks import WARNING_CODES, input_warnings, stored_specs
-from modeling.schema import FEATURE_COLUMNS, RAW_COLUMNS, schema_document, specs_for
-from modeling.validation import coerce_frame
+from modeling.data.coercion import coerce_frame
+from modeling.data.input_warnings import WARNING_CODES, input_warnings, stored_specs
+from modeling.data.schema import FEATURE_COLUMNS, RAW_COLUMNS, schema_document, specs_for
 
 FEATURES = specs_for(("feature",))
 

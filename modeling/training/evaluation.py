@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.metrics import average_precision_score, brier_score_loss, confusion_matrix, roc_auc_score
 
-from modeling.config import POSITIVE_RISK_CLASS
+from modeling.data.columns import POSITIVE_RISK_CLASS
 
 METRIC_NAMES: tuple[str, ...] = ("roc_auc", "pr_auc_0", "recall_0", "precision_0", "f1_0", "brier")
 RISK_BAND_LABELS: tuple[str, str, str] = ("Bajo", "Medio", "Alto")

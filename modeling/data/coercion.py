@@ -13,7 +13,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from modeling.schema import CoercedFrame, ColumnSpec, Problem
+from modeling.data.schema import CoercedFrame, ColumnSpec, Problem
 
 _KIND_EXPECTED = {
     "code": "an integer code",

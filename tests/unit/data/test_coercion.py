@@ -4,8 +4,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from modeling.config import DATE_COLUMN, LEAKAGE_COLUMNS, TARGET
-from modeling.schema import (
+from modeling.data.coercion import MAX_PROBLEMS_PER_COLUMN, coerce_column, coerce_frame, match_columns
+from modeling.data.columns import DATE_COLUMN, LEAKAGE_COLUMNS, TARGET
+from modeling.data.schema import (
     COLUMNS_BY_NAME,
     FEATURE_COLUMNS,
     RAW_COLUMNS,
@@ -15,7 +16,6 @@ from modeling.schema import (
     specs_for,
 )
 from modeling.synthetic import generate_loans
-from modeling.validation import MAX_PROBLEMS_PER_COLUMN, coerce_column, coerce_frame, match_columns
 
 SPEC = COLUMNS_BY_NAME
 

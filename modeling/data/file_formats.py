@@ -1,7 +1,7 @@
 """Turn a file's bytes into a raw table of text values: source reading, format sniffing, CSV/XLSX parsing.
 
 Every failure is a ``DataFileError`` naming what is wrong with the file as a whole; value-level checks
-happen later, in :mod:`modeling.loader`.
+happen later, in :mod:`modeling.data.reading`.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 import pandas as pd
 
-from modeling.schema import RAW_COLUMNS, Problem, SchemaError
+from modeling.data.schema import RAW_COLUMNS, Problem, SchemaError
 
 EXPECTED_TABLE = f"a table whose header row has the {len(RAW_COLUMNS)} loan columns (tipo_credito, …, Pago_atiempo)"
 _NUMERIC_KINDS = frozenset({"code", "integer", "numeric", "target"})

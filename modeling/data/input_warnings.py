@@ -1,6 +1,6 @@
 """Soft checks on records about to be scored: per-record warnings derived from a bundle's stored schema.
 
-Nothing here rejects a record (hard errors come from :mod:`modeling.validation`); these warnings tell a
+Nothing here rejects a record (hard errors come from :mod:`modeling.data.coercion`); these warnings tell a
 client that the model is extrapolating or that a value will be reinterpreted. Each warning is a dict
 ``{"field", "code", "message"}`` with ``code`` one of :data:`WARNING_CODES`.
 """
@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from modeling.config import DATE_COLUMN, UNKNOWN_TREND
-from modeling.schema import TEXT_MAX_LENGTH, ColumnSpec
+from modeling.data.columns import DATE_COLUMN, UNKNOWN_TREND
+from modeling.data.schema import TEXT_MAX_LENGTH, ColumnSpec
 
 TREND_COLUMN = "tendencia_ingresos"
 WARNING_CODES = (
@@ -33,7 +33,7 @@ def stored_specs(schema: Mapping[str, Any], roles: Iterable[str] = ("feature",))
     Parameters
     ----------
     schema : mapping
-        The ``metadata["schema"]`` document written by :func:`modeling.schema.schema_document`.
+        The ``metadata["schema"]`` document written by :func:`modeling.data.schema.schema_document`.
     roles : iterable of str
         Keep only columns with these roles, in stored order.
     """
@@ -59,7 +59,7 @@ def input_warnings(frame: pd.DataFrame, schema: Mapping[str, Any],
     Parameters
     ----------
     frame : DataFrame
-        Records already converted by :func:`modeling.validation.coerce_frame`.
+        Records already converted by :func:`modeling.data.coercion.coerce_frame`.
     schema : mapping
         The bundle's stored schema document (with ``training`` summaries per feature).
     date_defaulted : array of bool, optional

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import optuna
 
-from modeling.candidates import Candidate, Params
-from modeling.cross_validation import CVResult, Fold, cross_validate
-from modeling.evaluate import stability_score
+from modeling.training.candidates import Candidate, Params
+from modeling.training.cross_validation import CVResult, Fold, cross_validate
+from modeling.training.evaluation import stability_score
 
 log = logging.getLogger(__name__)
 
