@@ -8,7 +8,12 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import html
 
+from app.dashboard.formatting import integer
+from app.dashboard.messages import problem_text
+from app.dashboard.style import band_color
+
 SOURCE_LABELS = {"holdout": "Período reservado", "api": "API", "batch": "Lotes"}  # log sources, as shown
+
 
 def kpi_card(title: str, value: str, subtitle: str | None = None, color: str = "primary",
              icon: str | None = None, card_id: str | None = None) -> dbc.Card:
@@ -24,30 +29,21 @@ def kpi_card(title: str, value: str, subtitle: str | None = None, color: str = "
 
 def problems_alert(title: str, problems: Iterable[Mapping[str, Any] | str], limit: int = 50,
                    color: str = "danger") -> dbc.Alert:
-    """An alert listing each problem (dicts with field/row/message/value/expected, or plain strings)."""
+    """An alert listing each problem: dicts (field/row/message/value/expected) in Spanish, strings as given."""
     items = []
     problems = list(problems)
     for problem in problems[:limit]:
-        items.append(html.Li(problem if isinstance(problem, str) else describe_problem(problem)))
+        items.append(html.Li(problem if isinstance(problem, str) else problem_text(problem)))
     if len(problems) > limit:
-        items.append(html.Li(f"… y {len(problems) - limit} problemas más"))
+        items.append(html.Li(f"… y {integer(len(problems) - limit)} problemas más"))
     return dbc.Alert([html.Strong(title), html.Ul(items, className="mb-0 mt-2")], color=color)
 
 
-def describe_problem(problem: Mapping[str, Any]) -> str:
-    """One line for a problem dict: ``fila 3 · edad_cliente: missing value (found …, expected …)``."""
-    parts = []
-    if problem.get("row") is not None:
-        parts.append(f"fila {problem['row']} · ")
-    parts.append(f"{problem.get('field', '?')}: {problem.get('message', '')}")
-    details = []
-    if problem.get("value") is not None:
-        details.append(f"found {problem['value']!r}")
-    if problem.get("expected"):
-        details.append(f"expected {problem['expected']}")
-    if details:
-        parts.append(f" ({', '.join(details)})")
-    return "".join(parts)
+def band_mark(band: str, label: str | None = None) -> html.Span:
+    """A band shown as a coloured dot and its name (no emoji: the page must not depend on an emoji font)."""
+    dot = html.Span(className="band-dot", style={"backgroundColor": band_color(band)})
+    return html.Span([dot, label if label is not None else band], className="band-mark text-nowrap",
+                     **{"data-band": band})
 
 
 def data_grid(grid_id: str, rows: Sequence[Mapping[str, Any]], columns: Sequence[Mapping[str, Any]],

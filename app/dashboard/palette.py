@@ -1,7 +1,6 @@
-"""The dashboard's colours in one place: risk bands (Bajo / Medio / Alto) and PSI bands (Bajo / Moderado / Alto)."""
+"""Band colours for the modules that still import them from here; the one definition is :mod:`app.dashboard.style`."""
 from __future__ import annotations
 
-GREEN = "#2e7d32"
-AMBER = "#f9a825"
-RED = "#c62828"
-BAND_COLORS = {"Bajo": GREEN, "Medio": AMBER, "Moderado": AMBER, "Alto": RED}
+from app.dashboard.style import AMBER, BAND_COLORS, GREEN, RED
+
+__all__ = ["AMBER", "BAND_COLORS", "GREEN", "RED"]

@@ -1,0 +1,44 @@
+"""The dashboard's look in one place: colours, band colours and marks, the figure style and the graph config.
+
+Figures call :func:`style_figure` (white template, title, margins, Spanish separators) and graphs pass
+:data:`GRAPH_CONFIG` to ``dcc.Graph``. Band marks in the page are coloured dots (:data:`BAND_COLORS`), never emoji
+(a browser without an emoji font shows boxes); :data:`BAND_EMOJI` is for text exports only.
+"""
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+GREEN = "#2e7d32"
+AMBER = "#f9a825"
+RED = "#c62828"
+PRIMARY = "#1565c0"  # the current / filtered series
+REFERENCE = "#9e9e9e"  # the reference series and bands with no colour of their own
+INSUFFICIENT = "#bdbdbd"
+INK = "#212121"  # thresholds and annotations
+MUTED = "#6c757d"
+ORANGE = "#ef6c00"
+PURPLE = "#6a1b9a"
+BAND_COLORS = {"Bajo": GREEN, "Medio": AMBER, "Moderado": AMBER, "Alto": RED}
+BAND_BACKGROUNDS = {"Bajo": "#e8f5e9", "Medio": "#fff8e1", "Moderado": "#fff8e1", "Alto": "#ffebee"}
+BAND_EMOJI = {"Bajo": "🟢", "Medio": "🟡", "Moderado": "🟡", "Alto": "🔴"}  # text exports only
+SEPARATORS = ",."  # Plotly: decimal comma, thousands dot
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
+                "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+
+
+def style_figure(fig: go.Figure, title: str, x_title: str | None = None, y_title: str | None = None,
+                 height: int = 300, legend: bool = False) -> go.Figure:
+    """Apply the dashboard's figure style (and Spanish number separators) to ``fig``; return it."""
+    fig.update_layout(template="plotly_white", title={"text": title, "x": 0.01, "font": {"size": 15}},
+                      height=height, margin={"l": 60, "r": 20, "t": 55, "b": 50}, showlegend=legend,
+                      hoverlabel={"bgcolor": "white", "font_size": 12}, font={"size": 12}, separators=SEPARATORS)
+    if x_title is not None:
+        fig.update_xaxes(title_text=x_title)
+    if y_title is not None:
+        fig.update_yaxes(title_text=y_title)
+    return fig
+
+
+def band_color(band: str) -> str:
+    """The colour of a risk or PSI band (grey for a band without one)."""
+    return BAND_COLORS.get(band, REFERENCE)
