@@ -15,6 +15,7 @@ from datetime import date
 
 import pandas as pd
 
+from app.services.drift.comparison import MedianComparison, compared_variables, median_comparison
 from app.services.drift.counts import total_counts, variable_counts
 from app.services.drift.view import DriftView, ReferencePeriod, report_table, variable_type
 from app.services.profiles import ProfileReader, ProfileSet
@@ -25,7 +26,9 @@ from modeling.data.columns import TEMPORAL_FEATURES
 from modeling.drift import DEFAULT_BANDS, EVOLUTION_COLUMNS, SCORE_NAME, FrozenProfile, VariableDrift, load_profile
 from modeling.drift.compare import report_from_counts
 from modeling.drift.evolution import psi_evolution_from_counts
+from modeling.drift.peaks import max_psi_per_window
 from modeling.drift.psi import validate_bands
+from modeling.drift.trend import Trend, psi_trend
 
 MAX_EVOLUTION_WINDOWS = 1000
 VIEW_CACHE_SIZE = 32
@@ -105,6 +108,24 @@ class DriftService:
         if profiles is None:
             return pd.DataFrame(columns=[*EVOLUTION_COLUMNS, "type"])
         return self._views.get_or_compute(("evolution", key, profiles.stamp), lambda: self._evolution(profiles, key))
+
+    def peaks(self, selection: Selection) -> tuple[pd.DataFrame, Trend]:
+        """The largest PSI per ``selection.window`` (``modeling.drift.peaks.PEAK_COLUMNS``) and its trend over the
+        recent windows (:func:`modeling.drift.trend.psi_trend`)."""
+        peaks = max_psi_per_window(self.evolution(selection))
+        return peaks, psi_trend(peaks)
+
+    def medians(self, selection: Selection) -> list[MedianComparison]:
+        """Reference vs current median of the main numeric variables, from the frozen bins (empty: no rows)."""
+        profiles = self._profiles(selection)
+        report = self.report(selection).report
+        if profiles is None or report is None:
+            return []
+        frozen = profiles.layout.frozen
+        names = compared_variables(frozen, self._exclude(selection.version(self.model_version)), self.derived)
+        key = replace(selection, model_version=self._version(selection), window="month")
+        return self._views.get_or_compute(("medians", key, profiles.stamp), lambda: median_comparison(
+            frozen, total_counts(profiles, profiles.total(key)), report, names))
 
     def report_csv(self, selection: Selection) -> str:
         """The PSI table of the selection as CSV text."""

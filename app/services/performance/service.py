@@ -19,6 +19,7 @@ from app.services.performance.card import ModelCard, build_model_card
 from app.services.performance.labelled import LabelledCounts, LabelledEvaluation, evaluate_labelled
 from app.services.performance.options import FilterOptions, filter_options
 from app.services.performance.over_time import PerformanceOptions, PerformanceOverTime, performance_over_time
+from app.services.performance.score_spread import binned_std
 from app.services.performance.stats import GroupCounts, LogSummary, ScoreDistribution, Timeline
 from app.services.performance.versions import (
     VersionContext,
@@ -131,10 +132,14 @@ class PerformanceService:
         sources = profiles.source_rows(selection)
         last = profiles.last_scored(selection)
         days = profiles.day_range(selection)
-        return stats.summarize(
+        summary = stats.summarize(
             counts, profiles.layout.bands, {s: sources[s] for s in selection.sources if sources.get(s)},
             context.threshold, None if last is None else pd.Timestamp(last),
             (pd.Timestamp(days[0]).date(), pd.Timestamp(days[1]).date()) if days else None)
+        bounds = fine_bounds(profiles.layout)
+        spread = binned_std(profiles.counts(profiles.total(selection), "fine")[0], bounds)
+        reference = binned_std(context.reference, bounds).std if context.reference is not None else float("nan")
+        return replace(summary, std_prob_default=spread.std, std_bound=spread.bound, reference_std=reference)
 
     def _timeline(self, profiles: ProfileSet, selection: Selection, _context: VersionContext) -> Timeline:
         grouping = profiles.by_window(selection)

@@ -58,6 +58,9 @@ class LogSummary:
     last_date: date | None
     n_labelled: int
     threshold: float
+    std_prob_default: float = float("nan")  # from the fine bins, within ``std_bound`` of the exact value
+    std_bound: float = float("nan")
+    reference_std: float = float("nan")  # the training reference's, computed the same way (NaN: no reference)
 
 
 @dataclass(frozen=True)
