@@ -7,6 +7,7 @@ from flask import Flask
 from app.config import Settings
 from app.dashboard import ids
 from app.dashboard.downloads import register_downloads
+from app.dashboard.guard import error_alert, guarded
 from app.dashboard.layout import TITLE, shell, validation_layout
 from app.dashboard.tabs import TABS
 from app.dashboard.vendor import STYLESHEETS, register_vendor_assets
@@ -28,6 +29,7 @@ def init_dashboard(server: Flask, services: Services, settings: Settings) -> Das
     tab_layouts = {tab.TAB_ID: tab.layout for tab in TABS}
 
     @app.callback(Output(ids.Shell.CONTENT, "children"), Input(ids.Shell.TABS, "active_tab"))
+    @guarded(error_alert, "shell")
     def _render_tab(active_tab: str):
         return tab_layouts.get(active_tab, TABS[0].layout)(services)
 

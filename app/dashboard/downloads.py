@@ -58,7 +58,7 @@ def _export_csv() -> Response:
     except SelectionError as error:
         return error_response(400, "invalid_parameter", str(error),
                               problems=[{"field": error.field, "message": str(error)}])
-    name = f"log_predicciones_{datetime.now():%Y%m%d_%H%M%S}.csv"
+    name = f"monitoring_log_{datetime.now():%Y%m%d_%H%M%S}.csv"  # the original dashboard's export name
     return Response(stream_with_context(service.export(query)), mimetype="text/csv",
                     headers={"Content-Disposition": f"attachment; filename={name}",
                              "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})

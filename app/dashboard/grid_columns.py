@@ -4,10 +4,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from app.dashboard.palette import AMBER, GREEN, RED
+from app.dashboard.formatting import GRID_NUMBER, grid_percent
+from app.dashboard.style import AMBER, GREEN, INK, RED
 
 BAND_STYLES = {"Bajo": {"backgroundColor": GREEN, "color": "white"},
-               "Medio": {"backgroundColor": AMBER, "color": "#212121"},
+               "Medio": {"backgroundColor": AMBER, "color": INK},
                "Alto": {"backgroundColor": RED, "color": "white"}}
 SPANISH_GRID_TEXT = {
     "page": "Página", "of": "de", "to": "a", "more": "más", "next": "Siguiente", "last": "Última",
@@ -19,8 +20,8 @@ SPANISH_GRID_TEXT = {
     "lessThan": "Menor que", "greaterThan": "Mayor que", "lessThanOrEqual": "Menor o igual que",
     "greaterThanOrEqual": "Mayor o igual que", "inRange": "Entre", "andCondition": "Y", "orCondition": "O",
     "applyFilter": "Aplicar", "resetFilter": "Restablecer", "clearFilter": "Limpiar",
+    "thousandSeparator": ".", "decimalSeparator": ",",
 }
-_NUMBER = {"function": "params.value == null ? '' : d3.format(',.6~f')(params.value)"}
 
 
 def grid_options(no_rows: str, **extra: Any) -> dict[str, Any]:
@@ -31,7 +32,7 @@ def grid_options(no_rows: str, **extra: Any) -> dict[str, Any]:
 def probability_column(field: str = "prob_default", header: str = "Prob. impago") -> dict[str, Any]:
     return {"field": field, "headerName": header, "type": "numericColumn", "filter": "agNumberColumnFilter",
             "headerTooltip": "Probabilidad estimada de pago tardío (Pago_atiempo = 0)",
-            "valueFormatter": {"function": "params.value == null ? '' : d3.format('.2%')(params.value)"}}
+            "valueFormatter": grid_percent(2)}
 
 
 def band_column(field: str = "risk_band", header: str = "Banda de riesgo") -> dict[str, Any]:
@@ -50,7 +51,7 @@ def text_column(field: str, header: str | None = None, width: int | None = None,
 
 def number_column(field: str, header: str | None = None, **extra: Any) -> dict[str, Any]:
     return {"field": field, "headerName": header or field, "type": "numericColumn", "filter": "agNumberColumnFilter",
-            "valueFormatter": _NUMBER, **extra}
+            "valueFormatter": GRID_NUMBER, **extra}
 
 
 def input_columns(specs: Iterable[Any], skip: Iterable[str] = ()) -> list[dict[str, Any]]:

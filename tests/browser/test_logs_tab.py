@@ -1,8 +1,10 @@
-"""The Logs tab in a real browser: the log's rows newest first a page at a time, paging to the oldest row and
-back, the source filter, the request id prefix, the CSV link downloading every matching row."""
+"""The Logs tab in a real browser: the original's title (Log de monitoreo), the log's rows newest first a page at a
+time with Spanish numbers, paging to the oldest row and back, the source filter, the request id prefix, the CSV
+link downloading every matching row under the original's name (monitoring_log_YYYYmmdd_HHMMSS.csv)."""
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 
 import pandas as pd
@@ -98,11 +100,14 @@ def test_table_shows_the_log_newest_first_with_the_holdout_rows(browser, live_se
     known = everything["actual"].notna().sum()  # the hold-out's real outcomes (and uploads that carried them)
     assert known >= holdout and f"CON RESULTADO REAL\n{thousands(known)}" in kpis.upper()
     paging = browser.find_element(By.CSS_SELECTOR, f"{GRID} .ag-paging-row-summary-panel").text
-    assert paging.endswith(f"de {total:,}")
+    assert paging.endswith(f"de {thousands(total)}")
+    assert browser.find_element(By.CSS_SELECTOR, f"#{ids.Logs.ROOT} h4").text == "Log de monitoreo"
     first = browser.find_element(By.CSS_SELECTOR, f"{ROWS}[row-index='0']")
     assert first.find_element(By.CSS_SELECTOR, "[col-id='source']").text == "api"  # newest: this module's request
     band = first.find_element(By.CSS_SELECTOR, "[col-id='risk_band']")
     assert band.value_of_css_property("background-color") == BAND_BACKGROUNDS[band.text]
+    probability = first.find_element(By.CSS_SELECTOR, "[col-id='prob_default']").text
+    assert re.fullmatch(r"\d+,\d\d %", probability), probability  # Spanish percentage
     assert browser_errors(browser) == []
 
 
@@ -137,7 +142,8 @@ def test_source_filter_changes_the_rows_and_the_csv_holds_every_match(browser, l
     link = browser.find_element(By.ID, ids.Logs.DOWNLOAD_BUTTON)
     assert "sources=holdout" in link.get_attribute("href")
     click(browser, link)
-    path = wait_for_download(browser.download_dir, "log_predicciones_*.csv", before)
+    path = wait_for_download(browser.download_dir, "monitoring_log_*.csv", before)
+    assert re.fullmatch(r"monitoring_log_\d{8}_\d{6}\.csv", path.name)
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     frame = pd.read_csv(path, encoding="utf-8-sig")
     assert frame["id"].tolist() == sorted(holdout["id"], reverse=True) and set(frame["source"]) == {"holdout"}

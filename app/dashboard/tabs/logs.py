@@ -1,4 +1,5 @@
-"""Logs tab: the prediction log, filtered in the database, newest first, a page at a time, with a CSV link.
+"""Logs tab ("Log de monitoreo"): the prediction log, filtered in the database, newest first, a page at a time,
+with a CSV link.
 
 The grid uses AG Grid's infinite row model: each page (a block of 100 rows) is asked for by ``getRowsRequest``
 and read by :meth:`LogService.block` with keyset cursors kept in the browser (``dcc.Store``), so any worker can
@@ -17,7 +18,10 @@ from dash.exceptions import PreventUpdate
 from app.dashboard import ids
 from app.dashboard.components import SOURCE_LABELS, kpi_card
 from app.dashboard.downloads import build_log_service, export_url, log_service
+from app.dashboard.formatting import integer, percent
 from app.dashboard.grid_columns import grid_options, log_columns
+from app.dashboard.guard import error_alert, guarded, spanish_message
+from app.dashboard.messages import cell_text
 from app.services import Services
 from app.services.log import PAGE_SIZE, LogService, LogTotals, parse_params, parse_query
 from app.services.selection import ALL_VERSIONS, SOURCES, SelectionError
@@ -26,6 +30,7 @@ from modeling.data.input_warnings import stored_specs
 
 LABEL = "Logs"
 TAB_ID = "tab-logs"
+TITLE = "Log de monitoreo"
 KEPT_CURSORS = 200
 PREDICTED_LABELS = {1: "Paga a tiempo (1)", 0: "Pago tardío (0)"}
 _FILTERS = (Input(ids.Logs.SOURCE, "value"), Input(ids.Logs.BAND, "value"), Input(ids.Logs.PREDICTED, "value"),
@@ -109,6 +114,7 @@ def _grid(services: Services) -> dag.AgGrid:
 def layout(services: Services) -> html.Div:
     """Filters, KPI cards, the note on the matching rows, the paged grid (reads nothing but the filter options)."""
     return html.Div(id=ids.Logs.ROOT, children=[
+        html.H4([html.I(className="bi bi-journal-text me-2"), TITLE], className="mb-3"),
         _filters(build_log_service(services)),
         dcc.Loading(html.Div([dbc.Row(id=ids.Logs.KPIS, className="g-3 mb-2"),
                               html.Div(id=ids.Logs.NOTE, className="small text-muted mb-2")]), type="dot"),
@@ -120,22 +126,18 @@ def layout(services: Services) -> html.Div:
 def totals_view(totals: LogTotals) -> tuple[list[dbc.Col], str]:
     """KPI cards and the note on how many rows match."""
     total = totals.count
-    share_high = f"{totals.high_risk / total:.1%}" if total else "—"
-    mean = "—" if totals.mean_prob_default is None else f"{totals.mean_prob_default:.2%}"
-    cards = [kpi_card("Registros", _thousands(total), "que cumplen los filtros", icon="list-ul",
+    share_high = percent(totals.high_risk / total) if total else "—"
+    mean = percent(totals.mean_prob_default, 2)
+    cards = [kpi_card("Registros", integer(total), "que cumplen los filtros", icon="list-ul",
                       card_id=f"{ids.Logs.KPIS}-count"),
              kpi_card("Prob. media de impago", mean, "media de prob_default", color="info", icon="percent"),
-             kpi_card("Banda Alto", share_high, f"{_thousands(totals.high_risk)} registros", color="danger",
+             kpi_card("Banda Alto", share_high, f"{integer(totals.high_risk)} registros", color="danger",
                       icon="exclamation-triangle"),
-             kpi_card("Con resultado real", _thousands(totals.with_actual), "Pago_atiempo conocido", color="dark",
+             kpi_card("Con resultado real", integer(totals.with_actual), "Pago_atiempo conocido", color="dark",
                       icon="check2-square")]
-    note = (f"{_thousands(total)} registros cumplen los filtros, el más reciente primero, de {PAGE_SIZE} en "
+    note = (f"{integer(total)} registros cumplen los filtros, el más reciente primero, de {PAGE_SIZE} en "
             f"{PAGE_SIZE}. «Descargar CSV» exporta todos." if total else "Ningún registro cumple los filtros.")
     return [dbc.Col(card, md=3, sm=6) for card in cards], note
-
-
-def _thousands(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
 
 
 def register_callbacks(app: Dash, services: Services) -> None:
@@ -146,13 +148,15 @@ def register_callbacks(app: Dash, services: Services) -> None:
     @app.callback(Output(ids.Logs.VIEW, "data"), Output(ids.Logs.KPIS, "children"), Output(ids.Logs.NOTE, "children"),
                   Output(ids.Logs.DOWNLOAD_BUTTON, "href"), Output(ids.Logs.DOWNLOAD_BUTTON, "disabled"),
                   *_FILTERS, Input(ids.Logs.REFRESH, "n_clicks"))
+    @guarded(lambda message: ({"error": message, "total": 0, "token": uuid.uuid4().hex}, [], error_alert(message),
+                              None, True), "logs")
     def _apply(sources, bands, predicted, start, end, version, request_id, _refresh):
         try:
             query = parse_query(sources=sources, version=version, start=start, end=end, bands=bands,
                                 predicted=predicted, request_id=request_id, band_labels=labels)
         except SelectionError as error:
-            alert = dbc.Alert(f"Filtro no válido — {error}", color="warning", className="py-2 mb-0")
-            return {"error": str(error), "total": 0, "token": uuid.uuid4().hex}, [], alert, None, True
+            alert = dbc.Alert(f"Filtro no válido: {spanish_message(error)}", color="warning", className="py-2 mb-0")
+            return {"error": error.field, "total": 0, "token": uuid.uuid4().hex}, [], alert, None, True
         top = service.top_id()  # read first: rows logged from now on stay out of this view's pages
         totals = service.totals(query)
         cards, note = totals_view(totals)
@@ -164,6 +168,7 @@ def register_callbacks(app: Dash, services: Services) -> None:
 
     @app.callback(Output(ids.Logs.GRID, "getRowsResponse"), Output(ids.Logs.CURSORS, "data"),
                   Input(ids.Logs.GRID, "getRowsRequest"), State(ids.Logs.VIEW, "data"), State(ids.Logs.CURSORS, "data"))
+    @guarded(lambda message: ({"rowData": [], "rowCount": 0}, no_update), "logs")
     def _rows(request: dict[str, Any] | None, view: dict[str, Any] | None, cursors: dict[str, Any] | None):
         if not request or not view:
             raise PreventUpdate
@@ -176,15 +181,18 @@ def register_callbacks(app: Dash, services: Services) -> None:
         if page.first_id is not None:
             known = {k: v for k, v in known.items() if abs(k - start) <= KEPT_CURSORS * PAGE_SIZE}
             known[start] = [page.first_id, page.last_id]
-        return ({"rowData": page.records(), "rowCount": total},
+        records = [{**r, "warnings": cell_text(r.get("warnings"))} for r in page.records()]
+        return ({"rowData": records, "rowCount": total},
                 {"token": view["token"], "blocks": {str(k): v for k, v in known.items()}})
 
     @app.callback(Output(ids.Logs.MODEL_VERSION, "options"), Input(ids.Logs.REFRESH, "n_clicks"),
                   prevent_initial_call=True)
+    @guarded(lambda message: no_update, "logs")
     def _refresh_versions(_refresh):
         return _versions(service, service.options().model_versions)
 
     @app.callback(*(Output(i.component_id, i.component_property) for i in _FILTERS),
                   Input(ids.Logs.CLEAR, "n_clicks"), prevent_initial_call=True)
+    @guarded(lambda message: (no_update,) * len(_FILTERS), "logs")
     def _clear(_clicks):
         return None, None, None, None, None, ALL_VERSIONS, ""
