@@ -84,7 +84,7 @@ def test_route_streams_the_csv_as_an_attachment(client):
     assert response.status_code == 200 and response.is_streamed
     assert response.mimetype == "text/csv"
     disposition = response.headers["Content-Disposition"]
-    assert disposition.startswith("attachment; filename=log_predicciones_") and disposition.endswith(".csv")
+    assert disposition.startswith("attachment; filename=monitoring_log_") and disposition.endswith(".csv")
     frame = read_csv(response.get_data())
     wanted = holdout[holdout["risk_band"].isin(["Bajo", "Medio"])]
     assert frame["id"].tolist() == sorted(wanted["id"], reverse=True) and len(frame) > 0
