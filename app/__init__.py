@@ -18,6 +18,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from flask import Flask
 
     from app.api import register_api
+    from app.api.models import register_model_pinning
     from app.cli import register_commands
     from app.dashboard import init_dashboard
     from app.login import register_dashboard_login
@@ -33,6 +34,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     server.json.sort_keys = False
     server.json.ensure_ascii = False
     server.extensions["credit_risk"] = services
+    register_model_pinning(server, services.models.active)  # a request keeps its model through a promotion
     register_metrics(server, services.scoring.model_version, settings.metrics_token,  # first: counts 401s too
                      job_counts=services.jobs.store.counts if services.jobs is not None else None)
     register_request_log(server)

@@ -1,4 +1,5 @@
-"""Maintenance commands on the Flask app: ``flask --app wsgi:server rebuild-profiles`` and ``fold-profiles``."""
+"""Maintenance commands on the Flask app: ``flask --app wsgi:server rebuild-profiles``, ``fold-profiles``,
+``promote VERSION`` (promotion and rollback) and ``challenger VERSION|--none``."""
 from __future__ import annotations
 
 import click
@@ -13,6 +14,8 @@ def register_commands(server: Flask) -> None:
     """Add the maintenance commands to ``server.cli``."""
     server.cli.add_command(rebuild_profiles_command)
     server.cli.add_command(fold_profiles_command)
+    server.cli.add_command(promote_command)
+    server.cli.add_command(challenger_command)
 
 
 def _services() -> Services:
@@ -56,3 +59,47 @@ def fold_profiles_command() -> None:
 
     removed = ProfileStore(_services().log.engine).fold()
     click.echo(f"folded the profiles: {removed:,} fragments merged away")
+
+
+@click.command("promote")
+@click.argument("version")
+@click.option("--actor", default=None, help="Who promotes (recorded); default: the login name.")
+@with_appcontext
+def promote_command(version: str, actor: str | None) -> None:
+    """Point LATEST at VERSION: every worker of every host serves it within seconds (rollback: an older one)."""
+    from app.services.models import PromotionError
+
+    control = _services().models
+    try:
+        switch = control.promote(version, actor or _login())
+    except PromotionError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"promoted {switch.to_version} (was {switch.from_version}); roll back with: "
+               f"flask --app wsgi:server promote {switch.from_version}")
+
+
+@click.command("challenger")
+@click.argument("version", required=False)
+@click.option("--none", "clear", is_flag=True, help="Stop shadow scoring.")
+@click.option("--actor", default=None, help="Who switches (recorded); default: the login name.")
+@with_appcontext
+def challenger_command(version: str | None, clear: bool, actor: str | None) -> None:
+    """Make VERSION score every request in shadow on every host (or stop it with --none)."""
+    from app.services.models import PromotionError
+
+    if bool(version) == clear:
+        raise click.UsageError("give a VERSION or --none")
+    try:
+        switch = _services().models.set_challenger(None if clear else version, actor or _login())
+    except PromotionError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"challenger: {switch.to_version or 'none'} (was {switch.from_version or 'none'})")
+
+
+def _login() -> str:
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"

@@ -29,6 +29,11 @@
 | MICROBATCH      | 1                                          | group concurrent /predict requests of a worker   |
 | MICROBATCH_WAIT_MS | 2                                       | longest wait for requests already arriving       |
 | MICROBATCH_MAX  | 64                                         | most /predict requests scored in one call        |
+| CHALLENGER_VERSION | (unset)                                 | bundle scoring every request in shadow (a        |
+|                 |                                            | CHALLENGER file in MODELS_DIR overrides it)      |
+| SHADOW_QUEUE_ROWS | 100000                                   | rows waiting for the challenger; beyond, dropped |
+| MODEL_POLL_SECONDS | 1                                       | how often a process checks LATEST / CHALLENGER   |
+|                 |                                            | (0: never; the model changes only on restart)    |
 
 Relative paths resolve against the project root, not the working directory.
 """
@@ -83,6 +88,9 @@ class Settings:
     microbatch: bool = True
     microbatch_wait_ms: float = 2.0
     microbatch_max: int = 64
+    challenger_version: str | None = None
+    shadow_queue_rows: int = 100_000
+    model_poll_seconds: float = 1.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "models_dir", resolve_path(self.models_dir))
@@ -158,6 +166,9 @@ class Settings:
             microbatch=get("MICROBATCH", _boolean, defaults.microbatch),
             microbatch_wait_ms=get("MICROBATCH_WAIT_MS", _non_negative_float, defaults.microbatch_wait_ms),
             microbatch_max=get("MICROBATCH_MAX", _positive_int, defaults.microbatch_max),
+            challenger_version=get("CHALLENGER_VERSION", str, None),
+            shadow_queue_rows=get("SHADOW_QUEUE_ROWS", _positive_int, defaults.shadow_queue_rows),
+            model_poll_seconds=get("MODEL_POLL_SECONDS", _non_negative_float, defaults.model_poll_seconds),
         )
 
 

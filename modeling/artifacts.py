@@ -161,6 +161,23 @@ def load_bundle(models_dir: str | Path, version: str | None = None) -> Bundle:
     return Bundle(path=path, pipeline=pipeline, metadata=metadata, feature_names=list(feature_names))
 
 
+def list_versions(models_dir: str | Path) -> list[str]:
+    """Names of the complete bundles in ``models_dir`` (a checksums file, written last), sorted."""
+    models_dir = Path(models_dir)
+    if not models_dir.is_dir():
+        return []
+    return sorted(p.name for p in models_dir.iterdir()
+                  if p.is_dir() and not p.name.startswith(".") and (p / CHECKSUMS_FILE).is_file())
+
+
+def point_latest(models_dir: str | Path, version: str, *, name: str = LATEST_FILE) -> None:
+    """Make the pointer file ``name`` (``LATEST``) name ``version``, atomically (``os.replace``): promotion and
+    rollback. The bundle is loaded first, so a missing or damaged one raises ``BundleNotFoundError`` and the
+    pointer does not move."""
+    load_bundle(models_dir, version)
+    _write_latest(Path(models_dir), version, name)
+
+
 def _check_version_name(version: str) -> None:
     if not version or version.startswith(".") or Path(version).name != version:
         raise ValueError(f"invalid model version name {version!r}")
@@ -175,14 +192,14 @@ def _fsync(path: Path) -> None:
         os.fsync(handle.fileno())
 
 
-def _write_latest(models_dir: Path, version: str) -> None:
-    handle, temp = tempfile.mkstemp(prefix=".LATEST.", dir=models_dir)
+def _write_latest(models_dir: Path, version: str, name: str = LATEST_FILE) -> None:
+    handle, temp = tempfile.mkstemp(prefix=f".{name}.", dir=models_dir)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(version + "\n")
             out.flush()
             os.fsync(out.fileno())
-        os.replace(temp, models_dir / LATEST_FILE)
+        os.replace(temp, models_dir / name)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, jsonify, send_from_directory
 from swagger_ui_bundle import swagger_ui_path
 
 from app.api.jobs_doc import job_schemas, jobs_paths
+from app.api.models_doc import model_schemas, models_paths
 from app.api.outcomes_doc import outcome_schemas, outcomes_operation
 from modeling.data.columns import DATE_COLUMN
 from modeling.data.input_warnings import WARNING_CODES, stored_specs
@@ -64,12 +65,14 @@ def build_openapi(schema: Mapping[str, Any], *, model_version: str, max_batch_ro
                                                   "BatchRequest", "BatchResponse", security)},
             "/outcomes": {"post": outcomes_operation(security)},
             **jobs_paths(security),
+            **models_paths(security),
             "/health": {"get": {"summary": "Readiness (same as /health/ready)", "responses": _health()}},
             "/health/ready": {"get": {"summary": "Model loaded and prediction log writable", "responses": _health()}},
             "/health/live": {"get": {"summary": "The process answers", "responses": {
                 "200": _json_ref("Health", "alive")}}},
         },
-        "components": {"schemas": {"LoanRecord": record, **_fixed_schemas(), **outcome_schemas(), **job_schemas()}},
+        "components": {"schemas": {"LoanRecord": record, **_fixed_schemas(), **outcome_schemas(), **job_schemas(),
+                                  **model_schemas()}},
     }
     if api_key:
         document["components"]["securitySchemes"] = {"ApiKey": {"type": "apiKey", "in": "header",

@@ -30,9 +30,10 @@ _OTHER_METHODS = ["GET", "PUT", "PATCH", "DELETE"]
 def create_api_blueprint(services: Services) -> Blueprint:
     """Blueprint with ``/predict`` and ``/predict_batch`` bound to ``services``."""
     bp = Blueprint("api", __name__)
-    settings, version = services.settings, services.scoring.model_version
-    scorer = RequestScorer(services.scoring, IdempotencyStore(services.log.engine),
-                           render_one=lambda result, request_id: prediction_json(result, version, request_id),
+    settings, scoring = services.settings, services.scoring  # scoring follows promotions (the request's model)
+    scorer = RequestScorer(scoring, IdempotencyStore(services.log.engine),
+                           render_one=lambda result, request_id: prediction_json(result, scoring.model_version,
+                                                                                 request_id),
                            render_batch=batch_json)
     batcher = (MicroBatcher(scorer.score_singles, max_size=settings.microbatch_max,
                             max_wait_s=settings.microbatch_wait_ms / 1000) if settings.microbatch else None)

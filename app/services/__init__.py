@@ -2,8 +2,9 @@
 
 One package per feature: ``scoring`` (validate, score, log), ``log`` (the database: tables, migrations, row
 browsing and export), ``profiles`` (mergeable counts written with every row), ``drift`` (Data Drift tab),
-``performance`` (Gráficas tab), ``batch`` (Predicciones por Lotes: results files) and ``jobs`` (background batch
-jobs of any size). ``selection`` is the one filter type.
+``performance`` (Gráficas tab), ``batch`` (Predicciones por Lotes: results files), ``jobs`` (background batch
+jobs of any size), ``models`` (promotion, the switchable champion) and ``shadow`` (the challenger's scores).
+``selection`` is the one filter type.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from app.services.drift import DriftService
     from app.services.jobs import JobService
     from app.services.log import LogService, PredictionLog
+    from app.services.models import ModelControl, ServingModel
     from app.services.performance import PerformanceService
     from app.services.profiles import ProfileReader
     from app.services.scoring import ScoringService, SeedOutcome
@@ -37,46 +39,53 @@ class Services:
     batch_files: BatchFiles
     holdout: SeedOutcome | None = None
     jobs: JobService | None = None
+    models: ModelControl | None = None
 
 
 def build_services(settings: Settings) -> Services:
     """Load the model bundle (raises ``BundleNotFoundError`` with training instructions), open and migrate the
     log, build every service. Nothing here reads the log's rows: start-up cost does not grow with the log.
 
-    The held-out period is written to the log once per model version when ``settings.seed_holdout``.
+    The held-out period is written to the log once per model version when ``settings.seed_holdout``. The
+    bundle-dependent services are reached through :class:`~app.services.models.Follows`, so a promotion
+    (``LATEST`` moved) switches them in this process without a restart (:mod:`app.services.models`).
     """
     from app.services.batch import BatchFiles
-    from app.services.drift import DriftService
     from app.services.jobs import JobService, JobStore, select_engine
-    from app.services.log import LogService, PredictionLog
-    from app.services.performance import PerformanceService
-    from app.services.performance.over_time import PerformanceOptions
+    from app.services.log import PredictionLog
+    from app.services.models import ActiveModel, Follows, ModelControl, ModelRegistry, ModelWatcher
+    from app.services.models.serving import build_serving
     from app.services.profiles import ProfileReader, ProfileStore
-    from app.services.profiles.log_totals import ProfileTotals
-    from app.services.scoring import ScoringService, seed_holdout
+    from app.services.scoring import seed_holdout
+    from app.services.shadow.scorer import ShadowScorer
     from modeling.artifacts import load_bundle
-    from modeling.data.columns import DATE_COLUMN
-    from modeling.data.schema import FEATURE_COLUMNS
 
     bundle = load_bundle(settings.models_dir)
     log = PredictionLog.from_url(settings.log_database_url)
     store = ProfileStore(log.engine)
-    scoring = ScoringService(bundle, log, store)
-    holdout = seed_holdout(scoring, log) if settings.seed_holdout else None
     reader = ProfileReader(store)
-    labels = bundle.risk_bands["labels"]
-    totals = ProfileTotals(reader, bundle.model_version, fallback=lambda query: logs.sql_totals(query))
-    inputs = [name for name in FEATURE_COLUMNS if name != DATE_COLUMN]  # the loan date is the day column
-    logs = LogService(log, labels, bundle.model_version, input_fields=inputs, totals=totals)
+    shadow = ShadowScorer(log.engine, max_rows=settings.shadow_queue_rows)
+    seeded: list[SeedOutcome | None] = []
+
+    def build(bundle: Bundle) -> ServingModel:
+        model = build_serving(bundle, settings, log, store, reader)
+        model.scoring.after_write = shadow.submit  # the challenger's hook: queues, never waits
+        seeded.append(seed_holdout(model.scoring, log) if settings.seed_holdout else None)
+        return model
+
+    active = ActiveModel(build(bundle))
+    registry = ModelRegistry(settings.models_dir, log.engine, settings.challenger_version)
+    watcher = ModelWatcher(registry, active, build, shadow, poll_seconds=settings.model_poll_seconds)
+    watcher.check()  # the challenger named now scores from the first request
+    watcher.start()
+    scoring = Follows(active, "scoring")
     batch_files = BatchFiles(settings.predictions_dir, scoring, max_rows=settings.max_batch_rows,
                              max_request_bytes=settings.max_body_bytes)
     job_store = JobStore(log.engine, stale_seconds=settings.job_stale_seconds)
     jobs = JobService(job_store, select_engine(settings, job_store), batch_files,
                       max_upload_bytes=settings.max_upload_bytes, chunk_rows=settings.job_chunk_rows)
     return Services(
-        settings=settings, bundle=bundle, log=log, scoring=scoring, profiles=reader, holdout=holdout,
-        drift=DriftService(bundle, reader, bands=settings.psi_bands),
-        performance=PerformanceService(bundle, reader, alerting=PerformanceOptions(
-            settings.performance_floor, settings.performance_min_late)),
-        logs=logs,
-        batch_files=batch_files, jobs=jobs)
+        settings=settings, bundle=Follows(active, "bundle"), log=log, scoring=scoring, profiles=reader,
+        holdout=seeded[0], drift=Follows(active, "drift"), performance=Follows(active, "performance"),
+        logs=Follows(active, "logs"), batch_files=batch_files, jobs=jobs,
+        models=ModelControl(registry, active, watcher, shadow))

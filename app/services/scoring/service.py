@@ -73,6 +73,8 @@ class ScoringService:
     Log-write failures raise ``PredictionLogError``: the caller must not hand out an unlogged prediction.
     """
 
+    after_write: Callable[[LogWrite], None] | None = None  # challenger hook (app.services.shadow): queues only
+
     def __init__(self, bundle: Bundle, log: PredictionLog, profiles: ProfileStore | None = None) -> None:
         self.bundle = bundle
         self.log = log
@@ -127,6 +129,8 @@ class ScoringService:
         fragments = self.fragment_rows(write)
         with observed_log_write(write.profiled.source, len(write.profiled.prob)):  # Prometheus counters
             self.log.append(write.rows, fragments=fragments, guard=guard)
+        if self.after_write is not None:
+            self.after_write(write)
         self._after_write(len(fragments))
 
     def fragment_rows(self, write: LogWrite) -> list[dict[str, Any]]:
