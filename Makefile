@@ -1,5 +1,7 @@
 # Two commands set everything up on a fresh machine:
-#   make run   — virtualenv + pinned requirements, trains the default model if none exists, starts gunicorn
+#   make run   — virtualenv + pinned requirements, trains a model if none exists, starts gunicorn
+#   (make train / make run train on Base_de_datos.xlsx at the project root or in data/ when present, else on
+#    the built-in synthetic data; TRAIN_ARGS="--data FILE" names another file)
 #   make test  — virtualenv + pinned requirements (dev), runs the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
@@ -40,8 +42,10 @@ train: venv
 
 run: venv
 	@if [ ! -f "$(MODELS_DIR)/LATEST" ]; then \
-		echo "No model in $(MODELS_DIR)/ — training the default model first"; \
+		echo "No model in $(MODELS_DIR)/ — training one first"; \
 		$(BIN)/python -m modeling.train --models-dir "$(MODELS_DIR)" $(TRAIN_ARGS) || exit 1; \
+	elif [ -f Base_de_datos.xlsx ] || [ -f data/Base_de_datos.xlsx ]; then \
+		echo "Serving the model already in $(MODELS_DIR)/ ($$(cat "$(MODELS_DIR)/LATEST")); 'make train' retrains on Base_de_datos.xlsx"; \
 	fi
 	@echo "Dashboard:  http://127.0.0.1:$(PORT)/"
 	@echo "API docs:   http://127.0.0.1:$(PORT)/docs"

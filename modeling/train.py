@@ -1,6 +1,7 @@
 """Training: ``python -m modeling.train [--data PATH] [--models-dir DIR] [--trials N] [--seed N] [--folds N]``.
 
-1. load the data (default: the built-in synthetic dataset) and split it in time, 80 % / 20 %;
+1. load the data (``--data``; else a ``Base_de_datos.xlsx`` at the project root or in ``data/``; else the built-in
+   synthetic dataset) and split it in time, 80 % / 20 %;
 2. drop implausible rows from the training period by the schema's fixed rules;
 3. cross-validate RandomForest, XGBoost and CatBoost with ``TimeSeriesSplit`` on the training period and
    select by mean − std of the priority metric (PR-AUC of class 0 by default);
@@ -16,7 +17,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +27,14 @@ from sklearn.pipeline import Pipeline
 
 from modeling.artifacts import save_bundle
 from modeling.data.columns import TARGET
+from modeling.data.dataset_file import choose_training_data
 from modeling.data.reading import LoadedTable, load_training_data
 from modeling.data.schema import FEATURE_COLUMNS, SchemaError
 from modeling.data.time_split import drop_implausible, time_split
 from modeling.estimators import PlattCalibratedClassifier
 from modeling.features import build_preprocessor, model_feature_names
 from modeling.inference import predict_default
-from modeling.paths import DEFAULT_MODELS_DIR
+from modeling.paths import DEFAULT_MODELS_DIR, PROJECT_ROOT
 from modeling.training.bundle_metadata import build_metadata, reference_profile
 from modeling.training.calibration import apply_platt, fit_platt
 from modeling.training.candidates import CANDIDATES, Candidate, Params, predict_single_threaded
@@ -164,7 +166,8 @@ def parse_args(argv: Sequence[str] | None = None) -> TrainOptions:
     parser = argparse.ArgumentParser(prog="python -m modeling.train",
                                      description="Train, evaluate and save a loan-default model bundle.")
     parser.add_argument("--data", type=Path, default=None,
-                        help="loan file (.xlsx/.csv); default: the built-in synthetic dataset")
+                        help="loan file (.xlsx/.csv); default: Base_de_datos.xlsx at the project root or in data/, "
+                             "else the built-in synthetic dataset")
     parser.add_argument("--models-dir", type=Path, default=Path(os.environ.get("MODELS_DIR") or DEFAULT_MODELS_DIR),
                         help="where bundles and LATEST are written (default: $MODELS_DIR or models/)")
     parser.add_argument("--trials", type=int, default=defaults.trials, help="Optuna trials for the selected model")
@@ -180,10 +183,14 @@ def parse_args(argv: Sequence[str] | None = None) -> TrainOptions:
                         folds=args.folds, n_jobs=args.n_jobs, target_recall=args.target_recall)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """CLI entry point; bad data or options end with a clear message and exit status 2."""
+def main(argv: Sequence[str] | None = None, *, root: Path = PROJECT_ROOT) -> int:
+    """CLI entry point; bad data or options end with a clear message and exit status 2. Without ``--data``, a
+    ``Base_de_datos.xlsx`` under ``root`` (the project) is used when present, and the choice is announced."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     options = parse_args(argv)
+    data, announcement = choose_training_data(options.data, root)
+    print(f"{'=' * 100}\n{announcement}\n{'=' * 100}", flush=True)
+    options = replace(options, data=data)
     try:
         result = train(options)
     except (SchemaError, ValueError, FileNotFoundError) as exc:

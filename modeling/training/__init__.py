@@ -7,7 +7,7 @@ Modules (import names from them; this ``__init__`` imports nothing, so serving c
     cross_validation  TimeSeriesSplit folds with preprocessing fitted per fold: prepare_folds, cross_validate
     tuning            Optuna tuning of the selected candidate: tune, TuningResult
     calibration       Platt recalibration of prob_default: fit_platt, apply_platt
-    evaluation        class-0 metrics, fold summaries, threshold and risk-band choices:
+    evaluation        class-0 metrics and accuracy, fold summaries, threshold and risk-band choices:
                       classification_metrics, confusion, summarize_folds, choose_threshold, risk_band_cuts
     bundle_metadata   what metadata.json holds: build_metadata, reference_profile
     report            progress and summary output of a run: PhaseTimer, format_summary

@@ -36,6 +36,12 @@ def test_confusion_matrix_rows_are_actual_columns_predicted():
     assert confusion(Y, P, 0.5)["matrix"] == [[2, 1], [1, 4]]
 
 
+def test_accuracy_counts_both_classes_predicted_right():
+    assert classification_metrics(Y, P, 0.5)["accuracy"] == pytest.approx(6 / 8)  # the confusion diagonal
+    assert classification_metrics(np.ones(4), np.full(4, 0.2), threshold=0.5)["accuracy"] == 1.0
+    assert classification_metrics(np.ones(4), np.full(4, 0.9), threshold=0.5)["accuracy"] == 0.0
+
+
 def test_threshold_is_the_highest_reaching_the_recall_target():
     assert choose_threshold(Y, P, target_recall=0.6) == pytest.approx(0.6)
     assert choose_threshold(Y, P, target_recall=1.0) == pytest.approx(0.2)

@@ -84,6 +84,7 @@ def test_test_period_is_evaluated_once_with_every_metric(metadata):
     assert set(METRIC_NAMES) <= set(test)
     matrix = test["confusion_matrix"]["matrix"]
     assert sum(map(sum, matrix)) == metadata["split"]["test"]["rows"]
+    assert test["accuracy"] == pytest.approx((matrix[0][0] + matrix[1][1]) / sum(map(sum, matrix)))
     actual_late = matrix[0][0] + matrix[0][1]
     if actual_late:
         assert test["recall_0"] == pytest.approx(matrix[0][0] / actual_late)
