@@ -12,6 +12,7 @@ from log_browse_data import fill_log, selected
 from app import create_app
 from app.config import Settings
 from app.dashboard.downloads import EXPORT_PATH, export_url, log_service
+from app.services.log import export_copy
 from app.services.log.browse import LogService
 from app.services.log.export import DISPLAY_COLUMNS
 from app.services.log.query import parse_query
@@ -110,9 +111,13 @@ def with_hostile_text(log: PredictionLog) -> None:
     log.append(row.assign(request_id="-2+3", row=0, inputs=inputs, warnings=warnings))
 
 
-def test_postgresql_copy_export_matches_the_streamed_sqlite_export(postgres_url, trained_models_dir, tmp_path):
+@pytest.mark.parametrize("span_ids", [export_copy.SPAN_IDS, 17])
+def test_postgresql_copy_export_matches_the_streamed_sqlite_export(postgres_url, trained_models_dir, tmp_path,
+                                                                   monkeypatch, span_ids):
     """The same log on both databases: PostgreSQL's in-database COPY export reads back exactly like the Arrow one,
-    formula text neutralised the same way, whole numbers without ".0"."""
+    formula text neutralised the same way, whole numbers without ".0" — in one span of ids, or in many copied
+    two at a time."""
+    monkeypatch.setattr(export_copy, "SPAN_IDS", span_ids)
     frames = []
     for url in (f"sqlite:///{tmp_path / 'same.sqlite'}", postgres_url):
         service = fill_log(PredictionLog.from_url(url), trained_models_dir)

@@ -20,6 +20,7 @@ from typing import Any
 import pyarrow as pa
 import sqlalchemy as sa
 
+from app.services.log.day_pages import day_range_offset, day_range_page
 from app.services.log.export import flatten, records, selected, stream_csv
 from app.services.log.export_copy import copy_csv
 from app.services.log.query import LogQuery, conditions, day_id_range, listed_days, orders_by_code_point
@@ -108,6 +109,17 @@ class LogService:
         below = before_id if top_id is None else min(before_id or top_id + 1, top_id + 1)
         with self.log.engine.connect() as conn:
             page = size <= PAGE_READ_MAX
+            if page:
+                where, low, high, days = self._bounded(conn, query, page=True, below=below, above=after_id)
+                if days is not None:  # a date range: skip the ids of other days that late rows stretch it over
+                    if skip > 0:
+                        anchor = day_range_offset(conn, where, days, low, high, ascending=ascending, skip=skip)
+                        if anchor is None:
+                            return []
+                        low, high = (anchor, high) if ascending else (low, anchor)
+                    rows = day_range_page(conn, sa.select(*selected(conn.dialect.name)), where, days, low, high,
+                                          ascending=ascending, size=size)
+                    return rows[::-1] if ascending else rows
             where = self._where(conn, query, page=page, below=below, above=after_id)
             if skip > 0:
                 anchor = conn.execute(_ordered(sa.select(predictions.c.id), where, ascending)
@@ -183,8 +195,11 @@ class LogService:
         top_id = self.top_id()
         if self.log.backend == "postgresql" and self.input_fields is not None:
             with self.log.engine.connect() as conn:
-                where = self._where(conn, query, below=None if top_id is None else top_id + 1)
-            return copy_csv(self.log.engine, where, self.input_fields)
+                where, low, high, days = self._bounded(conn, query, page=False, below=None, above=None)
+                first_id = conn.execute(sa.select(sa.func.min(predictions.c.id))).scalar() or 0
+            last_id = top_id or 0
+            return copy_csv(self.log.engine, where, self.input_fields, max(low or 0, first_id),
+                            last_id if high is None else min(high, last_id), days)
         return stream_csv(partial(self._rows, query, size=chunk_rows, top_id=top_id), None, chunk_rows,
                           self.input_fields)
 
@@ -193,6 +208,14 @@ class LogService:
         """The query's conditions, shaped for SQLite's planner by the size of the read (see the module doc), with
         ids below ``below`` and above ``above`` (exclusive) and within a date range's id bounds — merged into one
         lower and one upper bound: SQLite seeks on one bound of each side and only filters on the others."""
+        where, low, high, _ = self._bounded(conn, query, page=page, below=below, above=above)
+        return (where + ([predictions.c.id >= low] if low is not None else [])
+                + ([predictions.c.id <= high] if high is not None else []))
+
+    def _bounded(self, conn: sa.Connection, query: LogQuery, *, page: bool, below: int | None, above: int | None
+                 ) -> tuple[list[Any], int | None, int | None, list[date] | None]:
+        """:meth:`_where`'s conditions without the id bounds, the inclusive lowest and highest id (None: open), and
+        the date range's listed days (None without a listed range; then the bounds come from the cursors only)."""
         if self._bytewise is None:
             self._bytewise = orders_by_code_point(conn)
         sqlite = conn.dialect.name == "sqlite"
@@ -205,9 +228,7 @@ class LogService:
         if bounds is not None:
             lows.append(bounds[0])
             highs.append(bounds[1])
-        return (where + ([predictions.c.id >= max(lows)] if lows else [])
-                + ([predictions.c.id <= min(highs)] if highs else []))
-
+        return where, max(lows, default=None), min(highs, default=None), days
 
 def _ordered(select: Any, where: list[Any], ascending: bool) -> Any:
     return select.where(*where).order_by(predictions.c.id.asc() if ascending else predictions.c.id.desc())
