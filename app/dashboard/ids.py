@@ -36,6 +36,9 @@ class Charts(StrEnum):
     THRESHOLD_GRAPH = "charts-threshold-graph"
     OBSERVED_GRAPH = "charts-observed-graph"
     MODEL_CARD = "charts-model-card"
+    COMPARISON = "charts-comparison"
+    COMPARISON_GRAPH = "charts-comparison-graph"
+    COMPARISON_TABLE = "charts-comparison-table"
 
 
 class Drift(StrEnum):
@@ -62,6 +65,12 @@ class Drift(StrEnum):
     CSV_DOWNLOAD = "drift-csv-download"
     JSON_BUTTON = "drift-json-button"
     JSON_DOWNLOAD = "drift-json-download"
+    BAND_TILES = "drift-band-tiles"
+    RECOMMENDATION = "drift-recommendation"
+    PEAKS = "drift-peaks"
+    PEAKS_GRAPH = "drift-peaks-graph"
+    PEAKS_TABLE = "drift-peaks-table"
+    TREND = "drift-trend"
 
 
 class Logs(StrEnum):
@@ -91,6 +100,10 @@ class Batch(StrEnum):
     ROOT = "batch-root"
     UPLOAD = "batch-upload"  # the drop zone; assets/batch_upload.js streams the file to /batch/upload
     UPLOAD_PROGRESS = "batch-upload-progress"
+    STAGED = "batch-staged"  # the uploaded file's check, before scoring (set by assets/batch_upload.js)
+    CHECK = "batch-check"
+    CHECK_PREVIEW = "batch-check-preview"
+    START = "batch-start"  # "Hacer predicciones"
     NOTICE = "batch-notice"
     JOB = "batch-job"  # the job shown (browser storage: survives a reload)
     POLL = "batch-poll"

@@ -2,6 +2,7 @@
 here from rows the way the profiles count them (class and confusion cells, fine score bins, sums)."""
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -100,7 +101,7 @@ def test_score_histogram_compares_densities_over_bands_and_threshold():
                                     CUTS, BANDS)
     fig = charts.score_histogram(dist)
     bars = [t for t in fig.data if t.type == "bar"]
-    assert [t.name for t in bars] == ["Referencia (entrenamiento, n=1,000)", "Predicciones filtradas (n=400)"]
+    assert [t.name for t in bars] == ["Referencia (entrenamiento, n=1.000)", "Predicciones filtradas (n=400)"]
     for bar in bars:  # heights are % per 0.01 of score: area over the bars is 100 %
         assert np.sum(np.asarray(bar.y) * np.asarray(bar.width) / charts.DENSITY_WIDTH) == pytest.approx(100)
         assert sum(c[1] for c in bar.customdata) == pytest.approx(100)
@@ -181,7 +182,7 @@ def test_performance_section_states(evaluation):
     assert "No hay predicciones" in text_of(performance_section(None))
     assert NO_OUTCOMES in text_of(performance_section(PerformanceView(None, series, {})))
     full = text_of(performance_section(PerformanceView(evaluation, series, {"roc_auc": 0.61})))
-    assert "prueba al entrenar: 0.610" in full and "Curva ROC" in full
+    assert "prueba al entrenar: 0,610" in full and "Curva ROC" in full
     on_time = log_frame(n=20).assign(actual=1.0)
     partial = text_of(performance_section(PerformanceView(evaluation_of(on_time), series, {})))
     assert "una sola clase (solo pagos a tiempo)" in partial and "Curva ROC" not in partial
@@ -191,7 +192,13 @@ def test_kpi_row_and_model_card_render():
     assert "No hay predicciones" in text_of(kpi_row(None))
     row = text_of(kpi_row(summary_of(log_frame())))
     assert "400" in row and "Predicho pago tardío" in row and "400 solicitudes" in row
-    assert "préstamos 2025-01-01" in row and "umbral prob_default ≥ 0.500" in row
+    assert "préstamos 2025-01-01" in row and "umbral prob_default ≥ 0,500" in row
+    spread = dataclasses.replace(summary_of(log_frame(n=2_000)), std_prob_default=0.1234, std_bound=0.00091,
+                                 reference_std=0.15)
+    tiles = text_of(kpi_row(spread))
+    for title in ("Total predicciones", "Predicción promedio", "Desviación estándar"):  # the original's three
+        assert title in tiles
+    assert "2.000" in tiles and "0,123" in tiles and "± 0,0009" in tiles and "referencia 0,150" in tiles
     empty_card = text_of(model_card_section(build_model_card({"model_version": "v0"})))
     assert "v0" in empty_card and "no guarda la comparación" in empty_card
 

@@ -81,8 +81,8 @@ def test_bin_shares_shows_reference_current_and_contributions(view):
     fig = figures.bin_shares(result)
     reference, actual, contribution = fig.data
     assert list(reference.x) == ["A", "B", "C", "Nueva (no vista)", "Faltante"]
-    assert list(reference.y) == pytest.approx([b.ref_share for b in result.bins])
-    assert list(actual.y[:3]) == pytest.approx([b.cur_share for b in result.bins][:3])
+    assert list(reference.y) == pytest.approx([100 * b.ref_share for b in result.bins])  # percent points
+    assert list(actual.y[:3]) == pytest.approx([100 * b.cur_share for b in result.bins][:3])
     assert sum(v for v in contribution.y if v is not None) == pytest.approx(result.psi)
     assert "segmento" in fig.layout.title.text and "PSI" in fig.layout.title.text
     assert fig.layout.barmode == "group"
@@ -133,7 +133,7 @@ def test_band_counts_and_grid_rows(view):
     rows = drift_table.rows(view)
     assert [r["variable"] for r in rows] == list(view.table["variable"])
     monto = rows[0]
-    assert monto["band_label"] == "🔴 Alto" and monto["status"] == "⚠️ Drift" and monto["type"] == "numérica"
+    assert monto["band_label"] == "Alto" and monto["status"] == "Drift" and monto["type"] == "numérica"
     assert next(r for r in rows if r["variable"] == "grupo")["type"] == "derivada"
     assert all(v is None or not (isinstance(v, float) and np.isnan(v)) for r in rows for v in r.values())
     assert {c["field"] for c in drift_table.columns(BANDS)} <= set(monto)
@@ -141,7 +141,8 @@ def test_band_counts_and_grid_rows(view):
 
 def test_summary_names_the_causes(view):
     text = str(drift_summary.summary(view))
-    assert "Drift alto" in text and "monto" in text and "Datos insuficientes: " in text
+    assert "Drift alto" in text and "monto" in text and "Variables con drift alto" in text
+    assert "🔴" not in text and "🟢" not in text  # coloured marks, no emoji font needed
 
 
 def test_lines_clip_noisy_points_above_the_axis_and_mark_them(evolution_frame):
@@ -151,7 +152,7 @@ def test_lines_clip_noisy_points_above_the_axis_and_mark_them(evolution_frame):
     fig = evolution.psi_lines(frame, ["monto"], BANDS, "month")
     noisy = fig.data[1]
     assert noisy.y[0] == pytest.approx(fig.layout.yaxis.range[1]) and list(noisy.marker.symbol) == ["triangle-up-open"]
-    assert noisy.customdata[0][3] == "50.0000"
+    assert noisy.customdata[0][3] == "50,0000"
 
 
 class LayoutOnly:

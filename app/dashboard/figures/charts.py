@@ -4,18 +4,20 @@ Data in (the performance service's results) → ``go.Figure`` out. No Dash impor
 """
 from __future__ import annotations
 
+import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from app.dashboard.palette import BAND_COLORS
+from app.dashboard.formatting import decimal, integer
+from app.dashboard.style import BAND_COLORS, INK, ORANGE, PRIMARY, PURPLE, REFERENCE, SEPARATORS
 from app.services.performance import ScoreDistribution, Timeline
 
-REFERENCE_COLOR = "#9e9e9e"
-CURRENT_COLOR = "#1565c0"
-OBSERVED_COLOR = "#6a1b9a"
+REFERENCE_COLOR = REFERENCE
+CURRENT_COLOR = PRIMARY
+OBSERVED_COLOR = PURPLE
 DENSITY_WIDTH = 0.01  # histogram heights: % of loans per this width of prob_default
 GRANULARITY_LABELS = {"month": "mes", "week": "semana", "day": "día"}
-_DATE_FORMATS = {"month": "%b %Y", "week": "semana del %d %b %Y", "day": "%d %b %Y"}
+_DATE_FORMATS = {"month": "%Y-%m", "week": "semana del %Y-%m-%d", "day": "%Y-%m-%d"}  # ISO: no English names
 _DAY_MS = 86_400_000
 BAR_WIDTHS_MS = {"month": 24 * _DAY_MS, "week": 5.5 * _DAY_MS, "day": 0.8 * _DAY_MS}  # sparse windows stay narrow
 
@@ -26,7 +28,7 @@ def style(fig: go.Figure, title: str, x_title: str, y_title: str, height: int = 
                       height=height, margin={"l": 60, "r": 30, "t": 50, "b": 100},
                       legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0.0,
                               "xanchor": "left", "x": 0.0},
-                      hoverlabel={"bgcolor": "white", "font_size": 12}, font={"size": 12})
+                      hoverlabel={"bgcolor": "white", "font_size": 12}, font={"size": 12}, separators=SEPARATORS)
     fig.update_xaxes(title_text=x_title)
     fig.update_yaxes(title_text=y_title)
     return fig
@@ -37,12 +39,13 @@ def score_histogram(dist: ScoreDistribution) -> go.Figure:
     differ slightly), selection vs training reference, over shaded risk bands with the decision threshold."""
     edges = dist.edges
     left, right = edges[:-1], edges[1:]
-    ranges = [f"[{a:.3f}, {b:.3f})" for a, b in zip(left, right, strict=True)]
+    ranges = [f"[{decimal(a, 3)}; {decimal(b, 3)})" for a, b in zip(left, right, strict=True)]
     if dist.overflow:
-        ranges[-1] = f"≥ {left[-1]:.3f}"
-    series = [(f"Predicciones filtradas (n={dist.n_current:,})", dist.current_share, dist.n_current, CURRENT_COLOR)]
+        ranges[-1] = f"≥ {decimal(left[-1], 3)}"
+    series = [(f"Predicciones filtradas (n={integer(dist.n_current)})", dist.current_share, dist.n_current,
+               CURRENT_COLOR)]
     if dist.reference_share is not None:
-        series.insert(0, (f"Referencia (entrenamiento, n={dist.n_reference:,})", dist.reference_share,
+        series.insert(0, (f"Referencia (entrenamiento, n={integer(dist.n_reference)})", dist.reference_share,
                           dist.n_reference, REFERENCE_COLOR))
     fig = go.Figure()
     for name, shares, n, color in series:
@@ -55,16 +58,16 @@ def score_histogram(dist: ScoreDistribution) -> go.Figure:
     for label, start, end in zip(dist.band_labels, bounds[:-1], bounds[1:], strict=False):
         color = BAND_COLORS.get(label, REFERENCE_COLOR)
         fig.add_vrect(x0=start, x1=min(end, edges[-1]), fillcolor=color, opacity=0.1, line_width=0, layer="below")
-        fig.add_scatter(x=[None], y=[None], mode="markers", name=f"Banda {label} [{start:.3f}, {end:.3f})"
-                        if end < edges[-1] else f"Banda {label} ≥ {start:.3f}",
+        fig.add_scatter(x=[None], y=[None], mode="markers", name=f"Banda {label} [{decimal(start, 3)}; "
+                        f"{decimal(end, 3)})" if end < edges[-1] else f"Banda {label} ≥ {decimal(start, 3)}",
                         marker={"symbol": "square", "size": 12, "color": color, "opacity": 0.35})
-    fig.add_vline(x=dist.threshold, line_dash="dash", line_color="#212121")
-    fig.add_scatter(x=[None], y=[None], mode="lines", name=f"Umbral {dist.threshold:.3f}",
-                    line={"color": "#212121", "dash": "dash"})
+    fig.add_vline(x=dist.threshold, line_dash="dash", line_color=INK)
+    fig.add_scatter(x=[None], y=[None], mode="lines", name=f"Umbral {decimal(dist.threshold, 3)}",
+                    line={"color": INK, "dash": "dash"})
     fig.update_layout(barmode="overlay", bargap=0)
-    title = (f"Distribución de prob_default: predicciones vs referencia (media {dist.current_mean:.3f} vs "
-             f"{dist.reference_mean:.3f})" if dist.reference_share is not None else
-             f"Distribución de prob_default (media {dist.current_mean:.3f}; sin referencia de entrenamiento)")
+    title = (f"Distribución de prob_default: predicciones vs referencia (media {decimal(dist.current_mean, 3)} vs "
+             f"{decimal(dist.reference_mean, 3)})" if dist.reference_share is not None else
+             f"Distribución de prob_default (media {decimal(dist.current_mean, 3)}; sin referencia de entrenamiento)")
     return style(fig, title, "Probabilidad de pago tardío (prob_default)", "% de préstamos por 0,01 de prob_default",
                  height=420)
 
@@ -77,11 +80,12 @@ def volume_and_score(timeline: Timeline) -> go.Figure:
                 width=BAR_WIDTHS_MS[timeline.granularity],
                 hovertemplate=f"%{{x|{_DATE_FORMATS[timeline.granularity]}}}<br>%{{y:,}} predicciones<extra></extra>")
     fig.add_scatter(x=frame.index, y=frame["mean_prob"], name="prob_default media", mode="lines+markers",
-                    line={"color": "#ef6c00", "width": 2}, secondary_y=True,
+                    line={"color": ORANGE, "width": 2}, secondary_y=True,
                     hovertemplate="prob_default media %{y:.4f}<extra></extra>")
     fig.add_scatter(x=frame.index, y=frame["predicted_late_share"], name="% predicho pago tardío",
                     mode="lines", line={"color": BAND_COLORS["Alto"], "dash": "dot"}, secondary_y=True,
-                    hovertemplate="predicho pago tardío %{y:.1%}<extra></extra>")
+                    customdata=frame["predicted_late_share"] * 100,
+                    hovertemplate="predicho pago tardío %{customdata:.1f} %<extra></extra>")
     style(fig, f"Volumen y puntaje medio por {unit} del préstamo", f"Fecha del préstamo ({unit})", "Predicciones")
     fig.update_yaxes(title_text="Probabilidad / proporción", secondary_y=True, rangemode="tozero", showgrid=False)
     fig.update_layout(hovermode="x unified")
@@ -109,18 +113,20 @@ def observed_vs_predicted(timeline: Timeline) -> go.Figure:
     frame = timeline.frame[timeline.frame["n_labelled"] > 0]
     unit = GRANULARITY_LABELS[timeline.granularity]
     fig = go.Figure()
-    fig.add_scatter(x=frame.index, y=frame["observed_late_rate"], name="Tasa real de pago tardío",
+    fig.add_scatter(x=frame.index, y=100 * frame["observed_late_rate"], name="Tasa real de pago tardío",
                     mode="lines+markers", line={"color": OBSERVED_COLOR, "width": 2},
                     error_y={"type": "data", "symmetric": False,
-                             "array": frame["observed_high"] - frame["observed_late_rate"],
-                             "arrayminus": frame["observed_late_rate"] - frame["observed_low"], "thickness": 1},
-                    customdata=frame[["n_labelled", "late_actual", "observed_low", "observed_high"]],
-                    hovertemplate=("real %{y:.1%} (%{customdata[1]} de %{customdata[0]:,}; IC95 "
-                                   "%{customdata[2]:.1%}–%{customdata[3]:.1%})<extra></extra>"))
-    fig.add_scatter(x=frame.index, y=frame["mean_prob_labelled"], name="Probabilidad media predicha",
-                    mode="lines+markers", line={"color": "#ef6c00", "width": 2, "dash": "dash"},
-                    hovertemplate="predicha %{y:.1%}<extra></extra>")
-    fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+                             "array": 100 * (frame["observed_high"] - frame["observed_late_rate"]),
+                             "arrayminus": 100 * (frame["observed_late_rate"] - frame["observed_low"]),
+                             "thickness": 1},
+                    customdata=np.column_stack([frame["n_labelled"], frame["late_actual"],
+                                                100 * frame[["observed_late_rate", "observed_low", "observed_high"]]]),
+                    hovertemplate=("real %{customdata[2]:.1f} % (%{customdata[1]:,} de %{customdata[0]:,}; IC95 "
+                                   "%{customdata[3]:.1f} %–%{customdata[4]:.1f} %)<extra></extra>"))
+    fig.add_scatter(x=frame.index, y=100 * frame["mean_prob_labelled"], name="Probabilidad media predicha",
+                    mode="lines+markers", line={"color": ORANGE, "width": 2, "dash": "dash"},
+                    hovertemplate="predicha %{y:.1f} %<extra></extra>")
+    fig.update_yaxes(ticksuffix=" %", rangemode="tozero")
     fig.update_layout(hovermode="x unified")
     return style(fig, f"Tasa real vs probabilidad predicha de pago tardío por {unit}", f"Fecha del préstamo ({unit})",
-                 "Proporción de pagos tardíos")
+                 "% de pagos tardíos")

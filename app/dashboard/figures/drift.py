@@ -12,14 +12,15 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from app.dashboard.palette import BAND_COLORS
-from modeling.drift import BAND_ICONS, MISSING_LABEL, STATUS_INSUFFICIENT, UNSEEN_LABEL, VariableDrift
+from app.dashboard.formatting import decimal, integer
+from app.dashboard.style import BAND_COLORS, INK, INSUFFICIENT, ORANGE, PRIMARY, REFERENCE, SEPARATORS
+from modeling.drift import MISSING_LABEL, STATUS_INSUFFICIENT, UNSEEN_LABEL, VariableDrift
 
-INSUFFICIENT_COLOR = "#bdbdbd"
-REFERENCE_COLOR = "#9e9e9e"
-CURRENT_COLOR = "#1565c0"
-CONTRIBUTION_COLOR = "#ef6c00"
-NOISE_COLOR = "#212121"
+INSUFFICIENT_COLOR = INSUFFICIENT
+REFERENCE_COLOR = REFERENCE
+CURRENT_COLOR = PRIMARY
+CONTRIBUTION_COLOR = ORANGE
+NOISE_COLOR = INK
 BIN_LABELS = {MISSING_LABEL: "Faltante", UNSEEN_LABEL: "Nueva (no vista)"}
 
 
@@ -28,7 +29,7 @@ def style(fig: go.Figure, title: str, x_title: str | None, y_title: str | None, 
     fig.update_layout(template="plotly_white", title={"text": title, "x": 0.01, "font": {"size": 15}},
                       height=height, margin={"l": 60, "r": 30, "t": 80, "b": 55},
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right", "x": 1.0},
-                      hoverlabel={"bgcolor": "white", "font_size": 12}, font={"size": 12})
+                      hoverlabel={"bgcolor": "white", "font_size": 12}, font={"size": 12}, separators=SEPARATORS)
     if x_title is not None:
         fig.update_xaxes(title_text=x_title)
     if y_title is not None:
@@ -48,7 +49,7 @@ def empty_figure(message: str, title: str = "") -> go.Figure:
 
 def thousands(value: int) -> str:
     """``8.397``: thousands separated by dots, as written in Spanish."""
-    return f"{value:,}".replace(",", ".")
+    return integer(value)
 
 
 def variable_label(name: str, kind: str) -> str:
@@ -60,7 +61,7 @@ def add_band_lines(fig: go.Figure, bands: Sequence[float], *, vertical: bool, **
     """Dashed lines at the two PSI band limits, labelled with the band they open."""
     for limit, band in zip(bands, ("Moderado", "Alto"), strict=True):
         line = {"line_dash": "dash", "line_color": BAND_COLORS[band], "line_width": 1.5,
-                "annotation_text": f"{limit:.2f} {band}", "annotation_font_color": BAND_COLORS[band],
+                "annotation_text": f"{decimal(limit, 2)} {band}", "annotation_font_color": BAND_COLORS[band],
                 "annotation_font_size": 11, **where}
         if vertical:
             fig.add_vline(x=limit, annotation_position="bottom right", **line)
@@ -86,7 +87,7 @@ def psi_bars(table: pd.DataFrame, bands: Sequence[float]) -> go.Figure:
                       strict=True))
     fig = go.Figure()
     fig.add_bar(x=rows["psi"], y=labels, orientation="h", marker_color=_bar_colors(rows), name="PSI",
-                customdata=custom, text=[f"{p:.3f}" for p in rows["psi"]], textposition="outside",
+                customdata=custom, text=[decimal(p, 3) for p in rows["psi"]], textposition="outside",
                 cliponaxis=False,
                 hovertemplate="<b>%{y}</b><br>PSI %{x:.4f} · banda %{customdata[0]}<br>"
                               "nivel de ruido (95 %) %{customdata[1]:.4f}<br>n actual %{customdata[2]}<br>"
@@ -109,16 +110,16 @@ def bin_shares(result: VariableDrift | None) -> go.Figure:
     bins = result.bins
     labels = [BIN_LABELS.get(b.label, b.label) for b in bins]
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.7, 0.3], vertical_spacing=0.06)
-    fig.add_bar(x=labels, y=[b.ref_share for b in bins], name="Referencia (entrenamiento)", row=1, col=1,
+    fig.add_bar(x=labels, y=[100 * b.ref_share for b in bins], name="Referencia (entrenamiento)", row=1, col=1,
                 marker_color=REFERENCE_COLOR, customdata=[thousands(b.ref_count) for b in bins],
-                hovertemplate="%{x}<br>referencia %{y:.1%} (%{customdata} filas)<extra></extra>")
-    fig.add_bar(x=labels, y=[b.cur_share for b in bins], name="Actual", row=1, col=1,
-                marker_color=CURRENT_COLOR, customdata=[thousands(b.cur_count) for b in bins],
-                hovertemplate="%{x}<br>actual %{y:.1%} (%{customdata} filas)<extra></extra>")
+                hovertemplate="%{x}<br>referencia %{y:.1f} % (%{customdata} filas)<extra></extra>")
+    fig.add_bar(x=labels, y=[None if b.cur_share is None else 100 * b.cur_share for b in bins], name="Actual",
+                row=1, col=1, marker_color=CURRENT_COLOR, customdata=[thousands(b.cur_count) for b in bins],
+                hovertemplate="%{x}<br>actual %{y:.1f} % (%{customdata} filas)<extra></extra>")
     fig.add_bar(x=labels, y=[b.contribution for b in bins], name="Aporte al PSI", row=2, col=1,
                 marker_color=CONTRIBUTION_COLOR,
                 hovertemplate="%{x}<br>aporte al PSI %{y:.4f}<extra></extra>")
-    fig.update_yaxes(title_text="% de filas", tickformat=".0%", row=1, col=1)
+    fig.update_yaxes(title_text="% de filas", ticksuffix=" %", row=1, col=1)
     fig.update_yaxes(title_text="aporte", row=2, col=1)
     fig.update_xaxes(title_text="bin (congelado en el entrenamiento)", row=2, col=1)
     fig.update_layout(barmode="group", bargap=0.2)
@@ -129,6 +130,5 @@ def _bins_title(result: VariableDrift) -> str:
     if result.psi is None or (isinstance(result.psi, float) and math.isnan(result.psi)):
         return f"{result.variable}: sin PSI"
     state = "datos insuficientes" if result.status == STATUS_INSUFFICIENT else result.band
-    icon = "" if result.status == STATUS_INSUFFICIENT else f" {BAND_ICONS.get(result.band or '', '')}"
-    return (f"{result.variable}: PSI {result.psi:.3f}{icon} ({state}) · n ref {thousands(result.n_ref)} · "
+    return (f"{result.variable}: PSI {decimal(result.psi, 3)} ({state}) · n ref {thousands(result.n_ref)} · "
             f"n actual {thousands(result.n_cur)}")

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 
 from app.dashboard.figures.drift import BAND_COLORS, INSUFFICIENT_COLOR, add_band_lines, empty_figure, style
+from app.dashboard.formatting import decimal
 from modeling.drift import SCORE_NAME, STATUS_INSUFFICIENT
 
 WINDOW_NAMES = {"month": "mes", "week": "semana", "day": "día"}
@@ -26,6 +27,11 @@ SCORE_COLOR = "#212121"
 def window_labels(frame: pd.DataFrame, window: str) -> pd.Series:
     """Text label of each row's window: ``2025-07`` (month) or its first day (week, day)."""
     return pd.to_datetime(frame["window_start"]).dt.strftime(_LABEL_FORMATS[window])
+
+
+def _comma(texts: np.ndarray) -> np.ndarray:
+    """Numbers already written with a decimal point, written with a decimal comma."""
+    return np.char.replace(texts, ".", ",")
 
 
 def _x_title(window: str) -> str:
@@ -66,14 +72,14 @@ def psi_heatmap(frame: pd.DataFrame, bands: Sequence[float], window: str) -> go.
     top = 2 * bands[1]
     judged = np.where(insufficient, np.nan, psi)
     show_text = len(windows) <= MAX_CELL_TEXT_WINDOWS
-    custom = np.dstack([n, band, np.where(np.isnan(psi), "—", np.char.mod("%.4f", np.nan_to_num(psi)))])
+    custom = np.dstack([n, band, np.where(np.isnan(psi), "—", _comma(np.char.mod("%.4f", np.nan_to_num(psi))))])
     fig = go.Figure()
     fig.add_heatmap(z=np.minimum(judged, top), x=windows, y=rows_shown, zmin=0, zmax=top, name="PSI",
                     colorscale=_psi_colorscale(bands, top), customdata=custom, xgap=1, ygap=1,
-                    text=np.where(np.isnan(judged), "", np.char.mod("%.2f", np.nan_to_num(judged))),
+                    text=np.where(np.isnan(judged), "", _comma(np.char.mod("%.2f", np.nan_to_num(judged)))),
                     texttemplate="%{text}" if show_text else None, textfont={"size": 10},
                     colorbar={"title": {"text": "PSI"}, "tickvals": [0, bands[0], bands[1], top],
-                              "ticktext": ["0", f"{bands[0]:.2f}", f"{bands[1]:.2f}", f"≥ {top:.2f}"]},
+                              "ticktext": ["0", decimal(bands[0], 2), decimal(bands[1], 2), f"≥ {decimal(top, 2)}"]},
                     hovertemplate="<b>%{y}</b> · %{x}<br>PSI %{customdata[2]} · banda %{customdata[1]}<br>"
                                   "n = %{customdata[0]}<extra></extra>")
     fig.add_heatmap(z=np.where(insufficient, 1.0, np.nan), x=windows, y=rows_shown, showscale=False, xgap=1, ygap=1,
@@ -116,7 +122,8 @@ def psi_lines(frame: pd.DataFrame, variables: Sequence[str], bands: Sequence[flo
         fig.add_scatter(x=x[~enough], y=np.minimum(noisy, top), mode="markers", legendgroup=name, showlegend=False,
                         marker={"symbol": np.where(noisy > top, "triangle-up-open", "circle-open"), "size": 9,
                                 "color": color, "opacity": 0.6},
-                        customdata=np.column_stack([custom[~enough], np.char.mod("%.4f", np.nan_to_num(noisy))]),
+                        customdata=np.column_stack([custom[~enough],
+                                                    _comma(np.char.mod("%.4f", np.nan_to_num(noisy)))]),
                         hovertemplate=f"<b>{label}</b> · %{{customdata[0]}}<br>PSI %{{customdata[3]}}: datos "
                                       "insuficientes (n = %{customdata[1]})<extra></extra>")
     for y0, y1, band in ((0, bands[0], "Bajo"), (bands[0], bands[1], "Moderado"), (bands[1], top, "Alto")):

@@ -16,9 +16,11 @@ from dash import Dash, Input, Output, dcc, html
 from app.dashboard import ids
 from app.dashboard.components import SOURCE_LABELS, empty_state
 from app.dashboard.figures import charts as figures
+from app.dashboard.formatting import integer
 from app.dashboard.guard import guarded
 from app.dashboard.tabs.charts_kpis import kpi_row
 from app.dashboard.tabs.charts_model_card import model_card_section
+from app.dashboard.tabs.charts_reference import reference_section
 from app.dashboard.tabs.charts_sections import card, chart, performance_section
 from app.services import Services
 from app.services.selection import SOURCES, Selection
@@ -45,6 +47,10 @@ def layout(services: Services) -> html.Div:
                  dbc.Col(card("Bandas de riesgo", _loading(html.Div(id=ids.Charts.BANDS)),
                               "Reparto de las predicciones del modelo en Bajo / Medio / Alto."), xs=12, xl=6)],
                 className="g-3 mb-4"),
+        _heading("Comparación con datos de referencia", "Mediana de las principales variables numéricas: "
+                 "predicciones filtradas frente al período de entrenamiento."),
+        dbc.Card(dbc.CardBody(_loading(html.Div(id=ids.Charts.COMPARISON)), className="p-2"),
+                 className="shadow-sm mb-4"),
         _heading("Desempeño con resultados reales", "Solo predicciones cuyo resultado real se conoce. La clase que "
                  "importa es la 0 (pago tardío): recall, precisión y F1 se calculan para ella."),
         _loading(html.Div(id=ids.Charts.PERFORMANCE, className="mb-4")),
@@ -84,6 +90,11 @@ def register_callbacks(app: Dash, services: Services) -> None:
         timeline = performance.timeline(Selection.parse(sources, version, start, end, window))
         return chart(ids.Charts.BANDS_GRAPH, timeline, figures.risk_band_mix)
 
+    @app.callback(Output(ids.Charts.COMPARISON, "children"), *filters)
+    @_guarded
+    def _comparison(sources, start, end, version, _refresh):
+        return reference_section(services.drift.medians(Selection.parse(sources, version, start, end)))
+
     @app.callback(Output(ids.Charts.PERFORMANCE, "children"), *filters, granularity)
     @_guarded
     def _performance(sources, start, end, version, _refresh, window):
@@ -97,7 +108,7 @@ def _guarded(callback: Callable[..., Any]) -> Callable[..., Any]:
 def _filters(services: Services) -> dbc.Card:
     options = services.performance.options()
     served = options.model_version
-    sources = [{"label": f"{SOURCE_LABELS[s]} ({options.sources.get(s, 0):,})", "value": s} for s in SOURCES]
+    sources = [{"label": f"{SOURCE_LABELS[s]} ({integer(options.sources.get(s, 0))})", "value": s} for s in SOURCES]
     versions = [{"label": f"{v} · en uso" if v == served else v, "value": v}
                 for v in sorted(options.versions, key=lambda v: (v != served, v))]
     controls = [

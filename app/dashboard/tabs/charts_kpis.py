@@ -8,7 +8,9 @@ from dash import html
 
 from app.dashboard import ids
 from app.dashboard.components import SOURCE_LABELS, empty_state, kpi_card
-from app.dashboard.figures.charts import BAND_COLORS
+from app.dashboard.formatting import date_text, decimal, integer
+from app.dashboard.formatting import percent as spanish_percent
+from app.dashboard.style import BAND_COLORS
 from app.services.performance import LabelledEvaluation, LogSummary
 
 NO_ROWS = "No hay predicciones registradas para estos filtros. Amplíe las fuentes o el rango de fechas."
@@ -29,13 +31,13 @@ METRIC_HELP: dict[str, tuple[str, str]] = {
 
 
 def number(value: float | None, digits: int = 3) -> str:
-    """``value`` with ``digits`` decimals, or an em dash for missing/NaN."""
-    return "—" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:,.{digits}f}"
+    """``value`` with ``digits`` decimals (``0,123``), or an em dash for missing/NaN."""
+    return decimal(value, digits)
 
 
 def percent(value: float | None, digits: int = 1) -> str:
-    """``value`` as a percentage, or an em dash."""
-    return "—" if value is None or math.isnan(value) else f"{value:.{digits}%}"
+    """``value`` (a fraction) as a percentage (``12,3 %``), or an em dash."""
+    return spanish_percent(value, digits)
 
 
 def with_tooltip(card: dbc.Card, card_id: str, text: str) -> html.Div:
@@ -44,51 +46,62 @@ def with_tooltip(card: dbc.Card, card_id: str, text: str) -> html.Div:
 
 
 def kpi_row(summary: LogSummary | None) -> html.Div | dbc.Row:
-    """Six cards for the selected predictions, or an empty state when none matches."""
+    """The original's three tiles (total, mean and standard deviation of the prediction) and four more for the
+    selected predictions, or an empty state when none matches."""
     if summary is None:
         return empty_state(NO_ROWS, icon="funnel")
-    sources = " · ".join(f"{SOURCE_LABELS.get(k, k)} {v:,}" for k, v in summary.by_source.items())
-    dates = f"préstamos {summary.first_date:%Y-%m-%d} → {summary.last_date:%Y-%m-%d}"
+    sources = " · ".join(f"{SOURCE_LABELS.get(k, k)} {integer(v)}" for k, v in summary.by_source.items())
+    dates = f"préstamos {date_text(summary.first_date)} → {date_text(summary.last_date)}"
     last = summary.last_scored_at
     hour = f"{last:%H:%M} UTC · " if last is not None else ""
+    requests = f"{integer(summary.requests)} solicitud{'' if round(summary.requests) == 1 else 'es'}"
+    reference_std = "" if math.isnan(summary.reference_std) else f" · referencia {number(summary.reference_std, 3)}"
     cards = [
-        ("count", kpi_card("Predicciones", f"{summary.n:,}", sources, icon="collection", card_id=_kpi_id("count")),
+        ("count", kpi_card("Total predicciones", integer(summary.n), sources, icon="collection",
+                           card_id=_kpi_id("count")),
          "Predicciones registradas en el log con los filtros elegidos, por fuente: período reservado (holdout), "
          "API y lotes."),
+        ("mean", kpi_card("Predicción promedio", number(summary.mean_prob_default, 4),
+                          "prob_default media (probabilidad de pago tardío)", icon="speedometer2",
+                          card_id=_kpi_id("mean")),
+         "Media de la probabilidad de pago tardío (Pago_atiempo = 0) que asignó el modelo; exacta."),
+        ("std", kpi_card("Desviación estándar", number(summary.std_prob_default, 3),
+                         f"de prob_default, ± {number(summary.std_bound, 4)}{reference_std}",
+                         icon="distribute-vertical", card_id=_kpi_id("std")),
+         "Desviación estándar (muestral) de prob_default. Se calcula sobre los 2.000 bins finos del puntaje que "
+         "guardan los perfiles, con cada predicción en el centro de su bin: difiere de la exacta como mucho en la "
+         "cota indicada (nunca más de 0,00125). La referencia es la del período de entrenamiento, calculada igual."),
         ("late", kpi_card("Predicho pago tardío", percent(summary.predicted_late_share),
-                          f"umbral prob_default ≥ {summary.threshold:.3f}", color="danger", icon="exclamation-triangle",
-                          card_id=_kpi_id("late")),
+                          f"umbral prob_default ≥ {number(summary.threshold, 3)}", color="danger",
+                          icon="exclamation-triangle", card_id=_kpi_id("late")),
          "Proporción de predicciones del modelo con Pago_atiempo_pred = 0 (prob_default ≥ umbral). Es lo que "
          "predijo el modelo, no el resultado real."),
-        ("mean", kpi_card("prob_default media", number(summary.mean_prob_default, 4), "probabilidad de pago tardío",
-                          icon="speedometer2", card_id=_kpi_id("mean")),
-         "Media de la probabilidad de pago tardío (Pago_atiempo = 0) que asignó el modelo."),
         ("bands", _band_card(summary), "Reparto de las predicciones en las bandas de riesgo fijadas al entrenar "
          "(ver Ficha del modelo). Alto equivale a predicho pago tardío."),
         ("latency", kpi_card("Latencia media", f"{number(summary.mean_latency_ms, 1)} ms",
                              f"por solicitud · {number(summary.latency_per_record_ms, 2)} ms por registro · "
-                             f"{summary.requests:,.0f} solicitud{'' if round(summary.requests) == 1 else 'es'}",
-                             icon="stopwatch", color="secondary",
-                             card_id=_kpi_id("latency")),
+                             f"{requests}", icon="stopwatch", color="secondary", card_id=_kpi_id("latency")),
          "Tiempo de validación y puntuación de cada solicitud (un lote entero es una solicitud) y ese tiempo "
          "repartido entre sus registros. Si el rango de fechas deja fuera parte de una solicitud (un lote con "
          "préstamos de varios días), esa solicitud cuenta en proporción a sus registros incluidos."),
-        ("last", kpi_card("Última predicción", f"{last:%Y-%m-%d}" if last is not None else "—",
-                          f"{hour}{dates} · {summary.n_labelled:,} con resultado real",
+        ("last", kpi_card("Última predicción", date_text(last) if last is not None else "—",
+                          f"{hour}{dates} · {integer(summary.n_labelled)} con resultado real",
                           icon="clock-history", color="secondary", card_id=_kpi_id("last")),
          "Hora (UTC) de la predicción más reciente, rango de fechas de préstamo y cuántas tienen resultado real "
          "conocido (el período reservado y los lotes subidos con Pago_atiempo)."),
     ]
-    return dbc.Row([dbc.Col(with_tooltip(card, _kpi_id(key), text), xs=12, md=6, xl=2)
-                    for key, card, text in cards], className="g-3")
+    widths = [3, 3, 3, 3, 4, 4, 4]  # the original's three tiles and the late share first, then three more
+    return dbc.Row([dbc.Col(with_tooltip(card, _kpi_id(key), text), xs=12, md=6, xl=width)
+                    for (key, card, text), width in zip(cards, widths, strict=True)], className="g-3")
 
 
 def metric_cards(evaluation: LabelledEvaluation, training: dict[str, float]) -> dbc.Row:
     """One card per metric on the labelled rows, beside the value measured on the test period at training."""
-    context = {"late_rate": percent(evaluation.late_rate), "threshold": f"{evaluation.threshold:.3f}",
+    context = {"late_rate": percent(evaluation.late_rate), "threshold": number(evaluation.threshold, 3),
                "base_brier": number(evaluation.late_rate * (1 - evaluation.late_rate), 4)}
-    cols = [dbc.Col(with_tooltip(kpi_card("Con resultado real", f"{evaluation.n:,}",
-                                          f"{evaluation.n_late:,} pagos tardíos ({percent(evaluation.late_rate)})",
+    cols = [dbc.Col(with_tooltip(kpi_card("Con resultado real", integer(evaluation.n),
+                                          f"{integer(evaluation.n_late)} pagos tardíos "
+                                          f"({percent(evaluation.late_rate)})",
                                           icon="check2-square", card_id=_kpi_id("labelled")), _kpi_id("labelled"),
                                  "Predicciones cuyo resultado real (Pago_atiempo) se conoce; las métricas de esta "
                                  "sección usan solo estas filas. Clase 0 = pago tardío."), xs=12, md=6, xl=True)]
@@ -102,7 +115,7 @@ def metric_cards(evaluation: LabelledEvaluation, training: dict[str, float]) -> 
 
 def _band_card(summary: LogSummary) -> dbc.Card:
     bars = [dbc.Progress(value=share * 100, bar=True, color=BAND_COLORS.get(label, "secondary"),
-                         label=f"{share:.0%}" if share >= 0.08 else "")
+                         label=percent(share, 0) if share >= 0.08 else "")
             for label, share in summary.band_shares.items()]
     legend = [html.Span([html.Span("■ ", style={"color": BAND_COLORS.get(label)}), f"{label} {percent(share)}"],
                         className="me-2") for label, share in summary.band_shares.items()]

@@ -12,11 +12,10 @@ from app.dashboard import ids
 from app.dashboard.components import empty_state
 from app.dashboard.figures import charts_performance as perf_figures
 from app.dashboard.figures.charts import observed_vs_predicted
+from app.dashboard.style import GRAPH_CONFIG
 from app.dashboard.tabs.charts_kpis import NO_ROWS, metric_cards
 from app.services.performance import PerformanceView
 
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
-                "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
 NO_OUTCOMES = ("Sin resultados reales: ninguna de las predicciones filtradas tiene el resultado conocido "
                "(Pago_atiempo). El período reservado (fuente «Período reservado») y los lotes que traen "
                "Pago_atiempo lo tienen; incluya esas predicciones para ver el desempeño del modelo.")

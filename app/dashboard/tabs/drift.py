@@ -18,6 +18,7 @@ from app.dashboard.figures import drift as figures
 from app.dashboard.figures import drift_evolution as evolution_figures
 from app.dashboard.guard import guarded
 from app.dashboard.tabs.drift_controls import card, downloads, filter_card, graph, intro, note
+from app.dashboard.tabs.drift_peaks import peaks_section
 from app.dashboard.tabs.drift_summary import summary
 from app.dashboard.tabs.drift_table import info_icon, psi_table, rows
 from app.services import Services
@@ -53,6 +54,8 @@ def layout(services: Services) -> html.Div:
         html.H5("Evolución en el tiempo", className="mt-4 mb-0"),
         html.Div("PSI de cada ventana frente a la misma referencia, por fecha del préstamo. La ventana se elige en "
                  "los filtros.", className="small text-muted mb-2"),
+        card("Evolución del PSI máximo por ventana", dcc.Loading(html.Div(id=ids.Drift.PEAKS), type="circle",
+                                                                 delay_show=300)),
         card("Mapa de calor del PSI", graph(ids.Drift.HEATMAP)),
         card("PSI por ventana", [
             dcc.Dropdown(id=ids.Drift.LINE_VARIABLES, options=[o for o in options if o["value"] != SCORE_NAME],
@@ -106,6 +109,12 @@ def register_callbacks(app: Dash, services: Services) -> None:
         if variable is None:
             return figures.empty_figure("Elija una variable.", "Distribución por bin")
         return figures.bin_shares(drift.variable(_selection(sources, start, end, version), variable))
+
+    @app.callback(Output(ids.Drift.PEAKS, "children"), *filters, window)
+    @_guarded(lambda message: empty_state(message, icon="exclamation-circle"))
+    def _peaks(sources, start, end, version, _refresh, chosen):
+        selection = _selection(sources, start, end, version, chosen)
+        return peaks_section(*drift.peaks(selection), bands, selection.window)
 
     @app.callback(Output(ids.Drift.HEATMAP, "figure"), *filters, window)
     @_guarded(figures.empty_figure)

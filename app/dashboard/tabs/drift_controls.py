@@ -13,13 +13,13 @@ from dash import dcc, html
 from app.dashboard import ids
 from app.dashboard.components import SOURCE_LABELS
 from app.dashboard.figures import drift as figures
+from app.dashboard.style import GRAPH_CONFIG
 from app.dashboard.tabs.drift_summary import day, number
 from app.services import Services
 from app.services.selection import SOURCES, Selection
 
 WINDOW_OPTIONS = [{"label": "Mes", "value": "month"}, {"label": "Semana", "value": "week"},
                   {"label": "Día", "value": "day"}]
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 
 def intro(services: Services) -> dbc.Alert:

@@ -1,4 +1,5 @@
-"""Summary section of the Data Drift tab: overall status banner, KPI cards and alert cards (no callbacks)."""
+"""Summary section of the Data Drift tab: overall status banner, KPI cards, the variables per band as tiles, the
+recommendation and the alert cards (no callbacks)."""
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
@@ -6,22 +7,22 @@ import pandas as pd
 from dash import html
 
 from app.dashboard import ids
-from app.dashboard.components import SOURCE_LABELS, empty_state, kpi_card
-from app.dashboard.palette import AMBER, GREEN, RED
+from app.dashboard.components import SOURCE_LABELS, band_mark, empty_state, kpi_card
+from app.dashboard.formatting import date_text, decimal, integer, percent
+from app.dashboard.style import BAND_BACKGROUNDS, BAND_COLORS, INSUFFICIENT, PRIMARY
+from app.dashboard.tabs.drift_recommendations import recommendation_box
 from app.services.drift import DriftView
-from modeling.drift import BAND_ICONS, STATUS_INSUFFICIENT
+from modeling.drift import BAND_NAMES, STATUS_INSUFFICIENT
 
-STATE_BANNERS = {  # state → (accent colour, background, heading, explanation); colours of the band palette
-    "Alto": (RED, "#ffebee", "🔴 Drift alto",
-             "Al menos una variable supera el umbral alto de PSI y su nivel de ruido."),
-    "Moderado": (AMBER, "#fff8e1", "🟡 Drift moderado",
+STATE_BANNERS = {  # state → (band of the mark, heading, explanation)
+    "Alto": ("Alto", "Drift alto", "Al menos una variable supera el umbral alto de PSI y su nivel de ruido."),
+    "Moderado": ("Moderado", "Drift moderado",
                  "Hay variables en la banda moderada de PSI, por encima de su nivel de ruido."),
-    "Bajo": (GREEN, "#e8f5e9", "🟢 Sin drift relevante",
-             "Todas las variables con datos suficientes están en la banda baja."),
-    STATUS_INSUFFICIENT: ("#9e9e9e", "#f5f5f5", "⚪ Datos insuficientes",
+    "Bajo": ("Bajo", "Sin drift relevante", "Todas las variables con datos suficientes están en la banda baja."),
+    STATUS_INSUFFICIENT: ("Insuficiente", "Datos insuficientes",
                           "Hay muy pocas filas para distinguir un cambio real del ruido de muestreo."),
 }
-ACCENTS = {"Alto": RED, "Moderado": AMBER, "info": "#1565c0"}
+ACCENTS = {"Alto": BAND_COLORS["Alto"], "Moderado": BAND_COLORS["Moderado"], "info": PRIMARY}
 NO_ROWS = ("No hay predicciones registradas para estos filtros. Elija otras fuentes (ninguna = todas) o amplíe el "
            "rango de fechas.")
 SIGNAL_TEXT = {
@@ -29,21 +30,23 @@ SIGNAL_TEXT = {
     "out_of_range": ("Valores fuera del rango de entrenamiento", "bi-arrows-expand"),
     "unseen": ("Categorías nuevas (no vistas al entrenar)", "bi-patch-question"),
 }
+BAND_TILES = (  # (key, title, subtitle, colour): the original's three counts, plus the samples too small to judge
+    ("Alto", "Variables con drift alto", "PSI en banda Alta y sobre el ruido", "danger"),
+    ("Moderado", "Variables con drift moderado", "PSI en banda Moderada y sobre el ruido", "warning"),
+    ("Bajo", "Variables estables", "PSI en banda Baja", "success"),
+    (STATUS_INSUFFICIENT, "Datos insuficientes", "muestra demasiado pequeña para juzgar", "secondary"),
+)
 MAX_CARDS = 12
 
 
 def number(value: int) -> str:
     """Thousands with dots, as written in Spanish: ``8.397``."""
-    return f"{value:,}".replace(",", ".")
-
-
-def percent(value: float | None) -> str:
-    """``12,3 %`` or ``—``."""
-    return "—" if value is None or pd.isna(value) else f"{100 * value:.1f} %".replace(".", ",")
+    return integer(value)
 
 
 def day(stamp: pd.Timestamp | None) -> str:
-    return "—" if stamp is None or pd.isna(stamp) else stamp.strftime("%d/%m/%Y")
+    """A day in ISO order (``2025-03-31``), as the date pickers write it."""
+    return "—" if stamp is None or pd.isna(stamp) else date_text(stamp)
 
 
 def _span(first: pd.Timestamp | None, last: pd.Timestamp | None) -> str:
@@ -56,26 +59,29 @@ def _span(first: pd.Timestamp | None, last: pd.Timestamp | None) -> str:
 def band_counts(table: pd.DataFrame) -> dict[str, int]:
     """Variables per band among those with enough data, and how many have insufficient data."""
     judged = table[table["status"] != STATUS_INSUFFICIENT]
-    counts = {band: int((judged["band"] == band).sum()) for band in BAND_ICONS}
+    counts = {band: int((judged["band"] == band).sum()) for band in BAND_NAMES}
     return {**counts, STATUS_INSUFFICIENT: int((table["status"] == STATUS_INSUFFICIENT).sum())}
+
+
+def band_tiles(view: DriftView) -> dbc.Row:
+    """One tile per band (Alto / Moderado / Estables) and one for the variables with too few rows."""
+    counts = band_counts(view.table)
+    tiles = [dbc.Col(kpi_card(title, integer(counts[key]), subtitle, color=color if counts[key] else "secondary",
+                              card_id=f"{ids.Drift.BAND_TILES}-{key.replace(' ', '-')}"), xs=6, xl=3)
+             for key, title, subtitle, color in BAND_TILES]
+    return dbc.Row(tiles, className="g-3 mb-3", id=ids.Drift.BAND_TILES)
 
 
 def status_banner(view: DriftView) -> html.Div:
     """The overall state, the variables that cause it and the number of variables per band."""
     report = view.report
-    accent, background, heading, explanation = STATE_BANNERS[report.state]
+    band, heading, explanation = STATE_BANNERS[report.state]
+    accent, background = BAND_COLORS.get(band, INSUFFICIENT), BAND_BACKGROUNDS.get(band, "#f5f5f5")
     rows = view.table.set_index("variable")
-    causes = [f"{name} (PSI {rows.at[name, 'psi']:.3f} {BAND_ICONS.get(rows.at[name, 'band'], '')})"
-              for name in report.causes]
-    counts = band_counts(view.table)
-    badges = [dbc.Badge(f"{icon} {band}: {counts[band]}", color="light", text_color="dark", className="me-2 border")
-              for band, icon in BAND_ICONS.items()]
-    badges.append(dbc.Badge(f"⚪ Datos insuficientes: {counts[STATUS_INSUFFICIENT]}", color="light",
-                            text_color="dark", className="me-2 border"))
-    body = [html.H4(heading, className="alert-heading mb-1"), html.Div(explanation, className="mb-2")]
+    causes = [f"{name} (PSI {decimal(rows.at[name, 'psi'], 3)}, {rows.at[name, 'band']})" for name in report.causes]
+    body = [html.H4(band_mark(band, heading), className="alert-heading mb-1"), html.Div(explanation, className="mb-2")]
     if causes:
         body.append(html.Div([html.Strong("Causas: "), ", ".join(causes)], className="mb-2"))
-    body.append(html.Div([html.Span("Variables por banda: ", className="me-2"), *badges]))
     if not view.score_compared:
         body.append(html.Div("Estas filas son de otra versión del modelo: se comparan con la referencia guardada de "
                              "esa versión, y su score no se compara.", className="small mt-2"))
@@ -95,14 +101,14 @@ def kpi_row(view: DriftView) -> dbc.Row:
         kpi_card("Referencia (entrenamiento)", f"{number(reference.rows)} filas",
                  f"{day(reference.start)} → {day(reference.end)}" if reference.start is not None else
                  "perfil guardado de esa versión", color="dark", icon="bookmark-check"),
-        kpi_card("Variables con drift", f"{drifting} / {len(view.table)}",
+        kpi_card("Variables con drift", f"{integer(drifting)} / {integer(len(view.table))}",
                  "PSI en banda Moderado/Alto y sobre el ruido", color="danger" if drifting else "success",
                  icon="exclamation-triangle"),
     ]
     return dbc.Row([dbc.Col(card, xs=12, md=6, xl=3) for card in cards], className="g-3 mb-3")
 
 
-def _alert_card(title: str, lines: list[str], accent: str, icon: str) -> dbc.Col:
+def _alert_card(title: str | html.Span, lines: list[str], accent: str, icon: str) -> dbc.Col:
     body = [html.Div([html.I(className=f"bi {icon} me-2", style={"color": accent}), html.Strong(title)],
                      className="mb-1")]
     body += [html.Div(line, className="small") for line in lines]
@@ -116,10 +122,10 @@ def alert_cards(view: DriftView) -> html.Div:
     cards = []
     for name in view.report.causes:
         row = table.loc[name]
-        lines = [f"PSI {row['psi']:.3f} · banda {row['band']}", f"Nivel de ruido (95 %): {row['noise_level']:.3f}",
+        lines = [f"PSI {decimal(row['psi'], 3)} · banda {row['band']}",
+                 f"Nivel de ruido (95 %): {decimal(row['noise_level'], 3)}",
                  f"n actual {number(int(row['n_cur']))} frente a {number(int(row['n_ref']))} de referencia"]
-        cards.append(_alert_card(f"{BAND_ICONS[row['band']]} {name}", lines, ACCENTS[row["band"]],
-                                 "bi-graph-up-arrow"))
+        cards.append(_alert_card(band_mark(row["band"], name), lines, ACCENTS[row["band"]], "bi-graph-up-arrow"))
     for name, signal in view.report.signal_flags:
         row = table.loc[name]
         title, icon = SIGNAL_TEXT[signal]
@@ -134,12 +140,13 @@ def alert_cards(view: DriftView) -> html.Div:
         return html.Div()
     extra = [html.Div(f"… y {len(cards) - MAX_CARDS} alertas más (ver la tabla).", className="small text-muted mt-2")
              ] if len(cards) > MAX_CARDS else []
-    return html.Div([html.H6("Alertas", className="text-muted text-uppercase small fw-semibold mb-2"),
+    return html.Div([html.H6("Alertas por variable", className="text-muted text-uppercase small fw-semibold mb-2"),
                      dbc.Row(cards[:MAX_CARDS], className="g-2"), *extra], className="mb-3")
 
 
 def summary(view: DriftView) -> html.Div:
-    """Banner, KPI cards and alert cards; an empty state when no logged row matches."""
+    """Banner, KPI cards, band tiles, recommendation and alert cards; an empty state when no row matches."""
     if view.report is None:
         return empty_state(NO_ROWS, icon="funnel")
-    return html.Div([status_banner(view), kpi_row(view), alert_cards(view)])
+    return html.Div([status_banner(view), kpi_row(view), band_tiles(view), recommendation_box(view),
+                     alert_cards(view)])

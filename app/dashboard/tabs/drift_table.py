@@ -7,22 +7,22 @@ from dash import html
 
 from app.dashboard import ids
 from app.dashboard.components import data_grid
+from app.dashboard.formatting import decimal, percent
 from app.dashboard.grid_columns import grid_options
-from app.dashboard.tabs.drift_summary import percent
 from app.services.drift import DriftView
-from modeling.drift import BAND_ICONS, STATUS_INSUFFICIENT
+from modeling.drift import STATUS_INSUFFICIENT
 
 TYPE_LABELS = {"numeric": "numérica", "categorical": "categórica", "derived": "derivada", "score": "score"}
 PSI_HELP = ("PSI (Population Stability Index): cuánto se ha movido la distribución actual de una variable respecto "
             "a la del entrenamiento, sobre los mismos bins congelados al entrenar (deciles, «Faltante» y, en "
             "categóricas, «Nueva»). PSI = Σ (act − ref) · ln(act / ref).")
-BANDS_HELP = "Bandas: < {low:.2f} Bajo 🟢 · {low:.2f}–{high:.2f} Moderado 🟡 · > {high:.2f} Alto 🔴."
+BANDS_HELP = "Bandas: < {low} Bajo · {low}–{high} Moderado · > {high} Alto."
 NOISE_HELP = ("Nivel de ruido (95 %): el PSI que el azar del muestreo alcanza por sí solo con estos tamaños de "
               "muestra y bins (sin ningún cambio real lo supera solo un 5 % de las veces). Una variable está en "
               "drift si su PSI está en banda Moderado o Alto y por encima de ese nivel; si el ruido llega a la "
               "primera banda (muestras pequeñas), el estado es «datos insuficientes» y no genera alerta.")
 _FIT = {"flex": 1, "wrapHeaderText": True, "autoHeaderHeight": True}
-_NUMBER = "params.value == null ? '—' : d3.format('{spec}')(params.value)"
+_NUMBER = "params.value == null ? '—' : params.value.toFixed({digits}).replace('.', ',')"
 _COUNT = "params.value == null ? '—' : d3.format(',d')(params.value).replace(/,/g, '.')"
 _PERCENT = "params.value == null ? '—' : (100 * params.value).toFixed(1).replace('.', ',') + ' %'"
 _STATUS_STYLES = [
@@ -36,6 +36,11 @@ _STATUS_STYLES = [
 ]
 
 
+def bands_help(bands: tuple[float, float]) -> str:
+    """The band limits in words, Spanish decimals: ``< 0,10 Bajo · 0,10–0,25 Moderado · > 0,25 Alto``."""
+    return BANDS_HELP.format(low=decimal(bands[0], 2), high=decimal(bands[1], 2))
+
+
 def _number_column(field: str, header: str, formatter: str, tooltip: str, **extra: object) -> dict:
     return {"field": field, "headerName": header, "headerTooltip": tooltip, "type": "rightAligned",
             "filter": "agNumberColumnFilter", "valueFormatter": {"function": formatter}, **_FIT, **extra}
@@ -43,17 +48,17 @@ def _number_column(field: str, header: str, formatter: str, tooltip: str, **extr
 
 def columns(bands: tuple[float, float]) -> list[dict]:
     """AG Grid column definitions (Spanish headers, tooltips on every header)."""
-    band_help = BANDS_HELP.format(low=bands[0], high=bands[1])
+    band_help = bands_help(bands)
     return [
         {"field": "variable", "headerName": "Variable", "pinned": "left", "minWidth": 200, **_FIT,
          "headerTooltip": "Variable de entrada, derivada por el pipeline, o el score del modelo (prob_default)."},
         {"field": "type", "headerName": "Tipo", "minWidth": 100, **_FIT,
          "headerTooltip": "numérica, categórica, derivada (calculada por el pipeline: grupoEdad, es_independiente, "
                           "total_creditos) o score."},
-        _number_column("psi", "PSI", _NUMBER.format(spec=".3f"), PSI_HELP, sort="desc", minWidth=80),
+        _number_column("psi", "PSI", _NUMBER.format(digits=3), PSI_HELP, sort="desc", minWidth=80),
         {"field": "band_label", "headerName": "Banda", "minWidth": 115, **_FIT, "headerTooltip": band_help,
          "cellStyle": {"styleConditions": _STATUS_STYLES}},
-        _number_column("noise_level", "Nivel de ruido (95 %)", _NUMBER.format(spec=".3f"), NOISE_HELP, minWidth=95),
+        _number_column("noise_level", "Nivel de ruido (95 %)", _NUMBER.format(digits=3), NOISE_HELP, minWidth=95),
         {"field": "status", "headerName": "Estado", "minWidth": 180, **_FIT, "headerTooltip": NOISE_HELP,
          "cellStyle": {"styleConditions": _STATUS_STYLES}},
         _number_column("n_cur", "n actual", _COUNT, "Filas actuales comparadas (filtros aplicados).", minWidth=85),
@@ -67,10 +72,10 @@ def columns(bands: tuple[float, float]) -> list[dict]:
 
 
 def status_label(status: str, alert: bool) -> str:
-    """Spanish status with its mark."""
+    """Spanish status (the cell's colour marks it: no emoji, which some browsers cannot draw)."""
     if status == STATUS_INSUFFICIENT:
-        return "⚪ Datos insuficientes"
-    return "⚠️ Drift" if alert else "✔ Estable"
+        return "Datos insuficientes"
+    return "Drift" if alert else "Estable"
 
 
 def rows(view: DriftView) -> list[dict]:
@@ -80,7 +85,7 @@ def rows(view: DriftView) -> list[dict]:
         return []
     labelled = table.assign(
         type=table["type"].map(TYPE_LABELS),
-        band_label=[f"{BAND_ICONS[b]} {b}" if isinstance(b, str) else "—" for b in table["band"]],
+        band_label=[b if isinstance(b, str) else "—" for b in table["band"]],
         status_key=table["status"],
         status=[status_label(s, bool(a)) for s, a in zip(table["status"], table["alert"], strict=True)],
         missing_change=[f"{percent(r)} → {percent(c)}" for r, c in zip(table["missing_share_ref"],
@@ -98,7 +103,7 @@ def psi_table(view: DriftView | None, bands: tuple[float, float]) -> html.Div:
                            suppressRowVirtualisation=True)
     grid = data_grid(ids.Drift.GRID, rows(view) if view is not None else [], columns(bands), height="520px",
                      page_size=50, **options)
-    legend = html.Div([html.Div(PSI_HELP), html.Div(BANDS_HELP.format(low=bands[0], high=bands[1]),
+    legend = html.Div([html.Div(PSI_HELP), html.Div(bands_help(bands),
                                                     className="fw-semibold"), html.Div(NOISE_HELP)],
                       className="small text-muted mt-2", id=ids.Drift.TABLE_HELP)
     return html.Div([grid, legend])
@@ -110,7 +115,7 @@ def info_icon(target: str, bands: tuple[float, float]) -> html.Span:
         html.I(className="bi bi-info-circle text-primary ms-2", id=target, style={"cursor": "help"}),
         dbc.Popover([dbc.PopoverHeader("¿Cómo leer el PSI?"), dbc.PopoverBody([
             html.P(PSI_HELP, className="mb-2"),
-            html.P(BANDS_HELP.format(low=bands[0], high=bands[1]), className="mb-2 fw-semibold"),
+            html.P(bands_help(bands), className="mb-2 fw-semibold"),
             html.P(NOISE_HELP, className="mb-0"),
         ])], target=target, trigger="hover focus", placement="bottom"),
     ])
