@@ -1,5 +1,6 @@
 /* Predicciones por Lotes: stream the chosen file to POST /batch/upload (never through a Dash callback, never
-   read whole into memory), show the upload progress, then hand the job id to the tab's dcc.Store. */
+   read whole into memory), show the upload progress, then hand the file's check (columns, rows, first rows and
+   problems) to the tab's dcc.Store; the tab's "Hacer predicciones" button starts the job. */
 (function () {
     "use strict";
     var ZONE = "batch-upload", INPUT = "batch-file-input";
@@ -21,6 +22,7 @@
             return;
         }
         notice("");
+        setProps("batch-staged", {data: null});
         var xhr = new XMLHttpRequest(), last = 0;
         xhr.open("POST", "/batch/upload?filename=" + encodeURIComponent(file.name));
         xhr.setRequestHeader("X-Batch-Upload", "1");
@@ -35,9 +37,9 @@
         xhr.onload = function () {
             var body = {};
             try { body = JSON.parse(xhr.responseText); } catch (error) { body = {}; }
-            if (xhr.status === 202 && body.id) {
+            if (xhr.status === 200 && body.upload_id) {
                 progress(100, "Archivo recibido: " + mb(file.size) + " MB");
-                setProps("batch-job", {data: body.id});
+                setProps("batch-staged", {data: body});
             } else {
                 progress(null, "");
                 notice(body.message || ("No se pudo subir «" + file.name + "» (HTTP " + xhr.status + ")."));

@@ -1,6 +1,7 @@
 """The tab's file routes (behind the dashboard login when it is on): ``POST /batch/upload`` streams the browser's
-file straight to the predictions folder and queues its job (never base64 through a Dash callback), and
-``GET /batch/results/<file>`` streams a results file to the browser (never through a callback either).
+file straight to the predictions folder and answers with its check — columns, rows, the first rows and their
+problems — before anything is scored (never base64 through a Dash callback); the tab's *Hacer predicciones*
+button then starts the job. ``GET /batch/results/<file>`` streams a results file to the browser.
 
 Uploads need the ``X-Batch-Upload`` header, which a cross-site form cannot send. Messages are in Spanish.
 """
@@ -8,18 +9,27 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, jsonify, request, send_file
 
+from app.dashboard.messages import problem_text
 from app.services import Services
 from app.services.batch import BatchFileNotFound
 from app.services.jobs import JobError
 
-_MESSAGES = {
+MESSAGES = {
     "invalid_file": "«{name}» no se puede usar: {details}",
     "payload_too_large": "«{name}» supera el tamaño máximo de {limit} MB (MAX_UPLOAD_MB): no se procesó.",
     "storage_unavailable": "No se pudo guardar «{name}» en la carpeta de predicciones (¿disco lleno o carpeta sin "
                            "permiso de escritura?). No se procesó ninguna fila.",
     "engine_unavailable": "El motor de trabajos no responde; intente de nuevo en unos minutos.",
     "idempotency_key_reused": "Conflicto de clave de idempotencia.",
+    "upload_not_found": "«{name}» ya no está disponible (caducó o ya se inició su trabajo): súbalo de nuevo.",
 }
+
+
+def job_error_text(error: JobError, name: str, limit_mb: float) -> str:
+    """The Spanish message of a refused upload or start."""
+    details = "; ".join(problem_text(p) for p in error.problems or []) or "archivo no válido"
+    template = MESSAGES.get(error.code, "No se pudo procesar «{name}»; el error quedó registrado en el servidor.")
+    return template.format(name=name, details=details, limit=f"{limit_mb:g}".replace(".", ","))
 
 
 def create_batch_upload_blueprint(services: Services) -> Blueprint:
@@ -34,12 +44,11 @@ def create_batch_upload_blueprint(services: Services) -> Blueprint:
         request.max_content_length = settings.max_upload_bytes
         name = request.args.get("filename") or "archivo.csv"
         try:
-            job, _ = jobs.submit(request.stream, name)
+            check = jobs.stage(request.stream, name, services.scoring.validator)
         except JobError as exc:
-            details = "; ".join(_problem(p) for p in exc.problems or []) or exc.message
-            message = _MESSAGES[exc.code].format(name=name, details=details, limit=f"{settings.max_upload_mb:g}")
+            message = job_error_text(exc, name, settings.max_upload_mb)
             return jsonify({"error": exc.code, "message": message}), 422 if exc.code == "invalid_file" else 503
-        return jsonify({"id": job.id, "state": job.state, "rows_total": job.rows_total}), 202
+        return jsonify(check.to_dict()), 200
 
     @bp.get("/batch/results/<file_id>")
     def result(file_id: str) -> Response:
@@ -50,8 +59,3 @@ def create_batch_upload_blueprint(services: Services) -> Blueprint:
         return send_file(path, mimetype="text/csv", as_attachment=True, download_name=file_id, conditional=True)
 
     return bp
-
-
-def _problem(problem: dict) -> str:
-    text = f"{problem.get('field', 'archivo')}: {problem.get('message', '')}"
-    return text + (f" (esperado: {problem['expected']})" if problem.get("expected") else "")

@@ -35,6 +35,16 @@ def probability_column(field: str = "prob_default", header: str = "Prob. impago"
             "valueFormatter": grid_percent(2)}
 
 
+def predicted_class_column(field: str = "Pago_atiempo_pred", header: str = "Pago_atiempo") -> dict[str, Any]:
+    """The predicted class as the original showed it (Sí / No), with a green or red mark drawn by CSS (no emoji
+    font needed); the file keeps the 0 / 1 of ``field``."""
+    return {"field": field, "headerName": header, "width": 150, "pinned": "left",
+            "valueFormatter": {"function": "params.value == null ? '' : (Number(params.value) === 1 ? 'Sí' : 'No')"},
+            "cellClassRules": {"predicted-yes": "params.value != null && Number(params.value) === 1",
+                               "predicted-no": "params.value != null && Number(params.value) === 0"},
+            "headerTooltip": "Predicción del modelo: Sí = paga a tiempo (1), No = pago tardío (0), al umbral"}
+
+
 def band_column(field: str = "risk_band", header: str = "Banda de riesgo") -> dict[str, Any]:
     conditions = [{"condition": f"params.value == '{band}'", "style": {**style, "fontWeight": "600"}}
                   for band, style in BAND_STYLES.items()]

@@ -5,6 +5,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from app.dashboard import ids
+from app.dashboard.formatting import decimal
 from app.dashboard.tabs import TABS
 from app.services import Services
 
@@ -16,7 +17,7 @@ def header(services: Services) -> dbc.Navbar:
     bundle = services.bundle
     badges = [
         dbc.Badge(f"Modelo {bundle.model_version}", color="light", text_color="dark", className="me-2"),
-        dbc.Badge(f"Umbral {bundle.threshold:.3f}", color="info", className="me-2"),
+        dbc.Badge(f"Umbral {decimal(bundle.threshold, 3)}", color="info", className="me-2"),
         html.A([html.I(className="bi bi-braces me-1"), "API"], href="/docs", target="_blank",
                className="btn btn-sm btn-outline-light me-2"),
         html.A([html.I(className="bi bi-heart-pulse me-1"), "Estado"], href="/health", target="_blank",

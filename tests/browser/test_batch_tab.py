@@ -1,5 +1,7 @@
-"""The Predicciones por Lotes tab in a real browser: a small file (summary, per-row errors, downloads), a multi-MB
-file whose job progress moves, the shown job surviving a reload, refusals.
+"""The Predicciones por Lotes tab in a real browser: a small file reviewed before scoring (first rows, validation
+summary, the *Hacer predicciones* button), then scored (summary in the original's words, per-row errors in
+Spanish, the predicted class as Sí / No, downloads with a timestamp column), a multi-MB file whose job progress
+moves, the shown job surviving a reload, a file lacking a model column, refusals.
 
 The app runs in this module's own server with small job chunks, so the progress of a few MB is visible.
 """
@@ -23,6 +25,7 @@ from app.dashboard import ids
 from modeling.synthetic import generate_loans
 
 RESULT = f"#{ids.Batch.RESULT}"
+CHECK = f"#{ids.Batch.CHECK}"
 PROGRESS_TEXT = f"#{ids.Batch.PROGRESS}-text"
 NAME = re.compile(r"predicciones_batch_\d{8}_\d{6}(_\d+)?\.csv")
 BAD_ROW = 6  # 0-based data row → spreadsheet row 8
@@ -58,6 +61,14 @@ def upload(browser, path: Path) -> None:
     browser.find_element(By.ID, "batch-file-input").send_keys(str(path))
 
 
+def start(browser) -> None:
+    """Wait for the file's review, then press "Hacer predicciones"."""
+    wait_for(browser, CHECK, timeout=60, text="Archivo válido")
+    button = browser.find_element(By.ID, ids.Batch.START)
+    assert button.is_enabled() and button.text == "Hacer predicciones"
+    click(browser, button)
+
+
 def download_result(browser) -> Path:
     before = {p.name for p in browser.download_dir.iterdir()}
     click(browser, browser.find_element(By.ID, ids.Batch.RESULT_DOWNLOAD_BUTTON))
@@ -73,17 +84,35 @@ def loans_file(tmp_path_factory) -> Path:
     return path
 
 
-def test_small_file_is_scored_reported_and_downloadable(browser, batch_server, batch_settings, loans_file):
+def test_small_file_is_reviewed_then_scored_reported_and_downloadable(browser, batch_server, batch_settings,
+                                                                    loans_file):
     open_batch(browser, batch_server)
+    assert not browser.find_element(By.ID, ids.Batch.START).is_enabled()  # nothing to score yet
     upload(browser, loans_file)
+    review = wait_for(browser, CHECK, timeout=60, text="Archivo válido")
+    text = review.text.upper()
+    assert "REGISTROS CARGADOS\n40\n" in text and "FILAS CON PROBLEMAS\n1\n" in text
+    assert "fila 8 · edad_cliente: no se pudo interpretar (encontrado: 'treinta', esperado: un número entero)" \
+        in review.text
+    assert len(browser.find_elements(By.CSS_SELECTOR, f"#{ids.Batch.CHECK_PREVIEW} .ag-center-cols-container "
+                                                      ".ag-row")) == 10
+    assert browser.find_elements(By.CSS_SELECTOR, f"#{ids.Batch.JOBS} tr[data-job]") == []  # no job before the click
+    start(browser)
     summary = wait_for(browser, RESULT, timeout=90, text="Resultados guardados en")
     file_id = NAME.search(summary.text).group(0)
     text = summary.text.upper()
-    for label, value in (("FILAS RECIBIDAS", 40), ("PUNTUADAS", 39), ("RECHAZADAS", 1)):
+    for label, value in (("TOTAL PROCESADO", 40), ("PUNTUADAS", 39), ("RECHAZADAS", 1)):
         assert f"{label}\n{value}\n" in text
-    assert "fila 8 · edad_cliente: could not be parsed (found 'treinta', expected an integer)" in summary.text
+    assert "PREDICCIONES DE RIESGO\n" in text
+    assert "fila 8 · edad_cliente: no se pudo interpretar (encontrado: 'treinta', esperado: un número entero)" \
+        in summary.text
+    assert "could not be parsed" not in summary.text and "expected" not in summary.text
     assert "Filas puntuadas por banda de riesgo" in summary.text
-    assert browser.find_elements(By.CSS_SELECTOR, f"#{ids.Batch.PREVIEW} .ag-row")
+    classes = browser.find_elements(By.CSS_SELECTOR, f"#{ids.Batch.PREVIEW} .ag-row [col-id='Pago_atiempo_pred']")
+    assert classes and {cell.text for cell in classes} <= {"Sí", "No", ""}
+    marked = browser.find_elements(By.CSS_SELECTOR, f"#{ids.Batch.PREVIEW} .predicted-yes, "
+                                                    f"#{ids.Batch.PREVIEW} .predicted-no")
+    assert marked and all(cell.text in ("Sí", "No") for cell in marked)
 
     saved = batch_settings.predictions_dir / file_id
     downloaded = download_result(browser)
@@ -93,6 +122,9 @@ def test_small_file_is_scored_reported_and_downloadable(browser, batch_server, b
     bad = results["fila"] == BAD_ROW + 2
     assert bad.sum() == 1 and results.loc[bad, "error"].str.contains("edad_cliente").all()
     assert results.loc[~bad, "prob_default"].between(0, 1).all()
+    assert results["timestamp"].str.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}").all()
+    risk = browser.find_element(By.ID, f"{ids.Batch.RESULT}-risk").text
+    assert f"\n{(results['Pago_atiempo_pred'] == 0).sum()}\n" in risk
 
     wait_for(browser, f"#{ids.Batch.FILES}", text=file_id)
     wait_for(browser, f"#{ids.Batch.JOBS}", text="Terminado")
@@ -110,6 +142,7 @@ def test_multi_megabyte_file_shows_moving_progress_survives_reload_and_downloads
     assert path.stat().st_size > 5 * 2**20
     open_batch(browser, batch_server)
     upload(browser, path)
+    start(browser)
     seen: list[int] = []
     deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
@@ -136,9 +169,20 @@ def test_multi_megabyte_file_shows_moving_progress_survives_reload_and_downloads
     assert browser_errors(browser) == []
 
 
+def test_a_file_lacking_a_model_column_is_shown_but_cannot_be_scored(browser, batch_server, tmp_path):
+    path = tmp_path / "sin_edad.csv"
+    generate_loans(n_rows=12, seed=4).drop(columns=["edad_cliente"]).to_csv(path, index=False)
+    open_batch(browser, batch_server)
+    upload(browser, path)
+    review = wait_for(browser, CHECK, timeout=60, text="Faltan columnas del modelo")
+    assert "edad_cliente" in review.text and "REGISTROS CARGADOS\n12\n" in review.text.upper()
+    assert not browser.find_element(By.ID, ids.Batch.START).is_enabled()
+    assert browser_errors(browser) == []
+
+
 @pytest.mark.parametrize(("name", "content", "message"), [
-    ("foto.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "unsupported file type '.png'"),
-    ("notas.csv", b"nombre,telefono\nAna,123\n", "not a loan table"),
+    ("foto.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "tipo de archivo no admitido: '.png'"),
+    ("notas.csv", b"nombre,telefono\nAna,123\n", "no es una tabla de préstamos"),
 ])
 def test_a_file_that_is_not_a_loan_table_gets_a_clear_error(browser, batch_server, tmp_path, name, content, message):
     path = tmp_path / name

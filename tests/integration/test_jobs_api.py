@@ -180,29 +180,55 @@ def test_a_killed_job_process_fails_the_job_and_a_rerun_never_logs_a_row_twice(j
     assert services.jobs.get(job_id).result_file
 
 
-def test_the_tab_upload_route_streams_behind_the_dashboard_login(make_app, tmp_path):
+def test_the_tab_upload_route_checks_the_file_first_and_the_job_starts_on_the_button(make_app, tmp_path):
+    """The tab's upload (behind the dashboard login) stores and checks the file — rows, columns, the first rows
+    and their problems — without scoring anything; ``start`` queues its job once, with a timestamp per row."""
     import base64
+
+    from app.services.jobs import JobError
 
     app = make_app(max_upload_mb=64, dashboard_user="ana", dashboard_password="clave", seed_holdout=False)
     client = app.test_client()
-    data = loans_csv(tmp_path / "a.csv", 30).read_bytes()
+    data = loans_csv(tmp_path / "a.csv", 30, bad_rows=(3,)).read_bytes()
     login = {"Authorization": "Basic " + base64.b64encode(b"ana:clave").decode()}
     upload = "/batch/upload?filename=a.csv"
     assert client.post(upload, data=data, headers={"X-Batch-Upload": "1"}).status_code == 401
     assert client.post(upload, data=data, headers=login).status_code == 400  # no header: not from the tab
     response = client.post(upload, data=data, headers={**login, "X-Batch-Upload": "1"})
-    assert response.status_code == 202
-    job_id = response.get_json()["id"]
+    assert response.status_code == 200
+    check = response.get_json()
+    assert check["ready"] and check["rows"] == 30 and check["rows_checked"] == 30 and not check["missing"]
+    assert check["rows_with_problems"] == 1 and {p["row"] for p in check["problems"]} == {5}
+    assert len(check["preview"]) == 10 and "edad_cliente" in check["preview"][0]
     services = app.extensions["credit_risk"]
-    done = wait_job(lambda: services.jobs.get(job_id).to_dict(), lambda v: v["state"] in FINISHED)
-    assert done["state"] == "done"
+    assert services.jobs.get(check["upload_id"]) is None  # nothing queued, nothing scored yet
+
+    job = services.jobs.start(check["upload_id"])
+    assert job.id == check["upload_id"] and services.jobs.start(check["upload_id"]).id == job.id  # once
+    done = wait_job(lambda: services.jobs.get(job.id).to_dict(), lambda v: v["state"] in FINISHED)
+    assert done["state"] == "done" and done["summary"]["predicted_late"] >= 0
     assert client.get(f"/batch/results/{done['result_file']}").status_code == 401
     result = client.get(f"/batch/results/{done['result_file']}", headers=login)
-    assert result.status_code == 200 and len(pd.read_csv(io.BytesIO(result.data), encoding="utf-8-sig")) == 30
+    frame = pd.read_csv(io.BytesIO(result.data), encoding="utf-8-sig")
+    assert result.status_code == 200 and len(frame) == 30
+    assert frame["timestamp"].str.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}").all()
+    assert done["summary"]["predicted_late"] == int((frame["Pago_atiempo_pred"] == 0).sum())
     assert client.get("/batch/results/prediction_log.sqlite", headers=login).status_code == 404
+    with pytest.raises(JobError) as unknown:
+        services.jobs.start("0" * 32)
+    assert unknown.value.code == "upload_not_found"
+
     refused = client.post("/batch/upload?filename=notas.csv", data=b"nombre\nAna\n",
                           headers={**login, "X-Batch-Upload": "1"})
     assert refused.status_code == 422 and "«notas.csv» no se puede usar" in refused.get_json()["message"]
+    assert "no es una tabla de préstamos" in refused.get_json()["message"]
+    partial = pd.read_csv(io.BytesIO(data)).drop(columns=["edad_cliente"]).to_csv(index=False).encode()
+    lacking = client.post(upload, data=partial, headers={**login, "X-Batch-Upload": "1"}).get_json()
+    assert not lacking["ready"] and lacking["missing"] == ["edad_cliente"]
+    with pytest.raises(JobError):
+        services.jobs.start(lacking["upload_id"])  # nothing to start: the file was not kept
+    uploads = services.settings.predictions_dir / "uploads"
+    assert not list(uploads.glob(f"{lacking['upload_id']}*"))
     services.jobs.engine.shutdown()
 
 

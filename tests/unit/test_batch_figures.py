@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from app.dashboard.figures.batch import BAND_COLORS, probability_histogram, risk_band_bar
+from app.dashboard.figures.batch import probability_histogram, risk_band_bar
+from app.dashboard.style import BAND_COLORS
 
 
 def test_band_bar_follows_the_bundle_order_with_counts_shares_and_band_colours():
@@ -11,7 +12,8 @@ def test_band_bar_follows_the_bundle_order_with_counts_shares_and_band_colours()
     bar = fig.data[0]
     assert list(bar.x) == ["Bajo", "Medio", "Alto"] and list(bar.y) == [6, 0, 3]
     assert list(bar.marker.color) == [BAND_COLORS["Bajo"], BAND_COLORS["Medio"], BAND_COLORS["Alto"]]
-    assert bar.text[0] == "6 (66.7 %)" and bar.text[1] == "0 (0.0 %)"
+    assert bar.text[0] == "6 (66,7 %)" and bar.text[1] == "0 (0,0 %)"
+    assert fig.layout.separators == ",."
     assert fig.layout.title.text and fig.layout.xaxis.title.text == "Banda de riesgo"
 
 

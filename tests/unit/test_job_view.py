@@ -38,7 +38,16 @@ def test_failed_job_says_why_in_spanish_and_keeps_the_detail():
     error = "the job process stopped unexpectedly (killed or out of memory) after 40,000 of 100,000 rows"
     text = _text(job_progress(_job(state="failed", error=error, finished_at=utcnow())))
     assert "El trabajo falló" in text and "el proceso que lo ejecutaba se detuvo" in text
-    assert "after 40,000 of 100,000 rows" in text and "Fallido" in text
+    assert "tras 40.000 de 100.000 filas" in text and "Fallido" in text and "after" not in text
+
+
+def test_a_file_refused_by_the_job_lists_its_problems_in_spanish():
+    error = ("the file cannot be used: edad_cliente: missing column (expected a column named edad_cliente) "
+             "(after 0 rows)")
+    text = _text(job_progress(_job(state="failed", error=error, finished_at=utcnow())))
+    assert "el archivo no se puede usar" in text
+    assert "edad_cliente: falta la columna (esperado: una columna llamada edad_cliente)" in text
+    assert "missing" not in text and "expected" not in text
 
 
 def test_recent_jobs_list_states_and_a_download_for_done_ones():

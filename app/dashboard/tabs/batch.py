@@ -1,10 +1,12 @@
-"""Predicciones por Lotes tab: upload a CSV/XLSX of any size, follow its background job, see and download the results.
+"""Predicciones por Lotes tab: upload a CSV/XLSX of any size, review it, start its background job, follow it, see
+and download the results.
 
 The file never travels through a Dash callback: ``assets/batch_upload.js`` streams it to ``POST /batch/upload``
-(upload progress in the page), which stores it in the predictions folder and queues a job; the job id goes to a
-``dcc.Store`` kept in the browser's storage (it survives a reload). A 1-second poll (5 s when nothing runs) reads
-the job and the recent jobs from the log database, so every browser and host shows the same list. Results files
-download through plain links streamed from disk.
+(upload progress in the page), which stores it in the predictions folder and answers with its check (rows,
+columns found / missing, the first rows and their problems), shown before anything is scored. *Hacer
+predicciones* queues the job; its id goes to a ``dcc.Store`` kept in the browser's storage (it survives a reload).
+A 1-second poll (5 s when nothing runs) reads the job and the recent jobs from the log database, so every browser
+and host shows the same list. Results files download through plain links streamed from disk.
 """
 from __future__ import annotations
 
@@ -15,11 +17,14 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from app.dashboard import ids
-from app.dashboard.batch_upload import create_batch_upload_blueprint
+from app.dashboard.batch_upload import create_batch_upload_blueprint, job_error_text
 from app.dashboard.batch_view import files_table, result_view
 from app.dashboard.components import empty_state
+from app.dashboard.guard import error_alert, guarded
 from app.dashboard.job_view import job_outcome, job_progress, jobs_table
+from app.dashboard.upload_check_view import check_view
 from app.services import Services
+from app.services.jobs import JobError
 
 LABEL = "Predicciones por Lotes"
 TAB_ID = "tab-batch"
@@ -32,7 +37,7 @@ _WAITING = "El resultado aparecerá aquí cuando termine el trabajo: resumen, er
 
 def _upload_card(services: Services) -> dbc.Card:
     settings = services.settings
-    megabytes = f"{settings.max_upload_mb:g}".replace(".", ",")
+    megabytes = f"{settings.max_upload_mb:g}".replace(".", ",")  # the limit as configured (2.5 → 2,5)
     limits = f"CSV (coma, punto y coma o tabulador; UTF-8 o Latin-1) o XLSX · máximo {megabytes} MB"
     drop_area = html.Div([
         html.I(className="bi bi-cloud-arrow-up fs-1 text-primary d-block"),
@@ -44,11 +49,12 @@ def _upload_card(services: Services) -> dbc.Card:
     return dbc.Card([
         dbc.CardHeader([html.I(className="bi bi-upload me-2"), "Cargar archivo"], className="fw-semibold"),
         dbc.CardBody([
-            html.P(["El archivo viaja directo al servidor y se procesa en segundo plano, por bloques: puede cerrar o "
-                    "recargar la página. Cada fila se valida con el esquema del modelo, se puntúa y se registra en el "
-                    "log (origen ", html.Code("batch"), "). Las filas con errores no se puntúan, pero se conservan en "
-                    "el archivo de resultados con la columna ", html.Code("error"), ". Las filas se numeran como en "
-                    "la hoja de cálculo (el encabezado es la fila 1)."], className="small"),
+            html.P(["El archivo viaja directo al servidor; antes de puntuar verá sus primeras filas y la validación. "
+                    "Con ", html.Strong("Hacer predicciones"), " se procesa en segundo plano, por bloques: puede "
+                    "cerrar o recargar la página. Cada fila se valida con el esquema del modelo, se puntúa y se "
+                    "registra en el log (origen ", html.Code("batch"), "). Las filas con errores no se puntúan, pero "
+                    "se conservan en el archivo de resultados con la columna ", html.Code("error"), ". Las filas se "
+                    "numeran como en la hoja de cálculo (el encabezado es la fila 1)."], className="small"),
             drop_area,
             dbc.Progress(id=ids.Batch.UPLOAD_PROGRESS, value=0, label="", className="mt-2",
                          style={"height": "1.1rem", "display": "none"}),
@@ -84,16 +90,29 @@ def _list_card(title: str, icon: str, body_id: str, refresh: bool = False, fill:
     ], className="shadow-sm h-100" if fill else "shadow-sm")
 
 
+def _check_card() -> dbc.Card:
+    return dbc.Card([
+        dbc.CardHeader(html.Div([
+            html.Span([html.I(className="bi bi-search me-2"), "Revisión del archivo"], className="fw-semibold"),
+            dbc.Button([html.I(className="bi bi-play-circle me-1"), "Hacer predicciones"], id=ids.Batch.START,
+                       color="primary", size="sm", disabled=True),
+        ], className="d-flex justify-content-between align-items-center")),
+        dbc.CardBody(html.Div(check_view(None), id=ids.Batch.CHECK)),
+    ], className="shadow-sm mb-3")
+
+
 def layout(services: Services) -> html.Div:
-    """Upload card, progress of the current job, recent jobs, previous files, the result area."""
+    """Upload card, progress of the current job, recent jobs, the file's review, previous files, the result."""
     return html.Div(id=ids.Batch.ROOT, children=[
         dcc.Store(id=ids.Batch.JOB, storage_type="local"), dcc.Store(id=ids.Batch.SHOWN),
+        dcc.Store(id=ids.Batch.STAGED, storage_type="session"),
         dcc.Interval(id=ids.Batch.POLL, interval=FAST_POLL_MS),
         dcc.Download(id=ids.Batch.TEMPLATE_DOWNLOAD),
         dbc.Row([dbc.Col(_upload_card(services), lg=5),
                  dbc.Col([_progress_card(),
                           _list_card("Trabajos recientes", "list-task", ids.Batch.JOBS, fill=False)], lg=7)],
                 className="g-3 mb-3"),
+        _check_card(),
         dbc.Row(dbc.Col(_list_card("Archivos de resultados anteriores", "clock-history", ids.Batch.FILES,
                                    refresh=True)), className="g-3 mb-3"),
         dbc.Card([
@@ -118,6 +137,7 @@ def register_callbacks(app: Dash, services: Services) -> None:
                   Output(ids.Batch.JOBS, "children"), Output(ids.Batch.POLL, "interval"),
                   Output(ids.Batch.SHOWN, "data"),
                   Input(ids.Batch.POLL, "n_intervals"), Input(ids.Batch.JOB, "data"), State(ids.Batch.SHOWN, "data"))
+    @guarded(lambda message: (error_alert(message), True, no_update, SLOW_POLL_MS, no_update), "batch")
     def _poll(_tick, job_id, shown):
         job = jobs.get(job_id) if isinstance(job_id, str) else None
         recent = jobs.recent(RECENT_JOBS)
@@ -128,6 +148,7 @@ def register_callbacks(app: Dash, services: Services) -> None:
 
     @app.callback(Output(ids.Batch.RESULT, "children"), Output(ids.Batch.RESULT_DOWNLOAD_BUTTON, "href"),
                   Output(ids.Batch.RESULT_DOWNLOAD_BUTTON, "className"), Input(ids.Batch.SHOWN, "data"))
+    @guarded(lambda message: (error_alert(message), None, "btn btn-success btn-sm disabled"), "batch")
     def _result(job_id):
         job = jobs.get(job_id) if isinstance(job_id, str) else None
         off = "btn btn-success btn-sm disabled"
@@ -139,9 +160,32 @@ def register_callbacks(app: Dash, services: Services) -> None:
         outcome = dataclasses.replace(outcome, preview=jobs.preview(job))
         return result_view(outcome, band_labels), f"/batch/results/{job.result_file}", "btn btn-success btn-sm"
 
+    @app.callback(Output(ids.Batch.CHECK, "children"), Output(ids.Batch.START, "disabled"),
+                  Input(ids.Batch.STAGED, "data"))
+    @guarded(lambda message: (error_alert(message), True), "batch")
+    def _check(staged):
+        return check_view(staged), not (isinstance(staged, dict) and staged.get("ready"))
+
+    @app.callback(Output(ids.Batch.JOB, "data", allow_duplicate=True),
+                  Output(ids.Batch.STAGED, "data", allow_duplicate=True),
+                  Output(ids.Batch.NOTICE, "children", allow_duplicate=True),
+                  Output(ids.Batch.NOTICE, "is_open", allow_duplicate=True),
+                  Input(ids.Batch.START, "n_clicks"), State(ids.Batch.STAGED, "data"), prevent_initial_call=True)
+    @guarded(lambda message: (no_update, no_update, message, True), "batch")
+    def _start(clicks, staged):
+        if not clicks or not isinstance(staged, dict) or not staged.get("ready"):
+            raise PreventUpdate
+        try:
+            job = jobs.start(str(staged.get("upload_id")))
+        except JobError as error:
+            return no_update, None, job_error_text(error, str(staged.get("filename")),
+                                                   services.settings.max_upload_mb), True
+        return job.id, None, "", False
+
     @app.callback(Output(ids.Batch.NOTICE, "children", allow_duplicate=True),
                   Output(ids.Batch.NOTICE, "is_open", allow_duplicate=True),
                   Input(ids.Batch.CANCEL, "n_clicks"), State(ids.Batch.JOB, "data"), prevent_initial_call=True)
+    @guarded(lambda message: (message, True), "batch")
     def _cancel(_clicks, job_id):
         job = jobs.cancel(job_id) if isinstance(job_id, str) else None
         if job is None:
@@ -150,6 +194,7 @@ def register_callbacks(app: Dash, services: Services) -> None:
 
     @app.callback(Output(ids.Batch.JOB, "data", allow_duplicate=True),
                   Input({"type": ids.Batch.JOB_BUTTON, "job": ALL}, "n_clicks"), prevent_initial_call=True)
+    @guarded(lambda message: no_update, "batch")
     def _select(clicks):
         if not any(clicks) or not isinstance(ctx.triggered_id, dict):
             raise PreventUpdate  # the list was redrawn, nothing was clicked
@@ -157,10 +202,12 @@ def register_callbacks(app: Dash, services: Services) -> None:
 
     @app.callback(Output(ids.Batch.FILES, "children"), Input(ids.Batch.SHOWN, "data"),
                   Input(ids.Batch.FILES_REFRESH, "n_clicks"))
+    @guarded(error_alert, "batch")
     def _list_files(_shown, _refresh):
         return files_table(batch_files.list_files())
 
     @app.callback(Output(ids.Batch.TEMPLATE_DOWNLOAD, "data"), Input(ids.Batch.TEMPLATE_BUTTON, "n_clicks"),
                   prevent_initial_call=True)
+    @guarded(lambda message: no_update, "batch")
     def _download_template(_clicks):
         return dcc.send_bytes(batch_files.template_csv(), "plantilla_predicciones.csv", type="text/csv")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -12,12 +13,14 @@ from modeling.data.columns import DATE_COLUMN
 from modeling.data.schema import ColumnSpec
 
 ROW_COLUMN = "fila"
-OUTPUT_COLUMNS = (*RESULT_COLUMNS, "error", "model_version", "request_id")  # added after the input columns
+OUTPUT_COLUMNS = (*RESULT_COLUMNS, "error", "model_version", "request_id", "timestamp")  # after the input columns
 OUTPUT_NAMES = frozenset((ROW_COLUMN, *OUTPUT_COLUMNS))
 
 
-def batch_frame(inputs: pd.DataFrame, batch: ScoredBatch, *, first_row: int) -> tuple[pd.DataFrame, list[str]]:
-    """Every input row, in order, followed by its result or its error; and notes on dropped columns.
+def batch_frame(inputs: pd.DataFrame, batch: ScoredBatch, *, first_row: int,
+                scored_at: datetime | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """Every input row, in order, followed by its result or its error and ``timestamp`` (when it was scored, UTC,
+    ``YYYY-MM-DD HH:MM:SS``, as the original results file had); and notes on dropped columns.
 
     ``inputs`` holds the values as uploaded (text for CSV files); ``batch.results`` and ``batch.errors`` are
     indexed by input position. Uploaded columns whose names clash with the result columns are dropped.
@@ -37,6 +40,8 @@ def batch_frame(inputs: pd.DataFrame, batch: ScoredBatch, *, first_row: int) -> 
     output["error"] = pd.Series(error_text, index=positions, dtype=object)
     output["model_version"] = batch.model_version
     output["request_id"] = batch.request_id
+    stamp = pd.Timestamp.now(tz="UTC").tz_localize(None) if scored_at is None else pd.Timestamp(scored_at)
+    output["timestamp"] = f"{stamp:%Y-%m-%d %H:%M:%S}"
     return output, notes
 
 

@@ -76,7 +76,7 @@ class JobSummary:
     """Counts accumulated over the chunks of a job, in the shape the tab and ``GET /jobs/{id}`` show."""
 
     def __init__(self) -> None:
-        self.received = self.scored = self.rejected = self.with_warnings = 0
+        self.received = self.scored = self.rejected = self.with_warnings = self.predicted_late = 0
         self.bands: dict[str, int] = {}
         self.fine = np.zeros(FINE_BINS, dtype=np.int64)
         self.row_errors: list[dict[str, Any]] = []
@@ -89,6 +89,7 @@ class JobSummary:
         self.scored += len(batch.results)
         self.rejected += len(batch.errors)
         self.with_warnings += int(output["warnings"].notna().sum())
+        self.predicted_late += int((batch.results["Pago_atiempo_pred"] == 0).sum())  # "Predicciones de Riesgo"
         self.latency_ms += batch.latency_ms
         for band, count in batch.results["risk_band"].value_counts().items():
             self.bands[str(band)] = self.bands.get(str(band), 0) + int(count)
@@ -107,7 +108,8 @@ class JobSummary:
         occupied = np.flatnonzero(self.fine)
         low, high = (int(occupied[0]), int(occupied[-1]) + 1) if occupied.size else (0, 0)
         return {"received": self.received, "scored": self.scored, "rejected": self.rejected,
-                "with_warnings": self.with_warnings, "risk_bands": dict(self.bands),
+                "with_warnings": self.with_warnings, "predicted_late": self.predicted_late,
+                "risk_bands": dict(self.bands),
                 "histogram": {"bins": FINE_BINS, "first": low, "counts": self.fine[low:high].tolist()},
                 "notes": list(self.notes), "latency_ms": round(self.latency_ms, 1)}
 

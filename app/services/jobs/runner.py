@@ -12,6 +12,7 @@ import os
 import socket
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -118,7 +119,7 @@ def _run(job: Job, context: JobContext, results: PartialResults, summary: JobSum
             if pending is not None and _settle(job.id, pending, context, summary):
                 return "cancelled"
             pending = (log_thread.submit(_log_chunk, job.id, chunk, write, scoring),
-                       file_thread.submit(_write_chunk, chunk, batch, results, summary))
+                       file_thread.submit(_write_chunk, chunk, batch, results, summary, write.profiled.scored_at))
         if pending is not None and _settle(job.id, pending, context, summary):
             return "cancelled"
     if summary.received == 0:
@@ -142,9 +143,10 @@ def _log_chunk(job_id: str, chunk: Chunk, write: LogWrite, scoring: ScoringServi
         scoring.write(write)
 
 
-def _write_chunk(chunk: Chunk, batch: ScoredBatch, results: PartialResults, summary: JobSummary) -> None:
+def _write_chunk(chunk: Chunk, batch: ScoredBatch, results: PartialResults, summary: JobSummary,
+                 scored_at: datetime) -> None:
     """Append one chunk's rows to the results file and count them."""
-    output, notes = batch_frame(chunk.frame, batch, first_row=chunk.first_row)
+    output, notes = batch_frame(chunk.frame, batch, first_row=chunk.first_row, scored_at=scored_at)
     if chunk.first_row == FIRST_DATA_ROW:
         summary.notes.extend(notes)
     results.append(output)

@@ -1,5 +1,6 @@
 """The jobs facade used by the API and the dashboard: take an upload (streamed to disk), check its header, create the
-job row and hand it to the engine; read, list and cancel jobs; find their results file."""
+job row and hand it to the engine — at once (the API) or after showing a check of the file (the dashboard:
+:meth:`JobService.stage`, then :meth:`JobService.start`); read, list and cancel jobs; find their results file."""
 from __future__ import annotations
 
 import contextlib
@@ -16,7 +17,9 @@ import sqlalchemy as sa
 from app.services.batch import BatchFileNotFound, BatchFiles
 from app.services.jobs.engines import JobEngine
 from app.services.jobs.reader import DataFileError, open_table
+from app.services.jobs.staging import UploadCheck, check_upload, sweep, take_ticket, write_ticket
 from app.services.jobs.store import Job, JobStore
+from app.services.scoring.records import RecordValidator
 
 UPLOAD_FOLDER = "uploads"
 _PIECE = 1 << 20  # bytes read from the request and written to disk at a time
@@ -77,12 +80,57 @@ class JobService:
         except BaseException:
             path.unlink(missing_ok=True)
             raise
+        self._hand_over(job)
+        return job, False
+
+    def stage(self, stream: IO[bytes], filename: str | None, validator: RecordValidator) -> UploadCheck:
+        """Stream the file to disk and check it (header, rows, the first rows validated) without creating a job;
+        :meth:`start` with the returned ``upload_id`` queues it. Raises ``JobError`` as :meth:`submit` does."""
+        name = Path(filename or "archivo.csv").name[:255] or "archivo.csv"
+        upload_id = uuid.uuid4().hex
+        sweep(self.upload_dir)
+        path, size, _ = self._save(stream, upload_id, Path(name).suffix.lower())
+        try:
+            reader = self._check(path, name)
+            try:
+                check = check_upload(reader, validator, upload_id, size)
+            except DataFileError as exc:
+                raise JobError("invalid_file", f"{name} cannot be used",
+                               [problem.to_dict() for problem in exc.problems]) from None
+            if check.ready:
+                write_ticket(self.upload_dir, upload_id, filename=name, path=path, size_bytes=size,
+                             rows=reader.rows_estimate)
+            else:
+                path.unlink(missing_ok=True)  # nothing can be done with it: no ticket, no file
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        return check
+
+    def start(self, upload_id: str) -> Job:
+        """Queue the job of a staged upload (the job's id is the upload's); a second start returns the same job.
+        Raises ``JobError("upload_not_found")`` for an unknown, expired or unusable upload."""
+        ticket = take_ticket(self.upload_dir, upload_id)
+        if ticket is None:
+            job = self.store.get(upload_id) if isinstance(upload_id, str) else None
+            if job is not None:
+                return job
+            raise JobError("upload_not_found", "no staged upload with this id (expired or already started)")
+        try:
+            job = self.store.create(upload_id, filename=ticket["filename"], upload_path=ticket["path"],
+                                    upload_bytes=ticket["size_bytes"], engine=self.engine.name,
+                                    rows_total=ticket["rows"])
+        except sa.exc.IntegrityError:  # started meanwhile by another request
+            return self.store.get(upload_id)  # type: ignore[return-value]
+        self._hand_over(job)
+        return job
+
+    def _hand_over(self, job: Job) -> None:
         try:
             self.engine.submit(job.id)
         except Exception as exc:  # broker down: the job can never start
             self.store.fail_queued(job.id, "the job engine could not be reached; submit the file again later")
             raise JobError("engine_unavailable", "the job engine could not be reached; retry later") from exc
-        return job, False
 
     def _save(self, stream: IO[bytes], job_id: str, suffix: str) -> tuple[Path, int, str]:
         if suffix not in _EXTENSIONS:
