@@ -20,6 +20,7 @@ from app.dashboard import ids
 from app.dashboard.components import SOURCE_LABELS, empty_state
 from app.dashboard.figures import performance_over_time as figures
 from app.dashboard.guard import guarded
+from app.dashboard.tabs import performance_challenger as challenger
 from app.dashboard.tabs.charts_sections import card, chart
 from app.dashboard.tabs.performance_sections import confusion_table, status_banner, summary_grid, upload_report
 from app.services import Services
@@ -72,6 +73,10 @@ def layout(services: Services) -> html.Div:
             dbc.Col(card("Matriz de confusión esperada (CBPE)", _loading(html.Div(id=ids.Performance.CONFUSION)),
                          "Suma de p y 1 − p de cada préstamo a cada lado del umbral: lo que se espera sin "
                          "conocer los resultados."), xs=12, xl=5)], className="g-3 mb-3"),
+        html.Div(card("Retador frente a campeón", challenger.section(),
+                      "Un segundo modelo puntúa en sombra cada predicción registrada (nunca se devuelve al cliente). "
+                      "Comparación en los mismos préstamos según los filtros de arriba; promover o revertir cambia el "
+                      "modelo servido en todos los servidores en segundos, sin reiniciar."), className="mb-3"),
         card("Cargar resultados reales", _upload_panel(),
              "Archivo CSV o XLSX con columnas request_id, row (opcional; posición en su solicitud) y Pago_atiempo "
              "(0 = tardío, 1 = a tiempo); un archivo de resultados de lotes sirve tal cual (request_id, fila) "
@@ -88,6 +93,9 @@ def register_callbacks(app: Dash, services: Services) -> None:
     filters = [Input(ids.Performance.SOURCES, "value"), Input(ids.Performance.DATES, "start_date"),
                Input(ids.Performance.DATES, "end_date"), Input(ids.Performance.GRANULARITY, "value"),
                Input(ids.Performance.REFRESH, "n_clicks"), Input(ids.Performance.UPLOADED, "data")]
+
+    if services.models is not None:
+        challenger.register_callbacks(app, services, filters)
 
     def view(sources, start, end, window):
         return performance.over_time(Selection.parse(sources, None, start, end, window))
@@ -130,6 +138,7 @@ def register_callbacks(app: Dash, services: Services) -> None:
                   State(ids.Performance.UPLOAD, "filename"),
                   State(ids.Performance.OVERWRITE, "value"), State(ids.Performance.UPLOADED, "data"),
                   prevent_initial_call=True)
+    @guarded(lambda message: (empty_state(message, icon="exclamation-circle"), no_update, None), "performance")
     def _upload(contents, filename, overwrite, uploaded):
         """Record the file's outcomes; the upload is cleared so that the same file can be sent again."""
         if contents is None:
