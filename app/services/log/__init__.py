@@ -1,5 +1,6 @@
 """The log database: tables and Alembic migrations, the prediction log writer/reader, row browsing and export."""
-from app.services.log.browse import PAGE_SIZE, LogOptions, LogPage, LogService, LogTotals
+from app.services.log.browse import PAGE_SIZE, LogService
+from app.services.log.pages import LogOptions, LogPage, LogTotals
 from app.services.log.query import LogQuery, parse_params, parse_query
 from app.services.log.store import LogStatus, PredictionLog, PredictionLogError
 

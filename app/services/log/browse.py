@@ -12,17 +12,16 @@ a known neighbour skips rows by ``OFFSET`` (on ids only): the one cost that grow
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from typing import Any
 
-import pyarrow as pa
 import sqlalchemy as sa
 
 from app.services.log.day_pages import day_range_offset, day_range_page
-from app.services.log.export import flatten, records, selected, stream_csv
+from app.services.log.export import flatten, selected, stream_csv
 from app.services.log.export_copy import copy_csv
+from app.services.log.pages import LogOptions, LogPage, LogTotals
 from app.services.log.query import LogQuery, conditions, day_id_range, listed_days, orders_by_code_point
 from app.services.log.store import PredictionLog
 from app.services.log.tables import predictions, profile_fragments
@@ -31,49 +30,6 @@ from app.services.selection import parse_date
 PAGE_SIZE = 100
 EXPORT_CHUNK_ROWS = 20_000
 PAGE_READ_MAX = 1_000  # reads of up to this many rows are pages (for SQLite's query shapes, see the module doc)
-
-
-@dataclass(frozen=True)
-class LogPage:
-    """Flattened rows, newest first; ``first_id`` / ``last_id`` are the newest / oldest row's id (the cursors)."""
-
-    rows: pa.Table
-
-    @property
-    def ids(self) -> list[int]:
-        return self.rows.column("id").to_pylist()
-
-    @property
-    def first_id(self) -> int | None:
-        return self.rows.column("id")[0].as_py() if self.rows.num_rows else None
-
-    @property
-    def last_id(self) -> int | None:
-        return self.rows.column("id")[-1].as_py() if self.rows.num_rows else None
-
-    def records(self) -> list[dict[str, Any]]:
-        """JSON-safe dicts for a grid."""
-        return records(self.rows)
-
-
-@dataclass(frozen=True)
-class LogTotals:
-    """Aggregates over every matching row."""
-
-    count: int
-    mean_prob_default: float | None
-    high_risk: int  # rows in the highest band (Alto)
-    with_actual: int
-
-
-@dataclass(frozen=True)
-class LogOptions:
-    """What the filter controls offer, from ``profile_fragments`` (empty until profiles are written)."""
-
-    sources: list[str]
-    model_versions: list[str]
-    first_day: date | None
-    last_day: date | None
 
 
 class LogService:

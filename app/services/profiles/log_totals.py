@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from app.services.log.browse import LogTotals
+from app.services.log.pages import LogTotals
 from app.services.log.query import LogQuery
 from app.services.profiles.reader import ProfileReader
 from app.services.selection import ALL_VERSIONS
