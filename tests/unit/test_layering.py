@@ -35,7 +35,7 @@ def test_services_never_import_flask_or_dash(path):
 
 def test_importing_the_serving_modules_loads_no_web_or_training_stack():
     code = ("import sys, app, app.config, app.services, app.services.log.store, modeling.data.input_warnings, "
-            "modeling.data.coercion; "
+            "modeling.data.coercion, modeling.training.evaluation, modeling.training.calibration; "
             "bad = [m for m in ('flask', 'dash', 'plotly', 'optuna', 'modeling.train') if m in sys.modules]; "
             "assert not bad, bad")
     result = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True,
