@@ -17,6 +17,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from app.dashboard import ids
+from app.dashboard.batch_cards import check_card, list_card, progress_card, upload_card
 from app.dashboard.batch_upload import create_batch_upload_blueprint, job_error_text
 from app.dashboard.batch_view import files_table, result_view
 from app.dashboard.components import empty_state
@@ -30,75 +31,7 @@ LABEL = "Predicciones por Lotes"
 TAB_ID = "tab-batch"
 FAST_POLL_MS, SLOW_POLL_MS = 1000, 5000
 RECENT_JOBS = 15
-_DROP_STYLE = {"borderWidth": "2px", "borderStyle": "dashed", "borderRadius": "0.5rem", "borderColor": "#90a4ae",
-               "textAlign": "center", "padding": "2rem 1rem", "cursor": "pointer", "backgroundColor": "#f8fafc"}
 _WAITING = "El resultado aparecerá aquí cuando termine el trabajo: resumen, errores por fila y vista previa."
-
-
-def _upload_card(services: Services) -> dbc.Card:
-    settings = services.settings
-    megabytes = f"{settings.max_upload_mb:g}".replace(".", ",")  # the limit as configured (2.5 → 2,5)
-    limits = f"CSV (coma, punto y coma o tabulador; UTF-8 o Latin-1) o XLSX · máximo {megabytes} MB"
-    drop_area = html.Div([
-        html.I(className="bi bi-cloud-arrow-up fs-1 text-primary d-block"),
-        html.Div(["Arrastre y suelte un archivo aquí o ", html.A("selecciónelo", className="link-primary")],
-                 className="fw-semibold"),
-        html.Div(limits, className="small text-muted mt-1"),
-    ], id=ids.Batch.UPLOAD, style=_DROP_STYLE, **{"data-max-bytes": str(settings.max_upload_bytes),
-                                                   "data-max-mb": megabytes})
-    return dbc.Card([
-        dbc.CardHeader([html.I(className="bi bi-upload me-2"), "Cargar archivo"], className="fw-semibold"),
-        dbc.CardBody([
-            html.P(["El archivo viaja directo al servidor; antes de puntuar verá sus primeras filas y la validación. "
-                    "Con ", html.Strong("Hacer predicciones"), " se procesa en segundo plano, por bloques: puede "
-                    "cerrar o recargar la página. Cada fila se valida con el esquema del modelo, se puntúa y se "
-                    "registra en el log (origen ", html.Code("batch"), "). Las filas con errores no se puntúan, pero "
-                    "se conservan en el archivo de resultados con la columna ", html.Code("error"), ". Las filas se "
-                    "numeran como en la hoja de cálculo (el encabezado es la fila 1)."], className="small"),
-            drop_area,
-            dbc.Progress(id=ids.Batch.UPLOAD_PROGRESS, value=0, label="", className="mt-2",
-                         style={"height": "1.1rem", "display": "none"}),
-            dbc.Alert(id=ids.Batch.NOTICE, color="danger", is_open=False, className="mt-3 mb-0 py-2"),
-            html.Div([
-                dbc.Button([html.I(className="bi bi-file-earmark-spreadsheet me-1"), "Descargar plantilla CSV"],
-                           id=ids.Batch.TEMPLATE_BUTTON, color="secondary", outline=True, size="sm"),
-                dbc.Tooltip("Encabezado con las columnas que usa el modelo y dos filas de ejemplo",
-                            target=ids.Batch.TEMPLATE_BUTTON),
-            ], className="mt-3"),
-        ]),
-    ], className="shadow-sm h-100")
-
-
-def _progress_card() -> dbc.Card:
-    return dbc.Card([
-        dbc.CardHeader(html.Div([
-            html.Span([html.I(className="bi bi-activity me-2"), "Trabajo"], className="fw-semibold"),
-            dbc.Button([html.I(className="bi bi-x-circle me-1"), "Cancelar"], id=ids.Batch.CANCEL, size="sm",
-                       color="danger", outline=True, disabled=True),
-        ], className="d-flex justify-content-between align-items-center")),
-        dbc.CardBody(html.Div(job_progress(None), id=ids.Batch.PROGRESS)),
-    ], className="shadow-sm mb-3")
-
-
-def _list_card(title: str, icon: str, body_id: str, refresh: bool = False, fill: bool = True) -> dbc.Card:
-    button = [dbc.Button(html.I(className="bi bi-arrow-clockwise"), id=ids.Batch.FILES_REFRESH, size="sm",
-                         color="link", className="p-0", title="Actualizar la lista")] if refresh else []
-    return dbc.Card([
-        dbc.CardHeader(html.Div([html.Span([html.I(className=f"bi bi-{icon} me-2"), title], className="fw-semibold"),
-                                 *button], className="d-flex justify-content-between align-items-center")),
-        dbc.CardBody(html.Div(id=body_id), style={"maxHeight": "300px", "overflowY": "auto"}),
-    ], className="shadow-sm h-100" if fill else "shadow-sm")
-
-
-def _check_card() -> dbc.Card:
-    return dbc.Card([
-        dbc.CardHeader(html.Div([
-            html.Span([html.I(className="bi bi-search me-2"), "Revisión del archivo"], className="fw-semibold"),
-            dbc.Button([html.I(className="bi bi-play-circle me-1"), "Hacer predicciones"], id=ids.Batch.START,
-                       color="primary", size="sm", disabled=True),
-        ], className="d-flex justify-content-between align-items-center")),
-        dbc.CardBody(html.Div(check_view(None), id=ids.Batch.CHECK)),
-    ], className="shadow-sm mb-3")
 
 
 def layout(services: Services) -> html.Div:
@@ -108,12 +41,12 @@ def layout(services: Services) -> html.Div:
         dcc.Store(id=ids.Batch.STAGED, storage_type="session"),
         dcc.Interval(id=ids.Batch.POLL, interval=FAST_POLL_MS),
         dcc.Download(id=ids.Batch.TEMPLATE_DOWNLOAD),
-        dbc.Row([dbc.Col(_upload_card(services), lg=5),
-                 dbc.Col([_progress_card(),
-                          _list_card("Trabajos recientes", "list-task", ids.Batch.JOBS, fill=False)], lg=7)],
+        dbc.Row([dbc.Col(upload_card(services), lg=5),
+                 dbc.Col([progress_card(),
+                          list_card("Trabajos recientes", "list-task", ids.Batch.JOBS, fill=False)], lg=7)],
                 className="g-3 mb-3"),
-        _check_card(),
-        dbc.Row(dbc.Col(_list_card("Archivos de resultados anteriores", "clock-history", ids.Batch.FILES,
+        check_card(),
+        dbc.Row(dbc.Col(list_card("Archivos de resultados anteriores", "clock-history", ids.Batch.FILES,
                                    refresh=True)), className="g-3 mb-3"),
         dbc.Card([
             dbc.CardHeader(html.Div([
