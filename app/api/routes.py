@@ -173,9 +173,8 @@ def _check_object_sizes(body: Any) -> None:
 
 def batch_json(batch: ScoredBatch) -> bytes:
     """``{"results", "errors", "summary"}``; floats keep full precision, equal to the logged values."""
-    results = batch.results
-    columns = zip(results.index.tolist(), results["prob_default"].tolist(), results["Pago_atiempo_pred"].tolist(),
-                  results["risk_band"].tolist(), results["warnings"].tolist(), strict=True)
+    columns = zip(batch.positions.tolist(), batch.prob.tolist(), batch.pred.tolist(), batch.band.tolist(),
+                  batch.warnings, strict=True)
     items = [{"index": i, "prob_default": p, "Pago_atiempo_pred": y, "risk_band": b, "warnings": w,
               "model_version": batch.model_version, "request_id": batch.request_id} for i, p, y, b, w in columns]
     return orjson.dumps({"results": items, "errors": batch.errors, "summary": batch.summary},

@@ -70,10 +70,12 @@ def numeric_labels(cuts: Sequence[float]) -> list[str]:
     return [*labels, MISSING_LABEL]
 
 
-def as_float_array(values: pd.Series, name: str) -> np.ndarray:
+def as_float_array(values: pd.Series | np.ndarray, name: str) -> np.ndarray:
     """The column as float64 (NaN = missing); raises ``ValueError`` naming rows that are not numbers."""
     if values.dtype == np.float64:
-        return values.to_numpy()
+        return np.asarray(values)
+    if isinstance(values, np.ndarray):  # a plain array (the write path's columns): the checks below as a Series
+        values = pd.Series(values, name=name)
     if pd.api.types.is_datetime64_any_dtype(values) or isinstance(values.dtype, pd.PeriodDtype):
         raise ValueError(f"{name}: expected numbers, found dates (dtype {values.dtype})")
     if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
@@ -173,12 +175,13 @@ def categorical_counts(values: pd.Series, categories: Sequence[str], pooled: Seq
     return np.bincount(lookup, weights=per_unique, minlength=n_bins).astype(np.int64)
 
 
-def categorical_bin_ids(values: pd.Series, categories: Sequence[str], pooled: Sequence[str] = ()) -> np.ndarray:
+def categorical_bin_ids(values: pd.Series | np.ndarray, categories: Sequence[str],
+                        pooled: Sequence[str] = ()) -> np.ndarray:
     """Bin index of every row of one current column (categories, [pooled], unseen, missing = last)."""
     n_bins, unseen = _layout(categories, pooled)
     dtype = np.min_scalar_type(n_bins - 1)
     if _is_numeric(values):
-        x = as_float_array(values, str(values.name))
+        x = as_float_array(values, str(getattr(values, "name", "")))
         ids = np.full(x.size, unseen, dtype=dtype)
         for index, number in _numeric_categories(categories):
             ids[x == number] = index

@@ -22,8 +22,8 @@ _EXACT_INT = 2.0**53
 
 
 def clean_columns(records: Sequence[Any], specs: Sequence[ColumnSpec],
-                  by_header: Mapping[str, str]) -> tuple[pd.DataFrame, list[list[str]]] | None:
-    """``(frame, ignored fields per record)`` when every record is clean, else None."""
+                  by_header: Mapping[str, str]) -> tuple[dict[str, np.ndarray], list[list[str]]] | None:
+    """``(columns, ignored fields per record)`` when every record is clean, else None."""
     if set(map(type, records)) != {dict}:
         return None
     keys: dict[str, str] = {}
@@ -45,7 +45,7 @@ def clean_columns(records: Sequence[Any], specs: Sequence[ColumnSpec],
         if column is None:
             return None
         columns[spec.name] = column
-    return pd.DataFrame(columns), _ignored(records, extra)
+    return columns, _ignored(records, extra)
 
 
 def _ignored(records: Sequence[dict[str, Any]], extra: list[str]) -> list[list[str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -13,42 +14,46 @@ import pandas as pd
 from modeling.data.columns import DATE_COLUMN
 from modeling.data.schema import Problem
 
+ScoredArrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # input positions, prob, pred, band
 
-def log_rows(results: pd.DataFrame, request_id: str, model_version: str, latency_ms: float, source: str,
-             scored_at: Any, inputs: pd.DataFrame, warnings: list[list[dict[str, str]]],
+
+def log_rows(scored: ScoredArrays, request_id: str, model_version: str, latency_ms: float, source: str,
+             scored_at: Any, inputs: Mapping[str, np.ndarray], warnings: list[list[dict[str, str]]],
              actual: list[Any]) -> dict[str, Any]:
-    """The ``predictions`` rows of scored ``results``, column by column (single values apply to every row)."""
-    return {"request_id": request_id, "row": results.index.to_numpy(), "scored_at": scored_at,
-            "loan_date": inputs[DATE_COLUMN].to_numpy(),
-            "source": source, "model_version": model_version, "inputs": json_lines(inputs),
-            "prob_default": results["prob_default"].to_numpy(), "Pago_atiempo_pred": results["Pago_atiempo_pred"]
-            .to_numpy(), "risk_band": results["risk_band"].tolist(), "latency_ms": latency_ms,
+    """The ``predictions`` rows of ``scored`` records, column by column (single values apply to every row);
+    ``inputs`` holds their validated feature columns."""
+    positions, prob, pred, band = scored
+    return {"request_id": request_id, "row": positions, "scored_at": scored_at, "loan_date": inputs[DATE_COLUMN],
+            "source": source, "model_version": model_version, "inputs": json_lines(inputs), "prob_default": prob,
+            "Pago_atiempo_pred": pred, "risk_band": band.tolist(), "latency_ms": latency_ms,
             "warnings": [json.dumps(w, ensure_ascii=False) if w else "[]" for w in warnings], "actual": actual}
 
 
-def json_lines(frame: pd.DataFrame) -> list[str]:
-    """One JSON object per row (numbers in full precision, dates as ISO text to the second, missing as null)."""
-    if frame.empty:
+def json_lines(columns: Mapping[str, Any]) -> list[str]:
+    """One JSON object per row (numbers in full precision, dates as ISO text to the second, missing as null).
+
+    Each column is encoded once (``orjson``, its distinct texts once each) and every row is one ``%`` of a
+    template: the same text as ``orjson.dumps`` of each row's dict, without building the dicts."""
+    arrays = [np.asarray(values) for values in columns.values()]
+    if not arrays or not len(arrays[0]):
         return []
-    names = [str(name) for name in frame.columns]
-    columns = []
-    for name in frame.columns:
-        values = frame[name]
-        if pd.api.types.is_datetime64_any_dtype(values):
-            stamps = values.to_numpy(dtype="datetime64[s]")
-            text = np.datetime_as_string(stamps, unit="s").astype(object)
-            text[np.isnat(stamps)] = None
-            columns.append(text.tolist())
-        elif values.dtype == object:
-            text = values.to_numpy()
-            missing = pd.isna(text)
-            if missing.any():
-                text = np.where(missing, None, text)
-            columns.append(text.tolist())
-        else:
-            columns.append(values.tolist())  # float NaN is written as null
-    dumps = orjson.dumps
-    return [dumps(dict(zip(names, row, strict=True))).decode() for row in zip(*columns, strict=True)]
+    names = [orjson.dumps(str(name)).decode().replace("%", "%%") for name in columns]
+    template = "{" + ",".join(f"{name}:%s" for name in names) + "}"
+    encoded = [_encoded(values).tolist() for values in arrays]
+    return [template % row for row in zip(*encoded, strict=True)]
+
+
+def _encoded(values: np.ndarray) -> np.ndarray:
+    """The JSON text of every value of one column (object array)."""
+    if values.dtype.kind in "fiub":
+        return np.array(orjson.dumps(values.tolist())[1:-1].decode().split(","), dtype=object)  # NaN → null
+    if values.dtype.kind == "M":  # dates and text: each distinct value encoded once; None, NaN and NaT → -1
+        codes, uniques = pd.factorize(values.astype("datetime64[s]"), use_na_sentinel=True)
+        texts = [f'"{text}"' for text in np.datetime_as_string(np.asarray(uniques), unit="s").tolist()]
+    else:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        texts = [orjson.dumps(value).decode() for value in uniques.tolist()]
+    return np.array([*texts, "null"], dtype=object)[codes]
 
 
 def actual_values(actual: pd.Series | None, positions: np.ndarray) -> list[Any]:

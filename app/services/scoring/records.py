@@ -1,11 +1,11 @@
-"""Raw records → coerced feature frame + every problem, against the bundle's stored schema.
+"""Raw records → coerced feature columns + every problem, against the bundle's stored schema.
 
-The general path is ``modeling.data.coercion`` (``match_columns`` + ``coerce_frame``, vectorised). Requests
-of a few records spend most of their time in pandas overhead there, so :meth:`RecordValidator.validate_records`
-first tries a shortcut that only accepts records whose every value already has its final, valid type
-(numbers as JSON numbers in range, text as strings, ISO dates) and produces exactly the frame
-``coerce_frame`` would; anything else — including every record with a problem — takes the general path,
-which is therefore the only place problems are worded. A property test pins the equivalence.
+The general path is ``modeling.data.coercion`` (``match_columns`` + ``coerce_frame``, vectorised). Requests of a
+few records spend most of their time in pandas overhead there, so :meth:`RecordValidator.validate_records` first
+tries a shortcut that only accepts records whose every value already has its final, valid type (numbers as JSON
+numbers in range, text as strings, ISO dates) and produces exactly what ``coerce_frame`` would; anything else —
+every record with a problem included — takes the general path, the only place problems are worded (a property
+test pins the equivalence).
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,8 @@ from modeling.data.input_warnings import stored_specs
 from modeling.data.schema import ColumnSpec, Problem
 
 FAST_PATH_MAX_RECORDS = 32
+MAX_REMEMBERED_HEADERS = 1024  # spellings of field names remembered (clients send few; a bound for hostile ones)
+_UNSEEN = object()  # a field name not seen before
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?(?:Z|[+-]\d{2}:\d{2})?$")
 _NUMERIC_KINDS = ("code", "integer", "numeric")
 _EXACT_INT = 2**53  # larger magnitudes (and NaN / inf) take the general path
@@ -40,11 +43,16 @@ class _Invalid(Exception):
 class ValidatedRecords:
     """Coerced valid records plus the problems of the others, by input index."""
 
-    raw: pd.DataFrame                 # every feature column of the valid records (RangeIndex), schema dtypes
-    positions: np.ndarray             # input index of each row of ``raw``
+    columns: dict[str, np.ndarray]    # every feature column of the valid records, schema dtypes, schema order
+    positions: np.ndarray             # input index of each valid record
     errors: dict[int, list[Problem]]  # input index → every problem of that record
-    ignored: list[list[str]]          # per row of ``raw``: fields sent but not part of the schema
+    ignored: list[list[str]]          # per valid record: fields sent but not part of the schema
     n_records: int
+
+    @cached_property
+    def raw(self) -> pd.DataFrame:
+        """The valid records as a frame (RangeIndex), built on first use: scoring works on ``columns``."""
+        return pd.DataFrame(self.columns)
 
 
 class RecordValidator:
@@ -56,6 +64,7 @@ class RecordValidator:
         self.known_specs = stored_specs(schema, roles=("feature", "leakage", "target"))
         self._optional = tuple(s.name for s in self.specs if s.nullable)  # may be left out entirely
         self._by_header = {normalize_header(s.name): s.name for s in self.known_specs}
+        self._names: dict[str, str | None] = {}  # sent field → schema name, as clients spell them
 
     def validate_records(self, records: Sequence[Any]) -> ValidatedRecords:
         """Validate JSON-like records; anything that is not an object is reported by its index."""
@@ -80,8 +89,7 @@ class RecordValidator:
                        for i in np.flatnonzero(~is_object)}
         return self.validate_frame(frame, positions=positions, n_records=len(records), prior_errors=not_objects)
 
-    def validate_frame(self, frame: pd.DataFrame, *, positions: np.ndarray | None = None,
-                       n_records: int | None = None,
+    def validate_frame(self, frame: pd.DataFrame, *, positions: np.ndarray | None = None, n_records: int | None = None,
                        prior_errors: dict[int, list[Problem]] | None = None) -> ValidatedRecords:
         """The general, vectorised path for a table of raw records (headers matched tolerantly)."""
         positions = np.arange(len(frame)) if positions is None else np.asarray(positions, dtype=int)
@@ -97,22 +105,25 @@ class RecordValidator:
                 ignored[pos].append(str(column))
         errors = {int(positions[row]): problems for row, problems in problems_by_row.items()}
         errors.update(prior_errors or {})
-        raw = coerced.frame.loc[valid].reset_index(drop=True)
-        raw = pd.DataFrame({s.name: raw[s.name] if s.name in raw.columns else _column(s, [None] * len(raw))
-                            for s in self.specs})
-        return ValidatedRecords(raw, positions[valid],
+        raw = coerced.frame.loc[valid]
+        columns = {s.name: raw[s.name].to_numpy() if s.name in raw.columns else _column(s, [None] * len(raw))
+                   for s in self.specs}
+        return ValidatedRecords(columns, positions[valid],
                                 dict(sorted(errors.items())), ignored, len(frame) if n_records is None else n_records)
 
     def _validate_clean(self, records: Sequence[Any]) -> ValidatedRecords:
         columns: dict[str, list[Any]] = {s.name: [] for s in self.specs}
         ignored: list[list[str]] = []
+        names = self._names
         for record in records:
             if type(record) is not dict:
                 raise _Invalid
             values: dict[str, Any] = {}
             extra = []
             for key, value in record.items():
-                name = self._by_header.get(normalize_header(key))
+                name = names.get(key, _UNSEEN)
+                if name is _UNSEEN:
+                    name = self._name_of(key)
                 if name is None:
                     if value is not None:
                         extra.append(key)
@@ -123,8 +134,15 @@ class RecordValidator:
             for spec in self.specs:
                 columns[spec.name].append(_clean_value(spec, values.get(spec.name)))
             ignored.append(extra)
-        frame = pd.DataFrame({s.name: _column(s, columns[s.name]) for s in self.specs})
-        return ValidatedRecords(frame, np.arange(len(records)), {}, ignored, len(records))
+        return ValidatedRecords({s.name: _column(s, columns[s.name]) for s in self.specs}, np.arange(len(records)),
+                                {}, ignored, len(records))
+
+    def _name_of(self, key: str) -> str | None:
+        """The schema name of a sent field (None when not part of it), remembered for the next records."""
+        name = self._by_header.get(normalize_header(key))
+        if len(self._names) < MAX_REMEMBERED_HEADERS:
+            self._names[key] = name
+        return name
 
 
 def _clean_value(spec: ColumnSpec, value: Any) -> Any:

@@ -76,7 +76,7 @@ class RequestScorer:
         if stored is not None:
             return Answer(stored.status, stored.response, replayed=True)
         batch, write = self.scoring.prepare_records(records, source="api", request_id=request_id)
-        status = 200 if len(batch.results) else 422
+        status = 200 if len(batch.prob) else 422
         body = self.render_batch(batch)
         if status != 200:
             return Answer(status, body)  # nothing logged, nothing stored: a retry is validated again
@@ -102,9 +102,8 @@ class RequestScorer:
                                                     request_ids=[items[i].request_id for i in group])
         fresh: dict[int, Answer] = {}
         key_rows: list[KeyRow] = []
-        columns = zip(batch.results.index.tolist(), batch.results["prob_default"].tolist(),
-                      batch.results["Pago_atiempo_pred"].tolist(), batch.results["risk_band"].tolist(),
-                      batch.results["warnings"].tolist(), strict=True)
+        columns = zip(batch.positions.tolist(), batch.prob.tolist(), batch.pred.tolist(), batch.band.tolist(),
+                      batch.warnings, strict=True)
         for position, prob, pred, band, warnings in columns:
             item = items[group[position]]
             body = self.render_one({"prob_default": prob, "Pago_atiempo_pred": pred, "risk_band": band,

@@ -8,7 +8,6 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -19,51 +18,21 @@ from app.observability.metrics import log_write as observed_log_write
 from app.services.log.store import PredictionLog
 from app.services.log.values import day_keys
 from app.services.profiles import ProfileLayout, ProfileStore, ScoredRows, build_fragments
+from app.services.scoring.column_table import ColumnTable
 from app.services.scoring.log_values import actual_values, log_rows, problem_dict
+from app.services.scoring.model_call import score_columns
 from app.services.scoring.records import RecordValidator, ValidatedRecords
+from app.services.scoring.scored import RESULT_COLUMNS, LogWrite, ScoredBatch
+from app.services.scoring.soft_checks import SoftChecks
 from app.services.selection import SOURCES
 from modeling.artifacts import Bundle
 from modeling.data.columns import DATE_COLUMN
-from modeling.data.input_warnings import input_warnings
 from modeling.drift import SCORE_NAME
-from modeling.inference import score_and_derive
+from modeling.inference import risk_band
 
-RESULT_COLUMNS = ("prob_default", "Pago_atiempo_pred", "risk_band", "warnings")
+__all__ = ["FOLD_EVERY", "RESULT_COLUMNS", "LogWrite", "ScoredBatch", "ScoringService"]
+
 FOLD_EVERY = 64  # fragments this process appends between two folds of the profiles
-
-
-@dataclass(frozen=True)
-class LogWrite:
-    """What one scoring call writes in one transaction: the ``predictions`` rows, and what their profile
-    fragments are built from."""
-
-    rows: dict[str, Any]
-    profiled: ScoredRows
-
-
-@dataclass(frozen=True)
-class ScoredBatch:
-    """What one scoring call produced.
-
-    ``results`` is indexed by the input position of every scored record (columns ``RESULT_COLUMNS``);
-    ``errors`` lists the records that could not be scored: ``{"index": i, "problems": [...]}``.
-    """
-
-    request_id: str
-    model_version: str
-    n_records: int
-    results: pd.DataFrame
-    errors: list[dict[str, Any]]
-    latency_ms: float
-
-    @property
-    def summary(self) -> dict[str, Any]:
-        """Counts and timing for the response envelope."""
-        bands = self.results["risk_band"].value_counts().to_dict() if len(self.results) else {}
-        return {"received": self.n_records, "scored": len(self.results), "rejected": len(self.errors),
-                "risk_bands": {str(k): int(v) for k, v in bands.items()},
-                "model_version": self.model_version, "request_id": self.request_id,
-                "latency_ms": round(self.latency_ms, 3)}
 
 
 class ScoringService:
@@ -80,6 +49,9 @@ class ScoringService:
         self.log = log
         self.model_version = bundle.model_version
         self.validator = RecordValidator(bundle.schema)
+        self.soft_checks = SoftChecks(bundle.schema)
+        self._threshold, bands = bundle.threshold, bundle.risk_bands
+        self._cuts, self._labels = bands["cuts"], bands["labels"]
         self.layout = ProfileLayout.for_bundle(bundle.model_version, bundle.reference_profile,
                                                bundle.risk_bands["labels"])
         self.profiles = profiles or ProfileStore(log.engine)
@@ -162,39 +134,34 @@ class ScoringService:
             raise ValueError(f"source must be one of {SOURCES}, got {source!r}")
         scored_at = pd.Timestamp.now(tz="UTC").tz_localize(None).to_pydatetime()
         request_id = request_id or uuid.uuid4().hex
-        raw = checked.raw
-        loan_dates = raw[DATE_COLUMN].to_numpy(dtype="datetime64[ns]")
-        date_defaulted = np.isnat(loan_dates)
-        features = raw.assign(**{DATE_COLUMN: np.where(date_defaulted, np.datetime64(scored_at, "ns"), loan_dates)}) \
+        raw, positions = checked.columns, checked.positions
+        date_defaulted = np.isnat(raw[DATE_COLUMN])
+        features = {**raw, DATE_COLUMN: np.where(date_defaulted, np.datetime64(scored_at, "ns"), raw[DATE_COLUMN])} \
             if date_defaulted.any() else raw
-        scores, derived = score_and_derive(self.bundle, features)
-        warnings = input_warnings(features, self.bundle.schema, date_defaulted if date_defaulted.any() else None)
+        prob, derived = score_columns(self.bundle, features)
+        warnings = self.soft_checks.warnings(features, date_defaulted)
         for row, fields in enumerate(checked.ignored):
-            warnings[row].extend({"field": f, "code": "ignored_field", "message": "not a model input: ignored"}
-                                 for f in fields)
+            if fields:
+                warnings[row].extend({"field": f, "code": "ignored_field", "message": "not a model input: ignored"}
+                                     for f in fields)
         latency_ms = (time.perf_counter() - started) * 1000.0
 
-        prob = scores["prob_default"].to_numpy(dtype="float64")
-        pred = scores["Pago_atiempo_pred"].to_numpy(dtype="int64")
-        band = scores["risk_band"].to_numpy(dtype=object)
-        results = pd.DataFrame({"prob_default": prob, "Pago_atiempo_pred": pred, "risk_band": band,
-                                "warnings": pd.Series(warnings, dtype=object).to_numpy()},
-                               index=pd.Index(checked.positions, name="index"))
+        pred = np.where(prob >= self._threshold, 0, 1).astype("int64")
+        band = risk_band(prob, self._cuts, self._labels)
         errors = [{"index": i, "problems": [problem_dict(p) for p in problems]}
                   for i, problems in checked.errors.items()]
-        batch = ScoredBatch(request_id, self.model_version, checked.n_records, results, errors, latency_ms)
-        outcomes = actual_values(actual, checked.positions)
-        rows = log_rows(results, request_id, self.model_version, latency_ms, source, scored_at, raw, warnings,
-                        outcomes)
+        batch = ScoredBatch(request_id, self.model_version, checked.n_records, positions, prob, pred, band, warnings,
+                            errors, latency_ms)
+        outcomes = actual_values(actual, positions)
+        rows = log_rows((positions, prob, pred, band), request_id, self.model_version, latency_ms, source, scored_at,
+                        raw, warnings, outcomes)
         if row_offset:
             rows["row"] = rows["row"] + row_offset
         if request_ids is not None:  # one request per record
-            rows["request_id"] = np.asarray(request_ids, dtype=object)[checked.positions].tolist()
+            rows["request_id"] = np.asarray(request_ids, dtype=object)[positions].tolist()
             rows["row"] = np.zeros(len(prob), dtype=np.int64)
-        variables = pd.concat([features, derived, pd.DataFrame({SCORE_NAME: prob}, index=features.index)],
-                              axis=1)  # validated rows: one RangeIndex for all three
         scored = ScoredRows(
-            variables=variables, prob=prob, pred=pred, band=band,
+            variables=ColumnTable({**features, **derived, SCORE_NAME: prob}), prob=prob, pred=pred, band=band,
             days=day_keys(rows["loan_date"], scored_at, len(prob)), source=source,
             actual=np.array([np.nan if v is None else v for v in outcomes], dtype=np.float64),
             warning_codes=[[w["code"] for w in row] for row in warnings], latency_ms=latency_ms,
