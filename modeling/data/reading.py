@@ -27,6 +27,7 @@ from modeling.data.file_formats import (
     read_source,
     with_decimal_points,
 )
+from modeling.data.log_export import is_log_export, labelled_rows, with_schema_names
 from modeling.data.schema import RAW_COLUMNS
 from modeling.synthetic import DEFAULT_SEED, generate_loans
 
@@ -46,6 +47,7 @@ class LoadedTable:
     source: str
     sha256: str
     rows: int
+    log_export: bool = False  # the dashboard's Logs export (loan_date / actual read as the schema's names)
 
 
 def _coerce(raw: pd.DataFrame, name: str, *, require_target: bool) -> pd.DataFrame:
@@ -95,6 +97,9 @@ def read_table(source: str | Path | bytes | BinaryIO, *, filename: str | None = 
         raw, separator = read_csv_bytes(data, name)
     if raw.columns.empty:
         raise file_error(name, "the file is empty (no header row)")
+    log_export = is_log_export(raw.columns)
+    if log_export:
+        raw = with_schema_names(raw)
 
     mapping, extra = match_columns(raw.columns, RAW_COLUMNS)
     if not mapping:
@@ -112,7 +117,7 @@ def read_table(source: str | Path | bytes | BinaryIO, *, filename: str | None = 
         table = with_decimal_points(table)
     if keep_extra and extra:
         table = pd.concat([table, raw[extra]], axis=1)
-    return LoadedTable(table, warnings, name, hashlib.sha256(data).hexdigest(), len(table))
+    return LoadedTable(table, warnings, name, hashlib.sha256(data).hexdigest(), len(table), log_export)
 
 
 def load_table(source: str | Path | bytes | BinaryIO, *, filename: str | None = None,
@@ -142,6 +147,11 @@ def load_table(source: str | Path | bytes | BinaryIO, *, filename: str | None = 
         an empty or header-only file, content that is not a table, an unsupported extension.
     """
     table = read_table(source, filename=filename)
+    if require_target and table.log_export and TARGET in table.frame.columns:
+        kept, left_out = labelled_rows(table.frame)  # training from the log: only loans whose outcome is known
+        if left_out:
+            table.warnings.append(f"left out {left_out} logged row(s) without an outcome (actual)")
+        table = dataclasses.replace(table, frame=kept)
     frame = _coerce(table.frame, table.source, require_target=require_target)
     return dataclasses.replace(table, frame=frame, rows=len(frame))
 
