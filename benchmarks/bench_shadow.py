@@ -1,0 +1,98 @@
+"""What shadow scoring costs a request: sequential ``/predict`` latency (p50, p90) of the same app without and
+with a challenger scoring in shadow, measured in the same run (alternating blocks), and their ratio
+(target: ≤ 1.20 at p50).
+
+Usage: ``python benchmarks/bench_shadow.py [--models-dir models] [--challenger VERSION] [--requests 2000]``.
+The champion is the bundle ``LATEST`` names, the challenger another bundle of the same folder (the newest other
+one by default); without two bundles there, two small ones are trained on synthetic data into a temporary
+folder first. Requests go through the Flask app in process (no network), so the shadow thread's share of the
+GIL shows fully; each block waits for the shadow queue to drain before the next one starts.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from app import create_app  # noqa: E402
+from app.config import Settings  # noqa: E402
+from benchmarks.bench_api import sample_records  # noqa: E402
+from modeling.artifacts import LATEST_FILE, list_versions, point_latest  # noqa: E402
+
+BLOCK = 100
+
+
+def two_bundles(models_dir: Path | None, challenger: str | None) -> tuple[Path, str, str]:
+    """``(models_dir, champion, challenger)``, training two small synthetic bundles when needed."""
+    if models_dir is not None and (models_dir / LATEST_FILE).is_file():
+        champion = (models_dir / LATEST_FILE).read_text().strip()
+        others = [v for v in list_versions(models_dir) if v != champion]
+        if challenger or others:
+            return models_dir, champion, challenger or others[-1]
+    from modeling.data.reading import load_training_data
+    from modeling.train import TrainOptions, train_table
+
+    folder = Path(tempfile.mkdtemp(prefix="bench-shadow-models-"))
+    table = load_training_data(None)
+    first = train_table(table, TrainOptions(models_dir=folder, trials=1, folds=3, seed=1)).bundle_path.name
+    second = train_table(table, TrainOptions(models_dir=folder, trials=1, folds=3, seed=2)).bundle_path.name
+    point_latest(folder, first)
+    print(f"trained two synthetic bundles in {folder}: {first} (champion), {second} (challenger)")
+    return folder, first, second
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--models-dir", type=Path, default=None)
+    parser.add_argument("--challenger", default=None)
+    parser.add_argument("--requests", type=int, default=2000, help="requests per variant")
+    args = parser.parse_args()
+    models_dir, champion, challenger = two_bundles(args.models_dir, args.challenger)
+    folder = Path(tempfile.mkdtemp(prefix="bench-shadow-"))
+    apps = {}
+    for name, version in (("without", None), ("with", challenger)):
+        settings = Settings(models_dir=models_dir, predictions_dir=folder / name, seed_holdout=False,
+                            challenger_version=version, model_poll_seconds=0)
+        apps[name] = create_app(settings)
+    records = sample_records(apps["without"].extensions["credit_risk"], 500)
+    clients = {name: app.test_client() for name, app in apps.items()}
+    shadow = apps["with"].extensions["credit_risk"].models.shadow
+    times: dict[str, list[float]] = {"without": [], "with": []}
+    for client in clients.values():  # warm-up
+        for record in records[:50]:
+            client.post("/predict", json=record)
+    shadow.flush()
+    sent = 0
+    while sent < args.requests:
+        for name, client in clients.items():
+            for i in range(BLOCK):
+                record = records[(sent + i) % len(records)]
+                start = time.perf_counter()
+                response = client.post("/predict", json=record)
+                times[name].append((time.perf_counter() - start) * 1000)
+                assert response.status_code == 200, response.get_data(as_text=True)
+            shadow.flush()
+        sent += BLOCK
+    print(f"champion {champion}, challenger {challenger}; {sent:,} sequential /predict per variant "
+          f"(blocks of {BLOCK}, alternating), in process, SQLite log")
+    p50 = {name: statistics.median(t) for name, t in times.items()}
+    for name, t in times.items():
+        p90 = statistics.quantiles(t, n=10)[-1]
+        print(f"  {name + ' challenger':<20} p50 {p50[name]:6.2f} ms   p90 {p90:6.2f} ms")
+    print(f"  ratio at p50 (with / without): {p50['with'] / p50['without']:.3f}  (target ≤ 1.20)")
+    engine = apps["with"].extensions["credit_risk"].log.engine
+    with engine.connect() as conn:
+        from sqlalchemy import text
+
+        scored = conn.execute(text("SELECT COUNT(*) FROM shadow_scores")).scalar_one()
+    print(f"  shadow rows written: {scored:,} of {len(times['with']) + 50:,} logged")
+
+
+if __name__ == "__main__":
+    main()
