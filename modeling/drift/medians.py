@@ -10,6 +10,9 @@ Edges: inner bins are bounded by their cuts; the outer bins by the reference min
 values outside the reference range (the ``out-of-range`` count) has no known bound on that side: when its median
 falls in an outer bin, that side of the interval is open (``None``) and the estimate uses the reference extreme.
 Missing values are left out, as numpy's ``nanmedian`` does.
+
+Integer variables (``integral``): a bin ``[a, b)`` then holds only the integers ``ceil(a) … ceil(b) − 1``, often
+with a large share on one of them, so the interpolated value is rounded to the nearest of those integers.
 """
 from __future__ import annotations
 
@@ -43,9 +46,11 @@ def bin_edges(variable: VariableProfile, open_outer: bool) -> tuple[np.ndarray, 
     return lows, highs
 
 
-def binned_median(variable: VariableProfile, counts: np.ndarray, out_of_range: int | None = 0) -> BinnedMedian | None:
+def binned_median(variable: VariableProfile, counts: np.ndarray, out_of_range: int | None = 0, *,
+                  integral: bool = False) -> BinnedMedian | None:
     """The median of a sample given its counts in ``variable``'s bins (value bins then missing, as the profile
-    stores them) and its out-of-range count; None when it has no non-missing value."""
+    stores them) and its out-of-range count; None when it has no non-missing value. ``integral``: the variable
+    takes whole values only (the estimate is then a whole value of the median's bin)."""
     values = np.asarray(counts, dtype=np.int64)[:-1]
     n = int(values.sum())
     if n == 0:
@@ -60,5 +65,7 @@ def binned_median(variable: VariableProfile, counts: np.ndarray, out_of_range: i
     before = cumulative[at] - values[at]
     start, end = finite_lows[at], finite_highs[at]
     estimate = start + (middle - before) / values[at] * (end - start)
+    if integral and np.ceil(end) - 1 >= np.ceil(start):
+        estimate = float(np.clip(np.round(estimate), np.ceil(start), np.ceil(end) - 1))
     low, high = float(lows[lower_bin]), float(highs[upper_bin])
     return BinnedMedian(float(estimate), None if np.isinf(low) else low, None if np.isinf(high) else high, n)

@@ -19,10 +19,11 @@ STATUS_WORDS = {"drift": "drift", "stable": "estable", "insufficient data": "dat
 
 
 def value_text(value: float | None) -> str:
-    """A median as the page writes it: whole numbers from 100 on (``1.234.567``), one decimal below (``36,5``)."""
+    """A median as the page writes it: whole from 100 on or when whole (``1.234.567``, ``36``), else one decimal
+    (``42,5``)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    return integer(value) if abs(value) >= 100 else decimal(value, 1)
+    return integer(value) if abs(value) >= 100 or float(value).is_integer() else decimal(value, 1)
 
 
 def interval_text(low: float | None, high: float | None) -> str:
@@ -72,7 +73,9 @@ def median_bars(items: list[MedianComparison]) -> go.Figure:
                     hovertemplate=f"<b>{item.variable}</b><br>mediana actual {value_text(cur.estimate)} "
                                   f"({interval_text(cur.low, cur.high)})<br>n = {integer(cur.n)} · "
                                   f"{status_word(item)}<extra></extra>")
-    fig.update_yaxes(rangemode="tozero", showticklabels=False, showgrid=False)
+        top = max(ref.estimate, high, 0.0)
+        fig.update_yaxes(range=[min(0.0, low, ref.estimate) * 1.3, top * 1.3 or 1.0], row=row, col=col)
+    fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=True)
     fig.update_annotations(font_size=12)
     fig.update_layout(bargap=0.35, separators=SEPARATORS)
     return style_figure(fig, "Mediana actual frente a la de referencia (entrenamiento)", height=230 * rows + 60)

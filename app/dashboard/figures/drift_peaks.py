@@ -50,7 +50,9 @@ def psi_max_figure(peaks: pd.DataFrame, bands: Sequence[float], window: str) -> 
     top = max(float(np.nanmax(np.append(psi[judged], 0.0))) * 1.15, bands[1] * 1.4)
     if (~judged).any():
         fig.add_scatter(x=np.array(labels)[~judged], y=np.minimum(np.nan_to_num(psi[~judged]), top), mode="markers",
-                        name="Datos insuficientes", marker={"symbol": "circle-open", "size": 9, "color": INSUFFICIENT},
+                        name="Datos insuficientes", marker={"symbol": np.where(np.nan_to_num(psi[~judged]) > top,
+                                                                 "triangle-up-open", "circle-open"),
+                                                       "size": 9, "color": INSUFFICIENT},
                         customdata=custom[~judged],
                         hovertemplate="<b>%{x}</b><br>datos insuficientes (n = %{customdata[1]})<br>PSI máximo "
                                       "%{customdata[2]}: no distinguible del ruido<extra></extra>")

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from modeling.data.schema import RAW_COLUMNS
 from modeling.drift import DriftReport, FrozenProfile
 from modeling.drift.medians import BinnedMedian, binned_median
 
 ORIGINAL_VARIABLES: tuple[str, ...] = (  # the original's "first 8 numeric columns", in its order
     "capital_prestado", "plazo_meses", "edad_cliente", "salario_cliente", "total_otros_prestamos", "cuota_pactada",
     "puntaje_datacredito", "cant_creditosvigentes")
+INTEGER_VARIABLES = frozenset(spec.name for spec in RAW_COLUMNS if spec.kind == "integer")
 
 
 @dataclass(frozen=True)
@@ -50,11 +52,12 @@ def median_comparison(profile: FrozenProfile, counts: dict[str, tuple], report: 
     found = []
     for name in names:
         variable = profile.variables[name]
-        reference = binned_median(variable, variable.counts, 0)
+        integral = name in INTEGER_VARIABLES
+        reference = binned_median(variable, variable.counts, 0, integral=integral)
         if reference is None:
             continue
         bins, outside = counts[name]
-        current = binned_median(variable, bins, outside)
+        current = binned_median(variable, bins, outside, integral=integral)
         result = report.get(name)
         change = float("nan")
         if current is not None and reference.estimate != 0:

@@ -50,3 +50,15 @@ def test_values_outside_the_reference_range_open_the_interval() -> None:
     with pytest.raises(ValueError, match="numeric"):
         binned_median(load_profile(build_reference_profile(
             pd.DataFrame({"c": ["a", "b"]}), numeric=[], categorical=["c"])).variables["c"], np.array([1, 1, 0, 0]))
+
+
+def test_integer_variables_get_a_whole_estimate_inside_the_bin() -> None:
+    rng = np.random.default_rng(8)
+    reference = pd.DataFrame({"plazo": rng.choice([6.0, 10.0, 12.0, 18.0, 24.0, 36.0, 48.0, 60.0, 72.0, 84.0, 96.0,
+                                                   120.0], 3000)})
+    variable = load_profile(build_reference_profile(reference, numeric=["plazo"], categorical=[])).variables["plazo"]
+    for values in (reference["plazo"].to_numpy(), rng.choice([6.0, 12.0, 13.0], 501)):
+        counts, outside = variable.current_counts(pd.Series(values))
+        found = binned_median(variable, counts, outside, integral=True)
+        assert found.estimate == round(found.estimate) and found.low <= found.estimate <= found.high
+        assert found.low <= np.median(values) <= found.high
