@@ -1,5 +1,6 @@
-"""The Data Drift tab in a real browser: status banner, one table row per monitored variable, the per-bin chart,
-the weekly and daily evolution, the source control (none chosen = all) and the CSV download of the PSI table."""
+"""The Data Drift tab in a real browser: status banner, band tiles, the recommendation for the state, one table row
+per monitored variable, the per-bin chart, the peak PSI per window with its table and trend analysis, the weekly and
+daily evolution, the source control (none chosen = all) and the CSV download of the PSI table."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,9 +12,16 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from app.dashboard import ids
-from app.services.drift import TABLE_COLUMNS
+from app.dashboard.formatting import integer
+from app.dashboard.tabs.drift_recommendations import recommend
+from app.dashboard.tabs.drift_summary import band_counts
+from app.services.drift import TABLE_COLUMNS, DriftService
+from app.services.log.store import PredictionLog
+from app.services.profiles import ProfileReader, ProfileStore
+from app.services.selection import Selection
 from modeling.data.columns import TEMPORAL_FEATURES
 from modeling.drift import SCORE_NAME
+from modeling.drift.trend import TREND_FALLING, TREND_RISING, TREND_STABLE
 
 BANNER = f"#{ids.Drift.BANNER}"
 GRID_ROWS = f"#{ids.Drift.GRID} .ag-pinned-left-cols-container .ag-row"
@@ -39,7 +47,6 @@ def test_banner_and_one_table_row_per_monitored_variable(browser, live_server, m
     open_drift(browser, live_server)
     banner = browser.find_element(By.CSS_SELECTOR, BANNER).text
     assert any(heading in banner for heading in HEADINGS), banner
-    assert "Variables por banda" in banner and "Datos insuficientes:" in banner
     shown = [row.text for row in browser.find_elements(By.CSS_SELECTOR, GRID_ROWS)]
     assert sorted(shown) == sorted(monitored)
     assert not set(TEMPORAL_FEATURES) & set(shown)
@@ -47,7 +54,7 @@ def test_banner_and_one_table_row_per_monitored_variable(browser, live_server, m
     assert "Todas las fuentes" in browser.find_element(By.ID, ids.Drift.SOURCES).text
     page = browser.find_element(By.ID, ids.Drift.ROOT).text
     assert "Referencia:" in page and "período de entrenamiento" in page and "anio_prestamo" in page
-    assert "0.10–0.25 Moderado" in browser.find_element(By.ID, ids.Drift.TABLE_HELP).text
+    assert "0,10–0,25 Moderado" in browser.find_element(By.ID, ids.Drift.TABLE_HELP).text
     assert browser_errors(browser) == []
 
 
@@ -95,4 +102,60 @@ def test_csv_download_holds_one_row_per_variable(browser, live_server, monitored
     assert list(table.columns) == list(TABLE_COLUMNS)
     assert len(table) == len(monitored) and sorted(table["variable"]) == sorted(monitored)
     assert table["psi"].notna().all() and (table["psi"] >= 0).all()
+    assert browser_errors(browser) == []
+
+
+@pytest.fixture
+def drift_service(browser_settings, bundle, live_server):
+    """The drift service on the live app's log, to compute what the page must show."""
+    log = PredictionLog.from_url(browser_settings.log_database_url)
+    yield DriftService(bundle, ProfileReader(ProfileStore(log.engine)), bands=browser_settings.psi_bands)
+    log.dispose()
+
+
+TREND_HEADINGS = {TREND_RISING: "Tendencia en aumento", TREND_FALLING: "Tendencia en descenso",
+                  TREND_STABLE: "Tendencia estable"}
+
+
+def test_band_tiles_recommendation_peak_table_and_trend(browser, live_server, drift_service):
+    open_drift(browser, live_server)
+    view = drift_service.report(Selection())
+    counts = band_counts(view.table)
+    tiles = wait_for(browser, f"#{ids.Drift.BAND_TILES}").text.upper()
+    for title in ("VARIABLES CON DRIFT ALTO", "VARIABLES CON DRIFT MODERADO", "VARIABLES ESTABLES"):
+        assert title in tiles
+    for key, tile in (("Alto", "Alto"), ("Moderado", "Moderado"), ("Bajo", "Bajo"),
+                      ("insufficient data", "insufficient-data")):
+        shown = browser.find_element(By.ID, f"{ids.Drift.BAND_TILES}-{tile}").text.split("\n")
+        assert integer(counts[key]) in shown, (key, shown)
+    box = browser.find_element(By.ID, ids.Drift.RECOMMENDATION)
+    expected = recommend(view)
+    assert box.get_attribute("data-level") == expected.level and expected.level in box.text
+    assert "Acción recomendada" in box.text and ("URGENTE" in box.text) == (view.report.state == "Alto")
+
+    peaks, trend = drift_service.peaks(Selection(window="month"))
+    table = wait_for(browser, f"#{ids.Drift.PEAKS_TABLE}", timeout=30)
+    rows = table.find_elements(By.CSS_SELECTOR, "tbody tr")
+    assert len(rows) == len(peaks)
+    newest = peaks.iloc[-1]
+    cells = rows[0].find_elements(By.CSS_SELECTOR, "td")
+    assert cells[0].text == f"{newest['window_start']:%Y-%m}" and cells[4].text == integer(newest["n"])
+    judged = peaks[peaks["status"] != "insufficient data"]
+    if len(judged):
+        row = peaks.index.get_loc(judged.index[-1])
+        cells = rows[len(peaks) - 1 - row].find_elements(By.CSS_SELECTOR, "td")
+        assert cells[3].text.startswith(judged.iloc[-1]["variable"]) and "," in cells[2].text  # 0,123
+    box = browser.find_element(By.ID, ids.Drift.TREND)
+    assert box.get_attribute("data-direction") == trend.direction
+    assert TREND_HEADINGS.get(trend.direction, "Aún no hay suficientes ventanas") in box.text
+    graph = browser.find_element(By.ID, ids.Drift.PEAKS_GRAPH)
+    assert "PSI máximo por ventana" in graph.find_element(By.CSS_SELECTOR, ".gtitle").text
+
+    week = browser.find_element(By.XPATH, f"//*[@id='{ids.Drift.WINDOW}']//label[normalize-space()='Semana']")
+    browser.execute_script("arguments[0].click()", week)
+    weekly, weekly_trend = drift_service.peaks(Selection(window="week"))
+    wait_for(browser, f"#{ids.Drift.PEAKS_GRAPH} .xtitle", text="ventana (semana)")
+    table = wait_for(browser, f"#{ids.Drift.PEAKS_TABLE}")
+    assert len(table.find_elements(By.CSS_SELECTOR, "tbody tr")) == len(weekly)
+    assert browser.find_element(By.ID, ids.Drift.TREND).get_attribute("data-direction") == weekly_trend.direction
     assert browser_errors(browser) == []
