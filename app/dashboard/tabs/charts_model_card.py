@@ -7,6 +7,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
+from app.dashboard.formatting import decimal, integer, percent
 from app.dashboard.tabs.charts_kpis import METRIC_HELP, number
 from app.services.performance import ModelCard
 
@@ -26,7 +27,7 @@ def model_card_section(card: ModelCard) -> dbc.Row:
 
 
 def _identity(card: ModelCard) -> html.Div:
-    params = [(name, f"{value:.4g}" if isinstance(value, float) else str(value))
+    params = [(name, f"{value:.4g}".replace(".", ",") if isinstance(value, float) else str(value))
               for name, value in sorted(card.params.items())]
     data = card.data
     rows = [("Modelo", html.Strong(card.model_name or "—")), ("Versión", html.Code(card.model_version)),
@@ -87,8 +88,8 @@ def _split_table(card: ModelCard) -> Any:
 def _threshold_rule(card: ModelCard) -> str:
     if card.target_recall is None:
         return card.threshold_rule or "—"
-    return (f"el umbral más alto cuyo recall clase 0 alcanza {card.target_recall:.0%} en las predicciones fuera "
-            "de pliegue del entrenamiento")
+    return (f"el umbral más alto cuyo recall clase 0 alcanza {percent(card.target_recall, 0)} en las predicciones "
+            "fuera de pliegue del entrenamiento")
 
 
 def _selection_rule(card: ModelCard) -> str:
@@ -105,11 +106,11 @@ def _band_ranges(labels: tuple[str, ...], cuts: tuple[float, ...]) -> list[str]:
     parts = []
     for label, low, high in zip(labels, bounds[:-1], bounds[1:], strict=True):
         if low is None:
-            parts.append(f"{label} < {high:.4f}")
+            parts.append(f"{label} < {decimal(high, 4)}")
         elif high is None:
-            parts.append(f"{label} ≥ {low:.4f}")
+            parts.append(f"{label} ≥ {decimal(low, 4)}")
         else:
-            parts.append(f"{label} [{low:.4f}, {high:.4f})")
+            parts.append(f"{label} [{decimal(low, 4)}; {decimal(high, 4)})")
     return parts
 
 
@@ -130,7 +131,7 @@ def _table(children: list[Any]) -> dbc.Table:
 
 
 def _int(value: Any) -> str:
-    return "—" if value is None or pd.isna(value) else f"{int(value):,}"
+    return "—" if value is None or pd.isna(value) else integer(int(value))
 
 
 def _day(value: Any) -> str:
