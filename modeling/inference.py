@@ -94,5 +94,9 @@ def engineered_variables(pipeline: Any, raw: pd.DataFrame) -> pd.DataFrame:
 
 def derived_features(bundle: Bundle, raw: pd.DataFrame) -> pd.DataFrame:
     """The engineered variables (``grupoEdad``, ``es_independiente``, ``total_creditos`` …) exactly as the
-    bundle's pipeline computes them before imputation and encoding (same index as ``raw``)."""
-    return engineered_variables(bundle.pipeline, raw)
+    bundle's pipeline computes them before imputation and encoding (same index as ``raw``); through the lean form
+    of the pipeline when it has one (same values, no per-step DataFrames)."""
+    lean = lean_pipeline(bundle.pipeline)
+    if lean is None or len(raw) == 0:
+        return engineered_variables(bundle.pipeline, raw)
+    return pd.DataFrame(lean.derived(raw), index=raw.index)

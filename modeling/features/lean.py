@@ -60,6 +60,13 @@ class LeanPipeline:
                 derived = {name: columns[name] for name in DERIVED_FEATURES}
         return self.steps[-1](columns)["__matrix__"], derived
 
+    def derived(self, raw: Mapping[str, Any]) -> Columns:
+        """The engineered variables alone: only the steps up to "derive" run."""
+        columns: Columns = {name: np.asarray(raw[name]) for name in raw.keys()}  # noqa: SIM118 — frames too
+        for step in self.steps[: self.derive_index + 1]:
+            columns = step(columns)
+        return {name: columns[name] for name in DERIVED_FEATURES}
+
 
 def compile_pipeline(pipeline: Pipeline) -> LeanPipeline | None:
     """The lean form of a fitted ``pipeline`` (preprocessing steps + final model), or None if a step is unknown."""

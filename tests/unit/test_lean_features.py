@@ -10,7 +10,13 @@ from app.services.scoring.records import RecordValidator
 from modeling.data.schema import FEATURE_COLUMNS
 from modeling.features import DERIVED_FEATURES
 from modeling.features.lean import compile_pipeline
-from modeling.inference import engineered_variables, lean_pipeline, predict_default, score_and_derive
+from modeling.inference import (
+    derived_features,
+    engineered_variables,
+    lean_pipeline,
+    predict_default,
+    score_and_derive,
+)
 from modeling.synthetic import generate_loans
 
 N_RECORDS = 3_000
@@ -74,3 +80,9 @@ def test_a_pipeline_with_an_unknown_step_falls_back(bundle, odd_raw):
 
     steps = [*bundle.pipeline.steps[:-1], ("identity", FunctionTransformer()), bundle.pipeline.steps[-1]]
     assert compile_pipeline(Pipeline(steps)) is None
+
+
+def test_derived_features_alone_equal_the_pipeline(bundle, odd_raw):
+    """The profiles' derived variables (the lean steps up to "derive" only) equal the pipeline's, column types too."""
+    pd.testing.assert_frame_equal(derived_features(bundle, odd_raw),
+                                  engineered_variables(bundle.pipeline, odd_raw)[list(DERIVED_FEATURES)])

@@ -76,9 +76,8 @@ def count_rows(layout: ProfileLayout, rows: ScoredRows) -> GroupedCounts:
     n = len(rows)
     groups = source_day_groups(rows.source, rows.days, n)
     group, n_groups = groups.group, len(groups)
-    cells = _cell_matrix(layout, rows)
-    flat = (group[:, None] * layout.n_cells + cells)[cells >= 0]
-    totals = np.bincount(flat, minlength=n_groups * layout.n_cells)
+    size = n_groups * layout.n_cells
+    totals = np.bincount(_flat_cells(layout, rows, group, n_groups), minlength=size + 1)[:size]  # last: nothing
     occupied = np.flatnonzero(totals)
     scored = np.broadcast_to(np.asarray(rows.scored_at, dtype="datetime64[us]"), (n,))
     return GroupedCounts(
@@ -89,8 +88,21 @@ def count_rows(layout: ProfileLayout, rows: ScoredRows) -> GroupedCounts:
         cells=occupied % layout.n_cells, values=totals[occupied])
 
 
-def _cell_matrix(layout: ProfileLayout, rows: ScoredRows) -> np.ndarray:
-    """(rows × columns) layout cell of each row per column; -1 where a row adds nothing to that column."""
+def _flat_cells(layout: ProfileLayout, rows: ScoredRows, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Every (row, column) as ``group × n_cells + cell`` in one flat array, ``n_groups × n_cells`` (one past the
+    last count) where the row adds nothing to that column — written column by column into one buffer."""
+    columns = _cell_columns(layout, rows)
+    base = group.astype(np.int64) * layout.n_cells
+    nothing = n_groups * layout.n_cells
+    flat = np.empty((len(columns), len(group)), dtype=np.int64)
+    for out, cells in zip(flat, columns, strict=True):
+        np.add(base, cells, out=out)
+        out[cells < 0] = nothing
+    return flat.ravel()
+
+
+def _cell_columns(layout: ProfileLayout, rows: ScoredRows) -> list[np.ndarray]:
+    """Per column, the layout cell each row adds one to; -1 where a row adds nothing to that column."""
     blocks, n = layout.blocks, len(rows)
     band_index = band_positions(layout, rows.band)
     pred = np.asarray(rows.pred, dtype=np.int64)
@@ -114,7 +126,7 @@ def _cell_matrix(layout: ProfileLayout, rows: ScoredRows) -> np.ndarray:
         columns.append(blocks[f"var:{variable.name}"].start + ids.astype(np.int64))
         if outside is not None:
             columns.append(np.where(outside, blocks[f"oor:{variable.name}"].start, -1))
-    return np.column_stack(columns)
+    return columns
 
 
 def _sum_matrix(layout: ProfileLayout, rows: ScoredRows, group: np.ndarray, n_groups: int) -> np.ndarray:
