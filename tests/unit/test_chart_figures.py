@@ -151,7 +151,8 @@ def test_confusion_heatmap_counts_and_spanish_labels(evaluation):
     heat = fig.data[0]
     assert np.array_equal(np.asarray(heat.z), evaluation.confusion)
     assert list(heat.x) == list(heat.y) == ["Pago tardío (0)", "Pago a tiempo (1)"]
-    assert heat.text[0][0].startswith(f"{evaluation.confusion[0, 0]:,}")
+    assert heat.text[0][0].startswith(f"{evaluation.confusion[0, 0]:,}".replace(",", "."))  # Spanish thousands
+    assert " %" in heat.text[0][0] and "," in heat.text[0][0]  # 48,0 %
     assert (fig.layout.xaxis.title.text, fig.layout.yaxis.title.text) == ("Predicción del modelo", "Resultado real")
 
 
@@ -159,7 +160,7 @@ def test_roc_and_pr_mark_the_operating_point(evaluation):
     roc = charts_performance.roc_figure(evaluation)
     point = roc.data[-1]
     assert (point.x[0], point.y[0]) == (evaluation.operating_point["fpr"], evaluation.metrics["recall_0"])
-    assert f"AUC {evaluation.metrics['roc_auc']:.3f}" in roc.layout.title.text
+    assert f"AUC {evaluation.metrics['roc_auc']:.3f}".replace(".", ",") in roc.layout.title.text
     pr = charts_performance.pr_figure(evaluation)
     assert list(pr.data[0].y) == [evaluation.late_rate] * 2  # chance level
     assert (pr.data[-1].x[0], pr.data[-1].y[0]) == (evaluation.metrics["recall_0"], evaluation.metrics["precision_0"])

@@ -8,6 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from app.dashboard.figures.charts import BAND_COLORS, CURRENT_COLOR, OBSERVED_COLOR, REFERENCE_COLOR, style
+from app.dashboard.formatting import decimal, integer, percent
 from app.services.performance import LabelledEvaluation
 
 CLASS_LABELS = ("Pago tardío (0)", "Pago a tiempo (1)")
@@ -20,7 +21,7 @@ def confusion_heatmap(evaluation: LabelledEvaluation) -> go.Figure:
     row_totals = matrix.sum(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
         shares = np.where(row_totals > 0, matrix / row_totals, np.nan)
-    text = [[f"{count:,}<br>({share:.1%} de la fila)" if np.isfinite(share) else f"{count:,}"
+    text = [[f"{integer(count)}<br>({percent(share)} de la fila)" if np.isfinite(share) else integer(count)
              for count, share in zip(row, share_row, strict=True)] for row, share_row in zip(matrix, shares,
                                                                                              strict=True)]
     fig = go.Figure(go.Heatmap(
@@ -28,7 +29,7 @@ def confusion_heatmap(evaluation: LabelledEvaluation) -> go.Figure:
         colorscale="Blues", showscale=False, textfont={"size": 14},
         hovertemplate="Real: %{y}<br>Predicción: %{x}<br>%{z:,} préstamos<extra></extra>"))
     fig.update_yaxes(autorange="reversed")
-    return style(fig, f"Matriz de confusión · umbral {evaluation.threshold:.3f}",
+    return style(fig, f"Matriz de confusión · umbral {decimal(evaluation.threshold, 3)}",
                  "Predicción del modelo", "Resultado real")
 
 
@@ -44,7 +45,7 @@ def roc_figure(evaluation: LabelledEvaluation) -> go.Figure:
     _operating_point(fig, point["fpr"], point["recall"], evaluation.threshold)
     fig.update_xaxes(range=[0, 1], tickformat=".0%")
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
-    return style(fig, f"Curva ROC · AUC {evaluation.metrics['roc_auc']:.3f}",
+    return style(fig, f"Curva ROC · AUC {decimal(evaluation.metrics['roc_auc'], 3)}",
                  "FPR: pagos a tiempo marcados", "Recall clase 0")
 
 
@@ -52,7 +53,8 @@ def pr_figure(evaluation: LabelledEvaluation) -> go.Figure:
     """Precision-recall curve of class 0 with the chance level (the late-payment rate) and the operating point."""
     pr, point = evaluation.pr, evaluation.operating_point
     fig = go.Figure()
-    fig.add_scatter(x=[0, 1], y=[evaluation.late_rate] * 2, mode="lines", name=f"Azar ({evaluation.late_rate:.1%})",
+    fig.add_scatter(x=[0, 1], y=[evaluation.late_rate] * 2, mode="lines",
+                    name=f"Azar ({percent(evaluation.late_rate)})",
                     line={"color": REFERENCE_COLOR, "dash": "dash"}, hoverinfo="skip")
     fig.add_scatter(x=pr["recall"], y=pr["precision"], mode="lines", name="Modelo",
                     line={"color": CURRENT_COLOR, "width": 2}, customdata=pr["threshold"],
@@ -60,7 +62,7 @@ def pr_figure(evaluation: LabelledEvaluation) -> go.Figure:
     _operating_point(fig, point["recall"], point["precision"], evaluation.threshold)
     fig.update_xaxes(range=[0, 1], tickformat=".0%")
     fig.update_yaxes(rangemode="tozero", tickformat=".0%")
-    return style(fig, f"Precisión-recall · AP {evaluation.metrics['pr_auc_0']:.3f}",
+    return style(fig, f"Precisión-recall · AP {decimal(evaluation.metrics['pr_auc_0'], 3)}",
                  "Recall clase 0", "Precisión clase 0")
 
 
@@ -98,7 +100,7 @@ def threshold_figure(evaluation: LabelledEvaluation) -> go.Figure:
                         line={"color": color, "width": 2, "dash": "dot" if column == "flagged_share" else "solid"},
                         hovertemplate=f"{name}: %{{y:.1%}}<extra></extra>")
     fig.add_vline(x=evaluation.threshold, line_dash="dash", line_color="#212121",
-                  annotation_text=f"Umbral {evaluation.threshold:.3f}", annotation_position="top right")
+                  annotation_text=f"Umbral {decimal(evaluation.threshold, 3)}", annotation_position="top right")
     readable = curve.loc[curve["flagged_share"] >= 0.01, "threshold"]  # beyond: fewer than 1 % flagged
     right = max(float(readable.max()) if len(readable) else 1.0, evaluation.threshold * 1.5)
     fig.update_xaxes(range=[0, min(right, 1.0)])
@@ -108,6 +110,6 @@ def threshold_figure(evaluation: LabelledEvaluation) -> go.Figure:
 
 
 def _operating_point(fig: go.Figure, x: float, y: float, threshold: float) -> None:
-    fig.add_scatter(x=[x], y=[y], mode="markers", name=f"Umbral {threshold:.3f}", marker=_OPERATING,
-                    hovertemplate=(f"Punto de operación (umbral {threshold:.3f})<br>%{{x:.1%}}, %{{y:.1%}}"
+    fig.add_scatter(x=[x], y=[y], mode="markers", name=f"Umbral {decimal(threshold, 3)}", marker=_OPERATING,
+                    hovertemplate=(f"Punto de operación (umbral {decimal(threshold, 3)})<br>%{{x:.1%}}, %{{y:.1%}}"
                                    "<extra></extra>"))
