@@ -100,3 +100,20 @@ def test_peak_per_window_prefers_variables_with_enough_data(profile: dict) -> No
     assert april.status == STATUS_INSUFFICIENT and april.psi_max == evolution[
         evolution["window_start"] == april.window_start]["psi"].max()
     assert max_psi_per_window(evolution.iloc[:0]).columns.tolist() == PEAK_COLUMNS
+
+
+def monthly(profile: dict, shifts: list[float], rows: int, seed: int) -> pd.DataFrame:
+    """Peaks of monthly windows of ``rows`` rows each, window i drawn with ``shifts[i]``."""
+    frames = [make_frame(rows, seed=seed + i, shift=s) for i, s in enumerate(shifts)]
+    dates = np.concatenate([np.full(rows, np.datetime64(f"2025-{i + 1:02d}-15")) for i in range(len(shifts))])
+    evolution = psi_evolution(profile, pd.concat(frames, ignore_index=True), pd.Series(dates), freq="M")
+    return max_psi_per_window(evolution)
+
+
+def test_windows_without_drift_read_as_stable_and_a_growing_shift_as_rising(profile: dict) -> None:
+    for seed in range(100, 160, 6):  # ten logs of ten undrifted months: the peak PSI is pure sampling noise
+        peaks = monthly(profile, [0.0] * 10, 400, seed)
+        assert (peaks["status"] != STATUS_INSUFFICIENT).all()
+        assert psi_trend(peaks).direction == TREND_STABLE, peaks["psi_max"].round(3).tolist()
+    growing = monthly(profile, list(np.linspace(0.0, 0.6, 10)), 400, 300)
+    assert psi_trend(growing).direction == TREND_RISING
