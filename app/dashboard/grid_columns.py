@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from app.dashboard.components import SOURCE_LABELS
 from app.dashboard.formatting import GRID_NUMBER, grid_percent
 from app.dashboard.style import AMBER, GREEN, INK, RED
 
@@ -22,6 +23,9 @@ SPANISH_GRID_TEXT = {
     "applyFilter": "Aplicar", "resetFilter": "Restablecer", "clearFilter": "Limpiar",
     "thousandSeparator": ".", "decimalSeparator": ",",
 }
+
+_SOURCE_TEXT = {"function": "".join(f"params.value === '{key}' ? '{label}' : " for key, label in SOURCE_LABELS.items())
+                + "params.value"}  # the log's source codes as the filters name them
 
 
 def grid_options(no_rows: str, **extra: Any) -> dict[str, Any]:
@@ -79,7 +83,7 @@ def log_columns(specs: Iterable[Any], skip: Iterable[str] = ()) -> list[dict[str
          "headerTooltip": "Número del registro en el log (crece con cada predicción)"},
         text_column("scored_at", "Puntuado (UTC)", pinned="left", width=170),
         text_column("loan_date", "Fecha préstamo", width=170),
-        text_column("source", "Origen", width=105),
+        text_column("source", "Origen", width=140, valueFormatter=_SOURCE_TEXT),
         text_column("request_id", "request_id", width=160),
         probability_column(), number_column("Pago_atiempo_pred", "Pago_atiempo_pred",
                                             headerTooltip="1 = paga a tiempo, 0 = pago tardío (al umbral)"),

@@ -103,7 +103,7 @@ def test_table_shows_the_log_newest_first_with_the_holdout_rows(browser, live_se
     assert paging.endswith(f"de {thousands(total)}")
     assert browser.find_element(By.CSS_SELECTOR, f"#{ids.Logs.ROOT} h4").text == "Log de monitoreo"
     first = browser.find_element(By.CSS_SELECTOR, f"{ROWS}[row-index='0']")
-    assert first.find_element(By.CSS_SELECTOR, "[col-id='source']").text == "api"  # newest: this module's request
+    assert first.find_element(By.CSS_SELECTOR, "[col-id='source']").text == "API"  # newest: this module's request
     band = first.find_element(By.CSS_SELECTOR, "[col-id='risk_band']")
     assert band.value_of_css_property("background-color") == BAND_BACKGROUNDS[band.text]
     probability = first.find_element(By.CSS_SELECTOR, "[col-id='prob_default']").text
@@ -136,7 +136,7 @@ def test_source_filter_changes_the_rows_and_the_csv_holds_every_match(browser, l
     wait_for_count(browser, thousands(len(holdout)))
     wait_for_ids(browser, sorted(holdout["id"], reverse=True)[:PAGE])
     sources = {cell.text for cell in browser.find_elements(By.CSS_SELECTOR, f"{ROWS} [col-id='source']")}
-    assert sources == {"holdout"}
+    assert sources == {"Período reservado"}
 
     before = {p.name for p in browser.download_dir.iterdir()}
     link = browser.find_element(By.ID, ids.Logs.DOWNLOAD_BUTTON)
