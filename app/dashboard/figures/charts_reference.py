@@ -67,7 +67,7 @@ def median_bars(items: list[MedianComparison]) -> go.Figure:
         high = cur.high if cur.high is not None else cur.estimate
         low = cur.low if cur.low is not None else cur.estimate
         fig.add_bar(x=["Actual"], y=[cur.estimate], marker_color=current_color(item), row=row, col=col,
-                    text=[value_text(cur.estimate)], textposition="outside", cliponaxis=False,
+                    text=[value_text(cur.estimate)], textposition="inside", insidetextanchor="middle",
                     error_y={"type": "data", "symmetric": False, "array": [high - cur.estimate],
                              "arrayminus": [cur.estimate - low], "thickness": 1.2, "color": "#424242"},
                     hovertemplate=f"<b>{item.variable}</b><br>mediana actual {value_text(cur.estimate)} "
