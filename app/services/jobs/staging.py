@@ -8,6 +8,7 @@ with their files on the next staging.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import re
 import time
@@ -19,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from app.services.jobs.reader import TableReader, open_table, typed_inputs
+from app.services.jobs.reader import TableReader, typed_inputs
 from app.services.scoring.records import RecordValidator
 from modeling.data.schema import COLUMNS_BY_NAME
 
@@ -65,8 +66,11 @@ def check_upload(reader: TableReader, validator: RecordValidator, upload_id: str
     """Validate the first :data:`CHECKED_ROWS` rows of ``reader``'s file (nothing is scored or logged)."""
     found = list(reader.mapping.values())
     missing = [s.name for s in validator.specs if not s.nullable and s.name not in found]
-    first = open_table(reader.path, reader.name, chunk_rows=CHECKED_ROWS)
-    chunk = next(first.chunks(), None)
+    chunks = dataclasses.replace(reader, chunk_rows=CHECKED_ROWS).chunks()  # header and row count already known
+    try:
+        chunk = next(chunks, None)
+    finally:
+        chunks.close()  # closes the file (CSV parser or workbook) at once
     problems: list[dict[str, Any]] = []
     checked = with_problems = 0
     preview: list[dict[str, Any]] = []
