@@ -64,7 +64,7 @@ def score_drift(cmp: Comparison) -> go.Figure:
         fig.add_hline(y=value, line={"color": REFERENCE, "dash": "dot", "width": 1}, annotation_text=label,
                       annotation_position="top left")
     fig.update_xaxes(tickformat="%Y-%m")
-    return style_figure(fig, "Deriva del puntaje por mes (PSI frente a su referencia de entrenamiento)",
+    return style_figure(fig, "Deriva del puntaje por mes (PSI)",
                         "Mes del préstamo", "PSI", height=360, legend=True)
 
 
