@@ -4,7 +4,9 @@ For each log database (SQLite; PostgreSQL when ``--postgres-url`` or ``TEST_DATA
 ``gunicorn -c gunicorn.conf.py wsgi:server`` on a fresh log, run ``wrk`` with ``--connections`` keep-alive clients
 for ``--duration`` seconds (a Lua script posts JSON records, each request with a unique ``X-Request-ID``, and
 writes the id of every 200 answer), then check the log: exactly one row per answered request id.
-The model floors (1-row and 64-row ``predict_proba``) are measured in the same run and printed beside.
+The model floors (1-row and 64-row ``predict_proba``) are measured in the same run and printed beside, and so is
+the CPU time per request of the server (gunicorn's processes) and of wrk: on a busy machine wall-clock rates
+vary with the neighbours, CPU per request much less, and ``cores / CPU per request`` is the rate the cores allow.
 
 Usage: ``python benchmarks/bench_load.py [--models-dir models] [--duration 30] [--connections 32]``.
 """
@@ -14,6 +16,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -77,16 +80,35 @@ def floors(models_dir: Path, records: list[dict]) -> dict[str, float]:
             "model_64": statistics.median(timed(lambda: model.predict_proba(matrix_64), 100))}
 
 
-def run_wrk(port: int, records: list[dict], args: argparse.Namespace, folder: Path, prefix: str) -> dict[str, int]:
+def cpu_seconds(root: int) -> float:
+    """User + system CPU seconds of process ``root`` and its live children (gunicorn's master and workers)."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        if pid == root or int(fields[1]) == root:  # fields[1]: the parent's pid
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
+def run_wrk(port: int, records: list[dict], args: argparse.Namespace, folder: Path, prefix: str,
+            server: int) -> dict[str, float]:
+    """wrk's figures, plus the CPU seconds the server (``server``: gunicorn's pid) and wrk itself used."""
     bodies = ", ".join(json.dumps(json.dumps(r)) for r in records)
     script = folder / "predict.lua"
     script.write_text(LUA % {"records": bodies, "folder": folder, "prefix": prefix})
     command = ["wrk", "-t", str(args.wrk_threads), "-c", str(args.connections), "-d", f"{args.duration}s",
                "--timeout", "10s", "-s", str(script), f"http://127.0.0.1:{port}/predict"]
+    server_before, children_before = cpu_seconds(server), resource.getrusage(resource.RUSAGE_CHILDREN)
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    server_cpu, children = cpu_seconds(server) - server_before, resource.getrusage(resource.RUSAGE_CHILDREN)
+    wrk_cpu = (children.ru_utime + children.ru_stime) - (children_before.ru_utime + children_before.ru_stime)
     numbers = [int(x) for x in re.search(r"^RESULT (.*)$", output, re.M).group(1).split()]
     names = ("requests", "duration_us", "p50_us", "p99_us", "max_us", "connect", "read", "write", "status", "timeout")
-    return dict(zip(names, numbers, strict=True))
+    return {**dict(zip(names, numbers, strict=True)), "server_cpu": server_cpu, "wrk_cpu": wrk_cpu}
 
 
 def reconcile(url: str, folder: Path, prefix: str) -> dict[str, int]:
@@ -123,7 +145,7 @@ def one_database(name: str, url: str | None, args: argparse.Namespace, records: 
     prefix = f"load-{uuid.uuid4().hex[:8]}-"
     server = start_gunicorn(int(env["PORT"]), env, config=True)
     try:
-        stats = run_wrk(int(env["PORT"]), records, args, folder, prefix)
+        stats = run_wrk(int(env["PORT"]), records, args, folder, prefix, server.pid)
     finally:
         server.terminate()
         server.wait(timeout=60)
@@ -141,6 +163,11 @@ def one_database(name: str, url: str | None, args: argparse.Namespace, records: 
           f"{check['rows_not_answered']} → {'EXACT' if exact else 'MISMATCH'}")
     print(f"  model calls {check['model_calls']:,} → {check['logged_rows'] / max(check['model_calls'], 1):.1f} "
           "requests per call (micro-batching)")
+    per_request = {k: stats[k] * 1000 / max(stats["requests"], 1) for k in ("server_cpu", "wrk_cpu")}
+    cores = os.cpu_count() or 1
+    print(f"  CPU per request: server {per_request['server_cpu']:.2f} ms · wrk {per_request['wrk_cpu']:.2f} ms → "
+          f"{cores} cores saturate at {cores * 1000 / sum(per_request.values()):,.0f} req/s (server and wrk "
+          f"sharing them), {cores * 1000 / per_request['server_cpu']:,.0f} req/s for the server alone")
 
 
 def main() -> None:

@@ -33,6 +33,8 @@ def test_json_lines_equal_one_orjson_object_per_row(odd_raw):  # noqa: F811
     frame = odd_raw.copy()
     frame.loc[frame.index[::5], "fecha_prestamo"] = pd.NaT
     frame.loc[frame.index[::7], "tipo_laboral"] = 'comma, "quote" \\ % ñ'
+    frame.loc[frame.index[::11], "plazo_meses"] = -0.0  # few distinct values: encoded once each, -0.0 kept apart
+    frame.loc[frame.index[::13], "plazo_meses"] = 0.0
     names = list(frame.columns)
     columns = []
     for name in names:

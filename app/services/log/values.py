@@ -35,16 +35,17 @@ def plain_values(values: Any, n: int) -> Sequence[Any]:
 
 
 def datetime_values(values: Any, n: int, *, as_text: bool) -> list[Any]:
-    """Naive datetimes (None for NaT); as SQLAlchemy's SQLite text format when ``as_text``."""
+    """Naive datetimes (None for NaT); as SQLAlchemy's SQLite text format when ``as_text`` (each distinct time
+    formatted once: a batch shares one scoring time and few loan dates)."""
     stamps = np.asarray(pd.to_datetime(values) if isinstance(values, (list, tuple)) else values,
                         dtype="datetime64[us]")
-    stamps = np.broadcast_to(stamps, (n,))
-    missing = np.isnat(stamps)
+    if stamps.ndim == 0:
+        return [datetime_values(stamps.reshape(1), 1, as_text=as_text)[0]] * n
     if not as_text:
         return stamps.astype(object).tolist()
-    text = np.char.replace(np.datetime_as_string(stamps, unit="us"), "T", " ").astype(object)
-    text[missing] = None
-    return text.tolist()
+    codes, uniques = pd.factorize(stamps, use_na_sentinel=True)  # NaT → -1 → None
+    text = np.datetime_as_string(np.asarray(uniques, dtype="datetime64[us]"), unit="us").tolist()
+    return np.array([*(t.replace("T", " ") for t in text), None], dtype=object)[codes].tolist()
 
 
 def day_keys(loan_dates: Any, scored_at: Any, n: int) -> np.ndarray:
@@ -57,7 +58,11 @@ def day_keys(loan_dates: Any, scored_at: Any, n: int) -> np.ndarray:
 
 def day_values(loan_dates: Any, scored_at: Any, n: int, *, as_text: bool) -> list[Any]:
     days = day_keys(loan_dates, scored_at, n)
-    return np.datetime_as_string(days).tolist() if as_text else days.astype(object).tolist()
+    if not as_text:
+        return days.astype(object).tolist()
+    codes, uniques = pd.factorize(days)
+    return np.array(np.datetime_as_string(np.asarray(uniques, dtype="datetime64[D]")).tolist(),
+                    dtype=object)[codes].tolist()
 
 
 def inputs_frame(rows: pd.DataFrame) -> pd.DataFrame:

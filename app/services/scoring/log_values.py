@@ -32,21 +32,29 @@ def log_rows(scored: ScoredArrays, request_id: str, model_version: str, latency_
 def json_lines(columns: Mapping[str, Any]) -> list[str]:
     """One JSON object per row (numbers in full precision, dates as ISO text to the second, missing as null).
 
-    Each column is encoded once (``orjson``, its distinct texts once each) and every row is one ``%`` of a
-    template: the same text as ``orjson.dumps`` of each row's dict, without building the dicts."""
+    The same text as ``orjson.dumps`` of each row's dict, without building the dicts: each column is encoded once
+    (``orjson``; text and dates one distinct value at a time), then keys, values and braces are joined into one
+    string, rows ended by newlines (never inside JSON text, which escapes them), and split."""
     arrays = [np.asarray(values) for values in columns.values()]
     if not arrays or not len(arrays[0]):
         return []
-    names = [orjson.dumps(str(name)).decode().replace("%", "%%") for name in columns]
-    template = "{" + ",".join(f"{name}:%s" for name in names) + "}"
-    encoded = [_encoded(values).tolist() for values in arrays]
-    return [template % row for row in zip(*encoded, strict=True)]
+    parts = np.empty((len(arrays[0]), 2 * len(arrays) + 1), dtype=object)
+    for j, (name, values) in enumerate(zip(columns, arrays, strict=True)):
+        parts[:, 2 * j] = ("{" if j == 0 else ",") + orjson.dumps(str(name)).decode() + ":"
+        parts[:, 2 * j + 1] = _encoded(values)
+    parts[:, -1] = "}\n"
+    return "".join(parts.ravel().tolist()).split("\n")[:-1]
 
 
 def _encoded(values: np.ndarray) -> np.ndarray:
     """The JSON text of every value of one column (object array)."""
-    if values.dtype.kind in "fiub":
-        return np.array(orjson.dumps(values.tolist())[1:-1].decode().split(","), dtype=object)  # NaN → null
+    if values.dtype.kind == "f":  # distinct bit patterns: -0.0 and 0.0 stay apart, every NaN is null
+        codes, uniques = pd.factorize(np.ascontiguousarray(values, dtype="float64").view(np.int64))
+        if len(uniques) > len(values) // 8:
+            return _numbers(values)
+        return _numbers(np.asarray(uniques).view("float64"))[codes]
+    if values.dtype.kind in "iub":
+        return _numbers(values)
     if values.dtype.kind == "M":  # dates and text: each distinct value encoded once; None, NaN and NaT → -1
         codes, uniques = pd.factorize(values.astype("datetime64[s]"), use_na_sentinel=True)
         texts = [f'"{text}"' for text in np.datetime_as_string(np.asarray(uniques), unit="s").tolist()]
@@ -54,6 +62,11 @@ def _encoded(values: np.ndarray) -> np.ndarray:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
         texts = [orjson.dumps(value).decode() for value in uniques.tolist()]
     return np.array([*texts, "null"], dtype=object)[codes]
+
+
+def _numbers(values: np.ndarray) -> np.ndarray:
+    """orjson's text of each number (NaN and infinities as null)."""
+    return np.array(orjson.dumps(values.tolist())[1:-1].decode().split(","), dtype=object)
 
 
 def actual_values(actual: pd.Series | None, positions: np.ndarray) -> list[Any]:
