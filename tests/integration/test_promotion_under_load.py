@@ -61,7 +61,8 @@ def switch(server, traffic: Traffic, version: str, actor: str) -> float:
 
 
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def test_promotion_and_rollback_under_load_fail_no_request(backend, two_models, tmp_path, record, request):
+def test_promotion_and_rollback_under_load_fail_no_request(backend, two_models, tmp_path, record, request,
+                                                           record_property):
     models_dir, champion, challenger = two_models
     url = (f"sqlite:///{tmp_path / 'log.sqlite'}" if backend == "sqlite"
            else request.getfixturevalue("postgres_url"))
@@ -81,6 +82,8 @@ def test_promotion_and_rollback_under_load_fail_no_request(backend, two_models, 
             for client in clients:
                 client.result()
         history = server.get("/models").json()["history"]
+    record_property("answers", len(traffic.answers))
+    record_property("switch_seconds", f"{forward:.2f} / {back:.2f}")
     failed = [a for a in traffic.answers if a[1] != 200]
     assert not failed, failed[:5]
     assert len(traffic.answers) > 50
