@@ -218,3 +218,8 @@ def test_callback_guard_turns_errors_into_spanish_messages(caplog):
     with caplog.at_level("ERROR"):
         assert FAILED in text_of(charts_tab._guarded(broken)())
     assert "charts tab: broken failed" in caplog.text and "boom" in caplog.text
+
+
+def test_the_model_card_reports_accuracy_under_its_spanish_name(bundle):
+    card = text_of(model_card_section(build_model_card(bundle.metadata)))
+    assert "Exactitud (accuracy)" in card and "Recall clase 0" in card

@@ -15,6 +15,7 @@ CV_NOTE = ("Pliegues temporales del período de entrenamiento; cada candidato co
            "pesos de clase y sin calibrar: recall, precisión y F1 en el umbral 0,5, y un Brier mayor que el del "
            "modelo final calibrado. El seleccionado se afinó después con Optuna.")
 PERIODS = {"train": "Entrenamiento", "test": "Prueba (período reservado)"}
+CARD_ONLY_METRICS = {"accuracy": "Exactitud (accuracy)"}  # reported by training, not a monitoring tile
 
 
 def model_card_section(card: ModelCard) -> dbc.Row:
@@ -71,7 +72,7 @@ def _cv_table(card: ModelCard) -> Any:
 def _metrics_table(card: ModelCard) -> Any:
     header = html.Thead(html.Tr([html.Th("Métrica"), html.Th("Validación cruzada (fuera de pliegue)"),
                                  html.Th("Prueba (período reservado)")]))
-    body = [html.Tr([html.Td(METRIC_HELP.get(row["metric"], (row["metric"],))[0]), html.Td(number(row["cv"])),
+    body = [html.Tr([html.Td(_metric_label(row["metric"])), html.Td(number(row["cv"])),
                      html.Td(number(row["test"]))]) for row in card.metrics.to_dict("records")]
     return _table([header, html.Tbody(body)])
 
@@ -95,7 +96,7 @@ def _threshold_rule(card: ModelCard) -> str:
 def _selection_rule(card: ModelCard) -> str:
     if card.selection_metric is None:
         return "—"
-    metric = METRIC_HELP.get(card.selection_metric, (card.selection_metric,))[0]
+    metric = _metric_label(card.selection_metric)
     if card.selection_rule == "mean - std over folds":
         return f"mayor media − desviación de {metric} entre pliegues de validación cruzada temporal"
     return f"{metric}: {card.selection_rule or '—'}"
@@ -137,3 +138,8 @@ def _int(value: Any) -> str:
 def _day(value: Any) -> str:
     stamp = pd.to_datetime(value, errors="coerce")
     return "—" if pd.isna(stamp) else f"{stamp:%Y-%m-%d}"
+
+
+def _metric_label(name: str) -> str:
+    """The Spanish name of a training metric."""
+    return METRIC_HELP[name][0] if name in METRIC_HELP else CARD_ONLY_METRICS.get(name, name)
