@@ -2,15 +2,18 @@
 with a challenger scoring in shadow, measured in the same run (alternating blocks), and their ratio
 (target: ≤ 1.20 at p50).
 
-Usage: ``python benchmarks/bench_shadow.py [--models-dir models] [--challenger VERSION] [--requests 2000]``.
+Usage: ``python benchmarks/bench_shadow.py [--models-dir models] [--challenger VERSION] [--requests 2000] [--http]``.
 The champion is the bundle ``LATEST`` names, the challenger another bundle of the same folder (the newest other
 one by default); without two bundles there, two small ones are trained on synthetic data into a temporary
 folder first. Requests go through the Flask app in process (no network), so the shadow thread's share of the
-GIL shows fully; each block waits for the shadow queue to drain before the next one starts.
+GIL shows fully; each block waits for the shadow queue to drain before the next one starts. ``--http`` adds the
+same over HTTP: two gunicorn servers of one worker each (one with ``CHALLENGER_VERSION``), alternating blocks.
 """
 from __future__ import annotations
 
 import argparse
+import http.client
+import os
 import statistics
 import sys
 import tempfile
@@ -22,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
 from app.config import Settings  # noqa: E402
-from benchmarks.bench_api import sample_records  # noqa: E402
+from benchmarks.bench_api import free_port, post, sample_records, start_gunicorn  # noqa: E402
 from modeling.artifacts import LATEST_FILE, list_versions, point_latest  # noqa: E402
 
 BLOCK = 100
@@ -52,6 +55,7 @@ def main() -> None:
     parser.add_argument("--models-dir", type=Path, default=None)
     parser.add_argument("--challenger", default=None)
     parser.add_argument("--requests", type=int, default=2000, help="requests per variant")
+    parser.add_argument("--http", action="store_true", help="also measure over HTTP (two gunicorn servers)")
     args = parser.parse_args()
     models_dir, champion, challenger = two_bundles(args.models_dir, args.challenger)
     folder = Path(tempfile.mkdtemp(prefix="bench-shadow-"))
@@ -92,6 +96,50 @@ def main() -> None:
 
         scored = conn.execute(text("SELECT COUNT(*) FROM shadow_scores")).scalar_one()
     print(f"  shadow rows written: {scored:,} of {len(times['with']) + 50:,} logged")
+    if args.http:
+        over_http(models_dir, challenger, records, args.requests, folder)
+
+
+def over_http(models_dir: Path, challenger: str, records: list[dict], requests: int, folder: Path) -> None:
+    """The same comparison through gunicorn (one worker each, SQLite logs), sequential keep-alive requests."""
+    import orjson
+
+    bodies = [orjson.dumps(r) for r in records]
+    servers, ports = {}, {}
+    try:
+        for name, version in (("without", ""), ("with", challenger)):
+            port = free_port()
+            env = {**os.environ, "MODELS_DIR": str(models_dir), "PREDICTIONS_DIR": str(folder / f"http-{name}"),
+                   "WORKERS": "1", "SEED_HOLDOUT": "0", "CHALLENGER_VERSION": version,
+                   "PROMETHEUS_MULTIPROC_DIR": str(folder / f"metrics-{name}")}
+            os.makedirs(env["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+            servers[name], ports[name] = start_gunicorn(port, env), port
+        times: dict[str, list[float]] = {"without": [], "with": []}
+        for port in ports.values():
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            for body in bodies[:50]:
+                post(conn, "/predict", body)
+            conn.close()
+        sent = 0
+        while sent < requests:
+            for name, port in ports.items():
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)  # one per block: keep-alive
+                for i in range(BLOCK):
+                    start = time.perf_counter()
+                    post(conn, "/predict", bodies[(sent + i) % len(bodies)])
+                    times[name].append((time.perf_counter() - start) * 1000)
+                conn.close()
+                time.sleep(0.5)  # the shadow thread flushes every 0.25 s: its block's work is done
+            sent += BLOCK
+    finally:
+        for process in servers.values():
+            process.terminate()
+            process.wait(timeout=30)
+    p50 = {name: statistics.median(t) for name, t in times.items()}
+    print(f"over HTTP (gunicorn, 1 worker each, keep-alive), {sent:,} sequential /predict per variant:")
+    for name, t in times.items():
+        print(f"  {name + ' challenger':<20} p50 {p50[name]:6.2f} ms   p90 {statistics.quantiles(t, n=10)[-1]:6.2f} ms")
+    print(f"  ratio at p50 (with / without): {p50['with'] / p50['without']:.3f}  (target ≤ 1.20)")
 
 
 if __name__ == "__main__":
