@@ -7,6 +7,7 @@
 
     function setProps(id, props) { window.dash_clientside.set_props(id, props); }
     function mb(n) { return (n / 1048576).toFixed(1).replace(".", ","); }
+    function size(n) { return n < 1048576 ? (n / 1024).toFixed(1).replace(".", ",") + " KB" : mb(n) + " MB"; }
     function notice(text) { setProps("batch-notice", {children: text, is_open: Boolean(text)}); }
     function progress(percent, label) {
         setProps("batch-upload-progress", {value: percent, label: label,
@@ -38,7 +39,7 @@
             var body = {};
             try { body = JSON.parse(xhr.responseText); } catch (error) { body = {}; }
             if (xhr.status === 200 && body.upload_id) {
-                progress(100, "Archivo recibido: " + mb(file.size) + " MB");
+                progress(100, "Archivo recibido: " + size(file.size));
                 setProps("batch-staged", {data: body});
             } else {
                 progress(null, "");

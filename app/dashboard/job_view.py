@@ -63,7 +63,7 @@ def job_progress(job: Job | None) -> html.Div:
     elif job.state == "queued":
         facts.append("esperando un proceso de trabajo")
     if job.rows_rejected:
-        facts.append(f"{integer(job.rows_rejected)} filas rechazadas")
+        facts.append("1 fila rechazada" if job.rows_rejected == 1 else f"{integer(job.rows_rejected)} filas rechazadas")
     parts: list[Any] = [
         html.Div([html.Strong(job.filename), state_badge(job)], className="mb-2"),
         dbc.Progress(value=percent, label=f"{percent:.0f} %", striped=job.active, animated=job.active,

@@ -48,11 +48,13 @@ def check_view(check: Mapping[str, Any] | None) -> html.Div:
                            if extra else note_text(note), color="info", className="py-2 small")
                  for note in check.get("notes", []))
     if check.get("problems"):
-        parts.append(problems_alert(f"Primeros problemas encontrados ({integer(with_problems)} filas de las "
-                                    f"primeras {integer(checked)})", check["problems"], color="warning"))
+        rows_text = "1 fila" if with_problems == 1 else f"{integer(with_problems)} filas"
+        parts.append(problems_alert(f"Primeros problemas encontrados ({rows_text} de las primeras "
+                                    f"{integer(checked)})", check["problems"], color="warning"))
     preview = check.get("preview") or []
     parts.append(html.H6(f"Vista previa: las primeras {integer(len(preview))} filas", className="mt-3"))
     columns = [text_column(name) for name in (preview[0] if preview else {})]
     parts.append(data_grid(ids.Batch.CHECK_PREVIEW, preview, columns, height="300px", page_size=10,
-                           **grid_options("El archivo no tiene filas", enableCellTextSelection=True)))
+                           **grid_options("El archivo no tiene filas", enableCellTextSelection=True,
+                                          paginationPageSizeSelector=False)))
     return html.Div(parts)

@@ -113,6 +113,10 @@ def test_small_file_is_reviewed_then_scored_reported_and_downloadable(browser, b
     marked = browser.find_elements(By.CSS_SELECTOR, f"#{ids.Batch.PREVIEW} .predicted-yes, "
                                                     f"#{ids.Batch.PREVIEW} .predicted-no")
     assert marked and all(cell.text in ("Sí", "No") for cell in marked)
+    inside = browser.execute_script("""const cell = arguments[0], value = cell.querySelector('.ag-cell-value');
+        const a = cell.getBoundingClientRect(), b = value.getBoundingClientRect();
+        return b.top >= a.top - 2 && b.bottom <= a.bottom + 2 && b.width > 0;""", marked[0])
+    assert inside  # the Sí / No text is drawn inside its cell, beside its mark
 
     saved = batch_settings.predictions_dir / file_id
     downloaded = download_result(browser)
