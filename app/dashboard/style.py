@@ -2,7 +2,7 @@
 
 Figures call :func:`style_figure` (white template, title, margins, Spanish separators) and graphs pass
 :data:`GRAPH_CONFIG` to ``dcc.Graph``. Band marks in the page are coloured dots (:data:`BAND_COLORS`), never emoji
-(a browser without an emoji font shows boxes); :data:`BAND_EMOJI` is for text exports only.
+(a browser without an emoji font shows boxes); text exports keep ``modeling.drift.psi.BAND_ICONS``.
 """
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ ORANGE = "#ef6c00"
 PURPLE = "#6a1b9a"
 BAND_COLORS = {"Bajo": GREEN, "Medio": AMBER, "Moderado": AMBER, "Alto": RED}
 BAND_BACKGROUNDS = {"Bajo": "#e8f5e9", "Medio": "#fff8e1", "Moderado": "#fff8e1", "Alto": "#ffebee"}
-BAND_EMOJI = {"Bajo": "🟢", "Medio": "🟡", "Moderado": "🟡", "Alto": "🔴"}  # text exports only
 SEPARATORS = ",."  # Plotly: decimal comma, thousands dot
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
