@@ -76,10 +76,11 @@ def register_callbacks(app: Dash, services: Services, filters: list[Input]) -> N
         shadowed = comparison.versions()
         rows = dict(zip(shadowed["version"], shadowed["rows"], strict=True))
         choices = [v for v in status["versions"] if v != status["served"]]
-        options = [{"label": _option(v, status["challenger"], rows.get(v)), "value": v} for v in choices]
+        active = status["challenger"] if status["challenger"] != status["served"] else None  # promoted: champion
+        options = [{"label": _option(v, active, rows.get(v)), "value": v} for v in choices]
         kept = args[-1]
-        value = next((v for v in (kept, status["challenger"], *shadowed["version"]) if v in choices), None)
-        line = (f"Campeón (servido): {status['served']} · Retador activo: {status['challenger'] or 'ninguno'} · "
+        value = next((v for v in (kept, active, *shadowed["version"]) if v in choices), None)
+        line = (f"Campeón (servido): {status['served']} · Retador activo: {active or 'ninguno'} · "
                 f"Anterior: {status['previous'] or '—'}")
         return options, value, line
 
