@@ -5,6 +5,7 @@ health and /metrics follow — and back again (rollback), each switch recorded."
 from __future__ import annotations
 
 import dataclasses
+import shutil
 
 import pandas as pd
 import pytest
@@ -122,3 +123,28 @@ def test_migration_0005_goes_down_and_up_again(log_url):
     migrate.upgrade(log.engine)
     assert migrate.current_revision(log.engine) == "0005"
     log.engine.dispose()
+
+
+def test_the_challenger_route_and_damaged_bundles(make, two_models, record):
+    models_dir, champion, challenger = two_models
+    broken = models_dir / "broken-version"
+    if not broken.exists():
+        shutil.copytree(models_dir / challenger, broken)
+        with (broken / "pipeline.joblib").open("ab") as handle:
+            handle.write(b"tampered")  # the checksum no longer matches
+    app = make()
+    client = app.test_client()
+    services = app.extensions["credit_risk"]
+    assert client.post("/models/challenger", json={"version": challenger}).json["shadowing"] == challenger
+    assert client.post("/models/challenger", json={"version": None}).json["shadowing"] is None
+    assert client.post("/models/challenger", json={"version": champion}).status_code == 409
+    refused = client.post("/models/promote", json={"version": "broken-version"})
+    assert refused.status_code == 422 and refused.json["error"] == "bundle_not_loadable"
+    assert (models_dir / "LATEST").read_text().strip() == champion  # did not move
+
+    (models_dir / "LATEST").write_text("broken-version\n")  # pointed at by hand: the process keeps serving
+    try:
+        services.models.watcher.check()
+        assert client.post("/predict", json=record).json["model_version"] == champion
+    finally:
+        (models_dir / "LATEST").write_text(champion + "\n")
