@@ -18,7 +18,7 @@ from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 from app.dashboard.components import empty_state, kpi_card
 from app.dashboard.figures import performance_challenger as figures
 from app.dashboard.formatting import decimal, integer, percent
-from app.dashboard.guard import guarded
+from app.dashboard.guard import error_alert, guarded
 from app.dashboard.style import GRAPH_CONFIG
 from app.services import Services
 from app.services.models import ModelControl, PromotionError
@@ -71,6 +71,7 @@ def register_callbacks(app: Dash, services: Services, filters: list[Input]) -> N
 
     @app.callback(Output(Ids.VERSION, "options"), Output(Ids.VERSION, "value"), Output(Ids.STATUS, "children"),
                   Input(Ids.ACTED, "data"), *filters, State(Ids.VERSION, "value"))
+    @guarded(lambda message: (no_update, no_update, error_alert(message)), "performance")
     def _versions(_acted, *args):
         status = control.status()
         shadowed = comparison.versions()
@@ -86,6 +87,7 @@ def register_callbacks(app: Dash, services: Services, filters: list[Input]) -> N
 
     @app.callback(Output(Ids.CONFIRM_PROMOTE, "displayed"), Output(Ids.CONFIRM_PROMOTE, "message"),
                   Input(Ids.PROMOTE, "n_clicks"), State(Ids.VERSION, "value"), prevent_initial_call=True)
+    @guarded(lambda message: (False, no_update), "performance")
     def _ask_promote(_clicks, version):
         if not version:
             return False, no_update
@@ -94,6 +96,7 @@ def register_callbacks(app: Dash, services: Services, filters: list[Input]) -> N
 
     @app.callback(Output(Ids.CONFIRM_ROLLBACK, "displayed"), Output(Ids.CONFIRM_ROLLBACK, "message"),
                   Input(Ids.ROLLBACK, "n_clicks"), prevent_initial_call=True)
+    @guarded(lambda message: (False, no_update), "performance")
     def _ask_rollback(_clicks):
         previous = control.registry.previous()
         if previous is None:
@@ -104,6 +107,7 @@ def register_callbacks(app: Dash, services: Services, filters: list[Input]) -> N
                   Input(Ids.SET, "n_clicks"), Input(Ids.STOP, "n_clicks"),
                   Input(Ids.CONFIRM_PROMOTE, "submit_n_clicks"), Input(Ids.CONFIRM_ROLLBACK, "submit_n_clicks"),
                   State(Ids.VERSION, "value"), State(Ids.ACTED, "data"), prevent_initial_call=True)
+    @guarded(lambda message: (no_update, error_alert(message)), "performance")
     def _act(_set, _stop, _promote, _rollback, version, acted):
         who = _who(actor)
         try:
