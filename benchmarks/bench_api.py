@@ -44,6 +44,20 @@ def timed(fn: Callable[[], object], repeat: int) -> list[float]:
     return times
 
 
+def cpu_seconds(root: int) -> float:
+    """User + system CPU seconds of process ``root`` and its live children (gunicorn's master and workers)."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(stat.parent.name)
+        if pid == root or int(fields[1]) == root:  # fields[1]: the parent's pid
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
 def sample_records(services, n: int) -> list[dict]:
     """``n`` JSON-ready records cycled from the bundle's held-out period."""
     frame = services.bundle.load_frame("holdout")
@@ -127,8 +141,12 @@ def main() -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         body_1 = json.dumps(one[0]).encode()
         body_n = orjson.dumps(records)  # the client's request, encoded once
+        cpu = cpu_seconds(server.pid)
         http_1 = timed(lambda: post(conn, "/predict", body_1), args.requests)
+        cpu_1 = (cpu_seconds(server.pid) - cpu) * 1000 / (args.requests + 1)
+        cpu = cpu_seconds(server.pid)
         http_n = statistics.median(timed(lambda: orjson.loads(post(conn, "/predict_batch", body_n)), 5))
+        cpu_n = (cpu_seconds(server.pid) - cpu) * 1000 / 6
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -153,6 +171,8 @@ def main() -> None:
     print(f"{'measure':<{width}}  {'ms':>10}  {'ratio':<18}  target")
     for name, ms, ratio, target in rows:
         print(f"{name:<{width}}  {ms:>10.2f}  {ratio:<18}  {target}")
+    print(f"server CPU per request (gunicorn's processes; steadier than wall times on a busy machine): /predict "
+          f"{cpu_1:.2f} ms · /predict_batch of {args.batch:,} records {cpu_n:.0f} ms")
     print("floor = the bundle's whole pipeline (preprocessing + model) on an already validated frame; "
           "the service's lean path does the same preprocessing on arrays, so it can beat it")
     print("* end to end from the client's side: POST the encoded records, receive, decode the results (orjson)")

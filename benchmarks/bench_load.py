@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.config import Settings  # noqa: E402
 from app.services import build_services  # noqa: E402
-from benchmarks.bench_api import free_port, sample_records, start_gunicorn, timed  # noqa: E402
+from benchmarks.bench_api import cpu_seconds, free_port, sample_records, start_gunicorn, timed  # noqa: E402
 from modeling.data.coercion import coerce_frame  # noqa: E402
 from modeling.data.input_warnings import stored_specs  # noqa: E402
 
@@ -78,20 +78,6 @@ def floors(models_dir: Path, records: list[dict]) -> dict[str, float]:
     return {"pipeline_1": statistics.median(timed(lambda: pipeline.predict_proba(raw.iloc[:1]), 200)),
             "model_1": statistics.median(timed(lambda: model.predict_proba(matrix_1), 200)),
             "model_64": statistics.median(timed(lambda: model.predict_proba(matrix_64), 100))}
-
-
-def cpu_seconds(root: int) -> float:
-    """User + system CPU seconds of process ``root`` and its live children (gunicorn's master and workers)."""
-    tick, total = os.sysconf("SC_CLK_TCK"), 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        pid = int(stat.parent.name)
-        if pid == root or int(fields[1]) == root:  # fields[1]: the parent's pid
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / tick
 
 
 def run_wrk(port: int, records: list[dict], args: argparse.Namespace, folder: Path, prefix: str,

@@ -7,7 +7,7 @@ import orjson
 import pandas as pd
 from test_lean_features import odd_raw  # noqa: F401 — shared module fixture
 
-from app.services.scoring.log_values import json_lines
+from app.services.scoring.log_values import FEW_ROWS, json_lines
 from app.services.scoring.soft_checks import DIRECT_MIN_ROWS, SoftChecks
 from modeling.data.input_warnings import input_warnings
 
@@ -49,3 +49,6 @@ def test_json_lines_equal_one_orjson_object_per_row(odd_raw):  # noqa: F811
         columns.append(values.tolist())
     expected = [orjson.dumps(dict(zip(names, row, strict=True))).decode() for row in zip(*columns, strict=True)]
     assert json_lines({name: frame[name].to_numpy() for name in names}) == expected
+    for start in range(0, 200, FEW_ROWS // 2 + 1):  # a few rows at a time: written row by row, the same text
+        part = frame.iloc[start:start + FEW_ROWS // 2 + 1]
+        assert json_lines({name: part[name].to_numpy() for name in names}) == expected[start:start + len(part)]

@@ -111,11 +111,13 @@ def _texts(spec: ColumnSpec, values: list[Any], types: set[type]) -> np.ndarray 
 def _dates(values: list[Any], types: set[type]) -> np.ndarray | None:
     if not types <= {str}:
         return None
-    text = pd.Series([None if value is None else value.strip() or None for value in values], dtype=object)
+    text = np.array([None if value is None else value.strip() or None for value in values], dtype=object)
+    codes, distinct = pd.factorize(text, use_na_sentinel=True)  # each distinct text parsed once; None → -1
     try:
-        parsed = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=True).dt.tz_convert(None)
+        parsed = pd.to_datetime(pd.Series(distinct, dtype=object), errors="coerce", format="ISO8601",
+                                utc=True).dt.tz_convert(None)
     except (ValueError, OverflowError):
         return None
-    if (parsed.isna() & text.notna()).any():
+    if parsed.isna().any():
         return None  # not ISO, or out of range: the general path parses (or reports) it
-    return parsed.to_numpy(dtype="datetime64[ns]")
+    return np.append(parsed.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))[codes]

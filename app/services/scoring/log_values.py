@@ -14,6 +14,7 @@ import pandas as pd
 from modeling.data.columns import DATE_COLUMN
 from modeling.data.schema import Problem
 
+FEW_ROWS = 32  # up to this many rows, inputs JSON is written row by row
 ScoredArrays = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # input positions, prob, pred, band
 
 
@@ -38,6 +39,11 @@ def json_lines(columns: Mapping[str, Any]) -> list[str]:
     arrays = [np.asarray(values) for values in columns.values()]
     if not arrays or not len(arrays[0]):
         return []
+    if len(arrays[0]) <= FEW_ROWS:  # a few rows: one dict each costs less than encoding the columns
+        names = [str(name) for name in columns]
+        dumps = orjson.dumps
+        return [dumps(dict(zip(names, row, strict=True))).decode()
+                for row in zip(*map(_python_values, arrays), strict=True)]
     parts = np.empty((len(arrays[0]), 2 * len(arrays) + 1), dtype=object)
     for j, (name, values) in enumerate(zip(columns, arrays, strict=True)):
         parts[:, 2 * j] = ("{" if j == 0 else ",") + orjson.dumps(str(name)).decode() + ":"
@@ -62,6 +68,18 @@ def _encoded(values: np.ndarray) -> np.ndarray:
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
         texts = [orjson.dumps(value).decode() for value in uniques.tolist()]
     return np.array([*texts, "null"], dtype=object)[codes]
+
+
+def _python_values(values: np.ndarray) -> list[Any]:
+    """The column as the Python values orjson writes as :func:`_encoded` does (dates as ISO text, None)."""
+    if values.dtype.kind == "M":
+        stamps = values.astype("datetime64[s]")
+        text = np.datetime_as_string(stamps, unit="s").astype(object)
+        text[np.isnat(stamps)] = None
+        return text.tolist()
+    if values.dtype == object:
+        return np.where(pd.isna(values), None, values).tolist()
+    return values.tolist()  # NaN is written as null
 
 
 def _numbers(values: np.ndarray) -> np.ndarray:

@@ -56,6 +56,7 @@ class ScoringService:
                                                bundle.risk_bands["labels"])
         self.profiles = profiles or ProfileStore(log.engine)
         self.profiles.register(self.layout)
+        self._code_position = {code: j for j, code in enumerate(self.layout.warning_codes)}
         self._unfolded = 0
         self._folding = False
         self._fold_lock = threading.Lock()
@@ -164,6 +165,16 @@ class ScoringService:
             variables=ColumnTable({**features, **derived, SCORE_NAME: prob}), prob=prob, pred=pred, band=band,
             days=day_keys(rows["loan_date"], scored_at, len(prob)), source=source,
             actual=np.array([np.nan if v is None else v for v in outcomes], dtype=np.float64),
-            warning_codes=[[w["code"] for w in row] for row in warnings], latency_ms=latency_ms,
+            warning_codes=self._code_matrix(warnings), latency_ms=latency_ms,
             request_rows=1 if request_ids is not None else max(len(prob), 1), scored_at=scored_at)
         return batch, LogWrite(rows, scored)
+
+    def _code_matrix(self, warnings: list[list[dict[str, str]]]) -> np.ndarray:
+        """(records × the layout's warning codes) booleans: which codes each record's warnings carry."""
+        matrix = np.zeros((len(warnings), len(self._code_position)), dtype=bool)
+        for row, found in enumerate(warnings):
+            for warning in found:
+                column = self._code_position.get(warning["code"])
+                if column is not None:
+                    matrix[row, column] = True
+        return matrix
