@@ -65,3 +65,24 @@ def selected(everything: pd.DataFrame, query: LogQuery, serving_version: str) ->
     if query.request_id:
         keep &= everything["request_id"].str.startswith(query.request_id)
     return everything[keep].sort_values("id", ascending=False)
+
+
+def walk_down(service: LogService, query: LogQuery, size: int) -> list[int]:
+    """Every matching id, newest first, read page by page with the next-page cursor."""
+    walked, cursor = [], None
+    while True:
+        page = service.page(query, before_id=cursor, size=size)
+        walked += page.ids
+        if len(page.ids) < size:
+            return walked
+        cursor = page.last_id
+
+
+def walk_up(service: LogService, query: LogQuery, size: int) -> list[int]:
+    """Every matching id, newest first, read from the last page back with the previous-page cursor."""
+    page = service.page(query, last=True, size=size)
+    walked = page.ids
+    while len(page.ids) == size:
+        page = service.page(query, after_id=page.first_id, size=size)
+        walked = page.ids + walked
+    return walked

@@ -11,7 +11,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from log_browse_data import API_REQUEST, OTHER_VERSION, fill_log, selected
+from log_browse_data import API_REQUEST, OTHER_VERSION, fill_log, selected, walk_down, walk_up
 
 from app.services.log.browse import LogService
 from app.services.log.export import DISPLAY_COLUMNS
@@ -70,14 +70,7 @@ def check_pages(service: LogService, everything: pd.DataFrame, values: dict) -> 
     assert service.page(query, size=5_000).ids == expected, values  # large reads keep a day range as a range
     totals = service.totals(query)
     assert totals.count == len(expected), values
-    walked, cursor = [], None
-    while True:
-        page = service.page(query, before_id=cursor, size=7)
-        walked += page.ids
-        if len(page.ids) < 7:
-            break
-        cursor = page.last_id
-    assert walked == expected, values
+    assert walk_down(service, query, 7) == expected, values
     assert service.page(query, last=True, size=5).ids == expected[-5:], values
 
 
@@ -94,13 +87,7 @@ def test_date_ranges_are_inclusive_days_of_the_day_column(service, everything):
 def test_previous_pages_walk_back_from_the_last_page_to_the_newest_row(service, everything):
     query = parse_query(version="*", sources=["api", "batch"])
     expected = selected(everything, query, service.serving_version)["id"].tolist()
-    page = service.page(query, last=True, size=6)
-    walked = page.ids
-    while True:
-        page = service.page(query, after_id=page.first_id, size=6)
-        walked = page.ids + walked
-        if len(page.ids) < 6:
-            break
+    walked = walk_up(service, query, 6)
     assert walked == expected and walked[-1] == everything["id"][everything["source"].isin(["api", "batch"])].min()
 
 

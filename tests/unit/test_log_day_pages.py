@@ -7,7 +7,7 @@ import io
 
 import pandas as pd
 import pytest
-from log_browse_data import selected
+from log_browse_data import selected, walk_down, walk_up
 
 from app.services.log import day_pages, export_copy
 from app.services.log.browse import LogService
@@ -50,24 +50,9 @@ def test_date_range_pages_jump_over_other_days(service, filters) -> None:
     query = parse_query(band_labels=BANDS, **RANGE, **filters)
     expected = selected(service.log.read(), query, service.serving_version)["id"].tolist()
     assert len(expected) > 7
-    walked, cursor = [], None
-    while True:
-        page = service.page(query, before_id=cursor, size=7)
-        walked += page.ids
-        if len(page.ids) < 7:
-            break
-        cursor = page.last_id
-    assert walked == expected
-    last = service.page(query, last=True, size=7)
-    assert last.ids == expected[-7:]
-    backwards, cursor = list(last.ids), last.first_id
-    while True:
-        page = service.page(query, after_id=cursor, size=7)
-        backwards = page.ids + backwards
-        if len(page.ids) < 7:
-            break
-        cursor = page.first_id
-    assert backwards == expected
+    assert walk_down(service, query, 7) == expected
+    assert service.page(query, last=True, size=7).ids == expected[-7:]
+    assert walk_up(service, query, 7) == expected
     for skip in (1, 6, len(expected) // 2, len(expected) - 1, len(expected) + 3):
         assert service.page(query, skip=skip, size=5).ids == expected[skip:skip + 5], skip
         from_end = service.page(query, last=True, skip=skip, size=5).ids

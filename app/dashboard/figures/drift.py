@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from app.dashboard.formatting import decimal, integer
-from app.dashboard.style import BAND_COLORS, INK, INSUFFICIENT, ORANGE, PRIMARY, REFERENCE, SEPARATORS
+from app.dashboard.style import BAND_COLORS, INK, INSUFFICIENT, ORANGE, PRIMARY, REFERENCE, style_figure
 from modeling.drift import MISSING_LABEL, STATUS_INSUFFICIENT, UNSEEN_LABEL, VariableDrift
 
 INSUFFICIENT_COLOR = INSUFFICIENT
@@ -25,15 +25,10 @@ BIN_LABELS = {MISSING_LABEL: "Faltante", UNSEEN_LABEL: "Nueva (no vista)"}
 
 
 def style(fig: go.Figure, title: str, x_title: str | None, y_title: str | None, height: int = 400) -> go.Figure:
-    """The tab's common look: white template, title, axis titles, legend on top, readable hover."""
-    fig.update_layout(template="plotly_white", title={"text": title, "x": 0.01, "font": {"size": 15}},
-                      height=height, margin={"l": 60, "r": 30, "t": 80, "b": 55},
-                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right", "x": 1.0},
-                      hoverlabel={"bgcolor": "white", "font_size": 12}, font={"size": 12}, separators=SEPARATORS)
-    if x_title is not None:
-        fig.update_xaxes(title_text=x_title)
-    if y_title is not None:
-        fig.update_yaxes(title_text=y_title)
+    """The dashboard's figure style with this tab's legend on top (room made for it under the title)."""
+    style_figure(fig, title, x_title, y_title, height=height, legend=True)
+    fig.update_layout(margin={"l": 60, "r": 30, "t": 80, "b": 55},
+                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "right", "x": 1.0})
     return fig
 
 
