@@ -55,10 +55,13 @@ def read_pairs(engine: Engine, challenger: str, *, sources: tuple[str, ...] = ()
                _S.prob_default, _S.Pago_atiempo_pred, _S.risk_band, _P.actual]
     names = ["day", "source", "champion", "champion_prob", "champion_pred", "champion_band", "challenger_prob",
              "challenger_pred", "challenger_band", "actual"]
+    query = sa.select(*columns).select_from(joined).where(*where)
     with engine.connect() as conn:
-        total = conn.execute(sa.select(sa.func.count()).select_from(joined).where(*where)).scalar_one()
-        rows = conn.execute(sa.select(*columns).select_from(joined).where(*where)
-                            .order_by(_S.day.desc()).limit(limit)).all()
+        rows = conn.execute(query.limit(limit + 1)).all()  # no sort while everything fits
+        total = len(rows)
+        if total > limit:  # too many: count them, keep the latest days
+            total = conn.execute(sa.select(sa.func.count()).select_from(joined).where(*where)).scalar_one()
+            rows = conn.execute(query.order_by(_S.day.desc()).limit(limit)).all()
     frame = pd.DataFrame(rows, columns=names)
     frame["day"] = pd.to_datetime(frame["day"])
     for name in ("champion_prob", "challenger_prob"):
