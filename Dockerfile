@@ -5,7 +5,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PORT=8000 \
     WORKERS=2 \
-    THREADS=16 \
+    THREADS=32 \
     MODELS_DIR=/srv/app/models \
     PREDICTIONS_DIR=/srv/app/predicciones
 

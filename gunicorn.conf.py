@@ -39,12 +39,16 @@ bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 #   CatBoost included). The GIL is no obstacle: the work is done once per batch, by one thread.
 # - workers = cores (2): scoring is CPU-bound; more processes only split the batches (fewer requests per
 #   model call) and add memory (one bundle each).
-# - threads = 16: with 4 threads a worker had at most 4 requests to group (2.2 per model call, 180 req/s on a
-#   busy machine); with 16, 8.3 per call and 390 req/s in the same conditions. 32 clients over 2 workers
-#   never need more than 16 each; idle keep-alive connections do not hold a thread in gthread.
+# - threads = 32: a worker groups at most as many requests as it has threads. With 4 threads it had 2.2 per model
+#   call (180 req/s on a busy machine), with 16 8.3 (390 req/s). Once the per-record path got cheaper, 16 threads
+#   left requests queued whenever the 32 clients split unevenly between the workers: 5.7–6.0 requests per call,
+#   1.45–1.52 ms of server CPU per request; with 32, 7.5–13 per call and 1.16–1.28 ms (bench_load.py, runs taken
+#   in turn on the same busy machine). Idle keep-alive connections do not hold a thread in gthread.
+#   One worker × 32 threads made the biggest batches (13 per call) but the GIL kept it to one core (880 req/s
+#   against 1,000–1,050 for two); three workers only shared the two cores three ways.
 worker_class = "gthread"
 workers = int(os.environ.get("WORKERS", "2"))
-threads = int(os.environ.get("THREADS", "16"))
+threads = int(os.environ.get("THREADS", "32"))
 accesslog = None  # the app writes one JSON line per request (with its request id) instead
 logconfig_dict = json_logconfig(os.environ.get("LOG_LEVEL", "INFO"))  # JSON lines (app/observability/json_logs.py)
 timeout = 120  # a first render on a cold database, or a large batch, may take seconds
