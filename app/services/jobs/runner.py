@@ -11,7 +11,7 @@ import logging
 import os
 import socket
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -47,16 +47,20 @@ _CONTEXTS: dict[Settings, JobContext] = {}
 
 
 def context_for(settings: Settings) -> JobContext:
-    """This process's job context for ``settings`` (bundle loaded and log opened on first use)."""
-    if settings not in _CONTEXTS:
-        from app.services.profiles import ProfileStore
-        from modeling.artifacts import load_bundle
+    """This process's job context for ``settings`` (log opened on first use; the bundle LATEST names now and the
+    challenger's shadow hook: :func:`app.services.models.jobs.job_scoring`)."""
+    from app.services.models.jobs import job_scoring
 
+    if settings not in _CONTEXTS:
         log = PredictionLog.from_url(settings.log_database_url)
-        scoring = ScoringService(load_bundle(settings.models_dir), log, ProfileStore(log.engine))
-        _CONTEXTS[settings] = JobContext(scoring, JobStore(log.engine, stale_seconds=settings.job_stale_seconds),
+        _CONTEXTS[settings] = JobContext(job_scoring(settings, log, None),
+                                         JobStore(log.engine, stale_seconds=settings.job_stale_seconds),
                                          settings.predictions_dir, settings.job_chunk_rows)
-    return _CONTEXTS[settings]
+    context = _CONTEXTS[settings]
+    scoring = job_scoring(settings, context.scoring.log, context.scoring)  # a promotion reaches the next job
+    if scoring is not context.scoring:
+        context = _CONTEXTS[settings] = replace(context, scoring=scoring)
+    return context
 
 
 def run_job(job_id: str, context: JobContext) -> str | None:
