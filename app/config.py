@@ -31,7 +31,7 @@
 | MICROBATCH_MAX  | 64                                         | most /predict requests scored in one call        |
 | CHALLENGER_VERSION | (unset)                                 | bundle scoring every request in shadow (a        |
 |                 |                                            | CHALLENGER file in MODELS_DIR overrides it)      |
-| SHADOW_QUEUE_ROWS | 100000                                   | rows waiting for the challenger; beyond, dropped |
+| SHADOW_QUEUE_ROWS | 50000                                    | rows waiting for the challenger; beyond, dropped |
 | MODEL_POLL_SECONDS | 1                                       | how often a process checks LATEST / CHALLENGER   |
 |                 |                                            | (0: never; the model changes only on restart)    |
 
@@ -89,7 +89,7 @@ class Settings:
     microbatch_wait_ms: float = 2.0
     microbatch_max: int = 64
     challenger_version: str | None = None
-    shadow_queue_rows: int = 100_000
+    shadow_queue_rows: int = 50_000
     model_poll_seconds: float = 1.0
 
     def __post_init__(self) -> None:

@@ -12,7 +12,7 @@ def test_challenger_settings_from_the_environment():
     assert (settings.challenger_version, settings.shadow_queue_rows, settings.model_poll_seconds) == ("v2", 5000, 0)
     defaults = Settings.from_env({})
     assert (defaults.challenger_version, defaults.shadow_queue_rows, defaults.model_poll_seconds) == \
-        (None, 100_000, 1.0)
+        (None, 50_000, 1.0)
 
 
 @pytest.mark.parametrize(("name", "value"), [("SHADOW_QUEUE_ROWS", "0"), ("SHADOW_QUEUE_ROWS", "many"),

@@ -36,7 +36,7 @@ FLUSH_SECONDS = 0.25  # the thread scores what queued during this interval in on
 class ShadowScorer:
     """One per process: the current challenger (one reference, swapped by the model watcher) and its queue."""
 
-    def __init__(self, engine: Engine, max_rows: int = 100_000) -> None:
+    def __init__(self, engine: Engine, max_rows: int = 50_000) -> None:
         self.engine, self.max_rows = engine, max_rows
         self.challenger: Bundle | None = None
         self._queue: deque[tuple[Bundle, LogWrite]] = deque()
