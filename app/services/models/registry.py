@@ -120,9 +120,12 @@ class ModelRegistry:
     def _record(self, kind: str, before: str | None, after: str | None, actor: str) -> Switch:
         switch = Switch(kind, before, after, (actor or "unknown")[:ACTOR_MAX],
                         datetime.now(UTC).replace(tzinfo=None, microsecond=0))
-        with self.engine.begin() as conn:
-            conn.execute(model_promotions.insert(), {"kind": kind, "from_version": before, "to_version": after,
-                                                     "actor": switch.actor, "at": switch.at})
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(model_promotions.insert(), {"kind": kind, "from_version": before, "to_version": after,
+                                                         "actor": switch.actor, "at": switch.at})
+        except sa.exc.SQLAlchemyError:  # the pointer has moved: the switch stands, the log line below records it
+            logger.exception("model %s %s -> %s could not be recorded in model_promotions", kind, before, after)
         logger.info("model %s: %s -> %s by %s", kind, before, after, switch.actor,
                     extra={"event": f"model_{kind}", "from_version": before, "to_version": after,
                            "actor": switch.actor})
