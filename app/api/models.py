@@ -15,7 +15,7 @@ from app.services import Services
 from app.services.models import ActiveModel, ModelControl, PromotionError
 
 ACTOR_HEADER = "X-Actor"
-_STATUS = {"unknown_version": 404, "version_conflict": 409, "bundle_not_loadable": 422}
+_STATUS = {"unknown_version": 404, "version_conflict": 409, "bundle_not_loadable": 422, "not_writable": 503}
 
 
 def register_model_pinning(server: Flask, active: ActiveModel) -> None:

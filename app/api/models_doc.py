@@ -20,7 +20,8 @@ def _switch_operation(summary: str, description: str, request: str,
                          ("404", "no complete bundle of that version in MODELS_DIR (unknown_version)"),
                          ("409", "that version is already served (version_conflict)"),
                          ("415", "body is not JSON"),
-                         ("422", "bad body, or the bundle fails to load (bundle_not_loadable)")):
+                         ("422", "bad body, or the bundle fails to load (bundle_not_loadable)"),
+                         ("503", "the models folder is not writable (not_writable)")):
         responses[status] = _json("Error", text)
     return {"summary": summary, "description": description, "security": security,
             "parameters": [{"name": "X-Actor", "in": "header", "required": False, "schema": {"type": "string"},

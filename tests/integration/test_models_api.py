@@ -148,3 +148,15 @@ def test_the_challenger_route_and_damaged_bundles(make, two_models, record):
         assert client.post("/predict", json=record).json["model_version"] == champion
     finally:
         (models_dir / "LATEST").write_text(champion + "\n")
+
+
+def test_a_pointer_that_cannot_be_written_is_a_clear_503(two_models, tmp_path):
+    models_dir, _, challenger = two_models
+    copy = tmp_path / "models"
+    shutil.copytree(models_dir, copy, ignore=shutil.ignore_patterns("CHALLENGER"))
+    (copy / "CHALLENGER").mkdir()  # os.replace cannot put a file there (even as root)
+    app = create_app(Settings(models_dir=copy, predictions_dir=tmp_path / "predicciones", seed_holdout=False,
+                              model_poll_seconds=0))
+    answer = app.test_client().post("/models/challenger", json={"version": challenger})
+    assert answer.status_code == 503 and answer.json["error"] == "not_writable"
+    assert "CHALLENGER" in answer.json["message"]

@@ -29,7 +29,8 @@ ACTOR_MAX = 128
 
 class PromotionError(ValueError):
     """A switch that cannot be made; nothing changed. ``code``: ``unknown_version``, ``version_conflict`` (the
-    served version already, or a challenger equal to it) or ``bundle_not_loadable``."""
+    served version already, or a challenger equal to it), ``bundle_not_loadable`` or ``not_writable`` (the
+    models folder)."""
 
     def __init__(self, message: str, code: str) -> None:
         super().__init__(message)
@@ -82,6 +83,8 @@ class ModelRegistry:
             point_latest(self.models_dir, version)  # loads it first: a damaged bundle is refused here
         except BundleNotFoundError as exc:
             raise PromotionError(str(exc), "bundle_not_loadable") from None
+        except OSError as exc:
+            raise _not_writable(self.models_dir, LATEST_FILE, exc) from None
         return self._record("promote", current, version, actor)
 
     def set_challenger(self, version: str | None, actor: str) -> Switch:
@@ -93,7 +96,10 @@ class ModelRegistry:
             if version == self.latest():
                 raise PromotionError(f"{version} is the served version; a challenger must be another bundle",
                                      "version_conflict")
-        _write_pointer(self.models_dir, CHALLENGER_FILE, version or NO_CHALLENGER)
+        try:
+            _write_pointer(self.models_dir, CHALLENGER_FILE, version or NO_CHALLENGER)
+        except OSError as exc:
+            raise _not_writable(self.models_dir, CHALLENGER_FILE, exc) from None
         return self._record("challenger", current, version, actor)
 
     def previous(self) -> str | None:
@@ -140,6 +146,11 @@ def check_loadable(models_dir: Path, version: str) -> None:
         load_bundle(models_dir, version)
     except BundleNotFoundError as exc:
         raise PromotionError(str(exc), "bundle_not_loadable") from None
+
+
+def _not_writable(models_dir: Path, name: str, error: OSError) -> PromotionError:
+    return PromotionError(f"cannot write {name} in {models_dir} ({error.strerror or type(error).__name__}); "
+                          "the models folder must be writable by the app", "not_writable")
 
 
 def _read(path: Path) -> str | None:
