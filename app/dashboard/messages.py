@@ -186,3 +186,17 @@ def cell_text(text: str | None) -> str | None:
                                                                if expected else [])
         parts.append(f"{field}: {message_text(message)}" + (f" ({', '.join(details)})" if details else ""))
     return "; ".join(parts)
+
+
+_PROMOTION = {
+    "unknown_version": "no hay un modelo completo con esa versión en la carpeta de modelos",
+    "version_conflict": "esa versión ya es el campeón (un retador tiene que ser otro modelo)",
+    "bundle_not_loadable": "el modelo no se pudo cargar (archivos dañados o incompletos)",
+    "not_writable": "no se puede escribir en la carpeta de modelos (¿permisos o disco lleno?)",
+}
+
+
+def promotion_text(code: str) -> str:
+    """Why a promotion or challenger switch was refused (``PromotionError.code``), in Spanish."""
+    return _PROMOTION.get(code, UNKNOWN)
+

@@ -11,7 +11,15 @@ import pytest
 
 from app.dashboard.batch_view import result_view
 from app.dashboard.components import problems_alert
-from app.dashboard.messages import UNKNOWN, cell_text, message_text, note_text, problem_text, warning_text
+from app.dashboard.messages import (
+    UNKNOWN,
+    cell_text,
+    message_text,
+    note_text,
+    problem_text,
+    promotion_text,
+    warning_text,
+)
 from app.services.batch.output import batch_frame
 from app.services.jobs.reader import DataFileError, open_table
 from app.services.log.store import PredictionLog
@@ -93,3 +101,23 @@ def test_the_batch_tab_shows_a_refused_file_in_spanish():
     assert "falta la columna" in text and "missing column" not in text
     assert "fila 3 · plazo_meses: no es un número entero" in str(problems_alert("t", [
         {"field": "plazo_meses", "row": 3, "message": "not a whole number"}]))
+
+
+def test_refused_model_switches_are_spanish(trained_models_dir, tmp_path):
+    """The registry's real refusals (unknown version, the served one again, a challenger equal to the champion)."""
+    from app.services.models import PromotionError
+    from app.services.models.registry import ModelRegistry
+
+    log = PredictionLog.from_url(f"sqlite:///{tmp_path / 'log.sqlite'}")
+    registry = ModelRegistry(trained_models_dir, log.engine)
+    attempts = [lambda: registry.promote("no-such-model", "test"),
+                lambda: registry.promote(registry.latest(), "test"),
+                lambda: registry.set_challenger(registry.latest(), "test")]
+    codes = set()
+    for attempt in attempts:
+        with pytest.raises(PromotionError) as refused:
+            attempt()
+        codes.add(refused.value.code)
+        assert_spanish(promotion_text(refused.value.code))
+    assert codes == {"unknown_version", "version_conflict"}
+    log.dispose()

@@ -7,6 +7,7 @@ reads ``shadow_scores`` joined to the logged predictions (:class:`~app.services.
 """
 from __future__ import annotations
 
+import logging
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -19,10 +20,13 @@ from app.dashboard.components import empty_state, kpi_card
 from app.dashboard.figures import performance_challenger as figures
 from app.dashboard.formatting import decimal, integer, percent
 from app.dashboard.guard import error_alert, guarded
+from app.dashboard.messages import promotion_text
 from app.dashboard.style import GRAPH_CONFIG
 from app.services import Services
 from app.services.models import ModelControl, PromotionError
 from app.services.shadow import ComparisonService
+
+logger = logging.getLogger(__name__)
 
 NO_PAIRS = ("Sin puntajes del retador para estos filtros: active un retador y espere nuevas predicciones (cada "
             "predicción registrada se puntúa también con él, sin afectar la respuesta).")
@@ -123,7 +127,9 @@ def register_callbacks(app: Dash, services: Services, filters: list[Input]) -> N
             else:
                 return no_update, no_update
         except PromotionError as exc:
-            return no_update, dbc.Alert(f"No se hizo el cambio: {exc}", color="danger", id="challenger-alert")
+            logger.info("model switch refused: %s", exc)
+            return no_update, dbc.Alert(f"No se hizo el cambio: {promotion_text(exc.code)}.", color="danger",
+                                        id="challenger-alert")
         note = f" (antes: {switch.from_version or 'ninguno'}; registrado por {switch.actor})"
         return (acted or 0) + 1, dbc.Alert(text + note, color="success", id="challenger-alert", duration=15000)
 
