@@ -126,7 +126,7 @@ def save_bundle(models_dir: str | Path, *, pipeline: Any, metadata: Mapping[str,
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _write_latest(models_dir, version)
+    write_pointer(models_dir, LATEST_FILE, version)
     return final
 
 
@@ -175,7 +175,7 @@ def point_latest(models_dir: str | Path, version: str, *, name: str = LATEST_FIL
     rollback. The bundle is loaded first, so a missing or damaged one raises ``BundleNotFoundError`` and the
     pointer does not move."""
     load_bundle(models_dir, version)
-    _write_latest(Path(models_dir), version, name)
+    write_pointer(models_dir, name, version)
 
 
 def _check_version_name(version: str) -> None:
@@ -192,11 +192,14 @@ def _fsync(path: Path) -> None:
         os.fsync(handle.fileno())
 
 
-def _write_latest(models_dir: Path, version: str, name: str = LATEST_FILE) -> None:
+def write_pointer(models_dir: str | Path, name: str, text: str) -> None:
+    """Write the one-line pointer file ``name`` (``LATEST``, ``CHALLENGER``) in ``models_dir`` atomically: a
+    temporary file, flushed to disk, then ``os.replace`` — a reader sees the old text or the new, never part."""
+    models_dir = Path(models_dir)
     handle, temp = tempfile.mkstemp(prefix=f".{name}.", dir=models_dir)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(version + "\n")
+            out.write(text + "\n")
             out.flush()
             os.fsync(out.fileno())
         os.replace(temp, models_dir / name)

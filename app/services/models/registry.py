@@ -8,8 +8,6 @@ recorded in ``model_promotions`` (who, when, from, to) and logged.
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from app.services.models.tables import model_promotions
-from modeling.artifacts import LATEST_FILE, BundleNotFoundError, list_versions, point_latest
+from modeling.artifacts import LATEST_FILE, BundleNotFoundError, list_versions, point_latest, write_pointer
 
 logger = logging.getLogger(__name__)
 CHALLENGER_FILE = "CHALLENGER"
@@ -97,7 +95,7 @@ class ModelRegistry:
                 raise PromotionError(f"{version} is the served version; a challenger must be another bundle",
                                      "version_conflict")
         try:
-            _write_pointer(self.models_dir, CHALLENGER_FILE, version or NO_CHALLENGER)
+            write_pointer(self.models_dir, CHALLENGER_FILE, version or NO_CHALLENGER)
         except OSError as exc:
             raise _not_writable(self.models_dir, CHALLENGER_FILE, exc) from None
         return self._record("challenger", current, version, actor)
@@ -158,16 +156,3 @@ def _read(path: Path) -> str | None:
         return path.read_text(encoding="utf-8").strip() or None
     except OSError:
         return None
-
-
-def _write_pointer(models_dir: Path, name: str, text: str) -> None:
-    handle, temp = tempfile.mkstemp(prefix=f".{name}.", dir=models_dir)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text + "\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, models_dir / name)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
