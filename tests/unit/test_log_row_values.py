@@ -26,6 +26,11 @@ def test_times_and_days_equal_formatting_every_row(as_text):
     stamps[::7] = np.datetime64("NaT")
     scored = datetime.datetime(2026, 1, 2, 3, 4, 5, 678901)
     assert datetime_values(stamps, len(stamps), as_text=as_text) == _every_row(stamps, len(stamps), as_text)
+    few = stamps[5:12]  # a few rows are formatted one by one, with the same text
+    assert datetime_values(few, len(few), as_text=as_text) == _every_row(few, len(few), as_text)
+    assert day_values(few, scored, len(few), as_text=as_text) == (
+        np.datetime_as_string(day_keys(few, scored, len(few))).tolist() if as_text
+        else day_keys(few, scored, len(few)).astype(object).tolist())
     assert datetime_values(scored, 5, as_text=as_text) == _every_row(np.datetime64(scored), 5, as_text)
     all_missing = np.full(3, np.datetime64("NaT"), dtype="datetime64[ns]")
     assert datetime_values(all_missing, 3, as_text=as_text) == [None] * 3

@@ -15,6 +15,7 @@ import pandas as pd
 
 from modeling.data.columns import DATE_COLUMN
 
+FEW_ROWS = 32  # up to this many rows, times are formatted one by one (no distinct-value pass)
 LogRows = pd.DataFrame | Mapping[str, Any]  # column → one value per row (or one value for all rows)
 
 
@@ -43,7 +44,10 @@ def datetime_values(values: Any, n: int, *, as_text: bool) -> list[Any]:
         return [datetime_values(stamps.reshape(1), 1, as_text=as_text)[0]] * n
     if not as_text:
         return stamps.astype(object).tolist()
-    codes, uniques = pd.factorize(stamps, use_na_sentinel=True)  # NaT → -1 → None
+    if n <= FEW_ROWS:
+        uniques, codes = stamps, np.where(np.isnat(stamps), -1, np.arange(n))
+    else:
+        codes, uniques = pd.factorize(stamps, use_na_sentinel=True)  # NaT → -1 → None
     text = np.datetime_as_string(np.asarray(uniques, dtype="datetime64[us]"), unit="us").tolist()
     return np.array([*(t.replace("T", " ") for t in text), None], dtype=object)[codes].tolist()
 
@@ -60,6 +64,8 @@ def day_values(loan_dates: Any, scored_at: Any, n: int, *, as_text: bool) -> lis
     days = day_keys(loan_dates, scored_at, n)
     if not as_text:
         return days.astype(object).tolist()
+    if n <= FEW_ROWS:
+        return np.datetime_as_string(days).tolist()
     codes, uniques = pd.factorize(days)
     return np.array(np.datetime_as_string(np.asarray(uniques, dtype="datetime64[D]")).tolist(),
                     dtype=object)[codes].tolist()
