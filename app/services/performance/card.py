@@ -85,13 +85,16 @@ def metrics_table(metrics: dict[str, Any]) -> pd.DataFrame:
 
 
 def split_table(split: dict[str, Any]) -> pd.DataFrame:
-    """One row per period (train, test): rows, rows used for fitting, first and last loan date."""
+    """One row per period (train, test): rows, rows used for fitting, rows dropped as implausible (a row failing
+    several checks counts once), first and last loan date."""
     rows = []
     for period in ("train", "test"):
         info = split.get(period) or {}
-        dropped = info.get("implausible_dropped") or {}
-        rows.append({"period": period, "rows": info.get("rows"), "rows_used": info.get("rows_used", info.get("rows")),
-                     "dropped": int(sum(dropped.values())), "start": info.get("start"), "end": info.get("end")})
+        used = info.get("rows_used", info.get("rows"))
+        per_check = info.get("implausible_dropped") or {}
+        dropped = info["rows"] - used if info.get("rows") is not None and used is not None else sum(per_check.values())
+        rows.append({"period": period, "rows": info.get("rows"), "rows_used": used, "dropped": int(dropped),
+                     "start": info.get("start"), "end": info.get("end")})
     return pd.DataFrame(rows)
 
 
