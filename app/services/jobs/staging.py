@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import math
 import re
 import time
 import uuid
@@ -55,7 +56,23 @@ class UploadCheck:
         return not self.missing
 
     def to_dict(self) -> dict[str, Any]:
-        return {**{name: getattr(self, name) for name in self.__dataclass_fields__}, "ready": self.ready}
+        """Strict-JSON form: no NaN or Infinity anywhere (see :func:`json_value`)."""
+        return json_value({**{name: getattr(self, name) for name in self.__dataclass_fields__},
+                           "ready": self.ready})
+
+
+def json_value(value: Any) -> Any:
+    """``value`` with every number strict JSON can hold: NaN (a missing cell) becomes None, ±Infinity the text
+    ``"inf"`` / ``"-inf"`` (what was found), NumPy scalars Python ones; dicts and lists are walked."""
+    if isinstance(value, dict):
+        return {key: json_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_value(item) for item in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    return value if value is not pd.NaT else None
 
 
 def valid_upload_id(upload_id: object) -> bool:
@@ -83,12 +100,18 @@ def check_upload(reader: TableReader, validator: RecordValidator, upload_id: str
             errors = validator.validate_frame(typed_inputs(frame[schema_columns])).errors
             with_problems = len(errors)
             for position, row_problems in errors.items():
-                problems.extend({**p.to_dict(), "row": position + chunk.first_row} for p in row_problems)
+                problems.extend(_problem_dict(p.to_dict(), position + chunk.first_row) for p in row_problems)
                 if len(problems) >= MAX_PROBLEMS:
                     break
     return UploadCheck(upload_id, reader.name, size_bytes, reader.rows_estimate, found, missing,
                        [str(c) for c in reader.extra], list(reader.warnings), checked, with_problems,
                        problems[:MAX_PROBLEMS], preview)
+
+
+def _problem_dict(problem: dict[str, Any], row: int) -> dict[str, Any]:
+    """A problem at a file row; a missing cell's value (NaN) is left out, as in the jobs API's errors."""
+    problem = {**json_value(problem), "row": row}
+    return {key: item for key, item in problem.items() if item is not None}
 
 
 def _json_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -97,8 +120,7 @@ def _json_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
         frame[column] = frame[column].dt.strftime("%Y-%m-%d %H:%M:%S")
     frame.columns = [str(c) for c in frame.columns]
     values = frame.astype(object).where(frame.notna(), None)
-    return [{k: (v.item() if isinstance(v, np.generic) else v) for k, v in row.items()}
-            for row in values.to_dict(orient="records")]
+    return [json_value(row) for row in values.to_dict(orient="records")]
 
 
 def write_ticket(upload_dir: Path, upload_id: str, *, filename: str, path: Path, size_bytes: int,
