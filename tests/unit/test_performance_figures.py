@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import dataclasses
+import re
+from typing import Any
 
+import numpy as np
 import pytest
 from performance_log import fill_log
 
@@ -49,3 +52,57 @@ def test_the_banner_says_when_the_estimate_is_unreliable(service):
     unknown = dataclasses.replace(view, calibration=CalibrationCheck("unknown", float("nan"), float("nan"), 3,
                                                                      view.calibration.table))
     assert "Calibración desconocida" in str(status_banner(unknown).to_plotly_json())
+
+
+SPANISH_NUMBER = re.compile(r"^(?:\d+|(?:0|[1-9]\d{0,2}(?:\.\d{3})*)(?:,\d+)?)$")
+COUNTED = re.compile(r"(\d[\d.,]*) (?:préstamos|filas)")
+
+
+def _texts(node: Any) -> list[str]:
+    """Every string a Dash layout shows (children, recursively)."""
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, (list, tuple)):
+        return [t for child in node for t in _texts(child)]
+    if hasattr(node, "to_plotly_json"):
+        return _texts(getattr(node, "children", None))
+    return []
+
+
+def _figure_texts(fig: Any) -> list[str]:
+    """Title, axis titles, annotations, trace names and texts, and hovertemplates without their placeholders."""
+    layout = fig.layout
+    found = [layout.title.text or "", layout.xaxis.title.text or "", layout.yaxis.title.text or ""]
+    found += [a.text or "" for a in layout.annotations]
+    for trace in fig.data:
+        found.append(trace.name or "")
+        found.append(re.sub(r"%\{[^}]*\}", "", trace.hovertemplate or ""))
+        text = getattr(trace, "text", None)
+        found += [str(t) for t in np.ravel(text)] if text is not None else []
+    return found
+
+
+def assert_spanish_numbers(texts: list[str]) -> None:
+    for text in texts:
+        for token in re.findall(r"\d[\d.,]*\d|\d", text):
+            assert SPANISH_NUMBER.match(token), f"{token!r} in {text!r}"
+        for count in COUNTED.findall(text):
+            assert "," not in count, f"{count!r} in {text!r}"
+
+
+@pytest.mark.parametrize("selection", [Selection(), Selection(("api",), window="week")])
+def test_the_tab_writes_numbers_the_spanish_way(service, selection):
+    view = service.over_time(selection)
+    shown = _texts([status_banner(view), summary_grid(view), confusion_table(view)])
+    assert any(re.search(r"\d,\d", t) for t in shown)  # decimals are there, with a comma
+    assert_spanish_numbers(shown)
+    figures_shown = [figures.band_rates(view), figures.calibration_curve(view),
+                     *(figures.metric_over_time(view, m) for m in figures.METRIC_LABELS)]
+    for fig in figures_shown:
+        assert fig.layout.separators == ",."  # hovertemplate numbers (%{y:.3f}) follow the figure's separators
+        texts = _figure_texts(fig)
+        assert_spanish_numbers(texts)
+        assert not any(re.search(r"%\{[^}]*%\}", t or "") for t in (tr.hovertemplate for tr in fig.data))
+    for english in ("ECE 0.022", "12,922 préstamos", "4,141.8", "0.749 [0.723, 0.775]"):  # the check catches them
+        with pytest.raises(AssertionError):
+            assert_spanish_numbers([english])

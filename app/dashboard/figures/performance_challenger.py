@@ -10,8 +10,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from app.dashboard.formatting import count_share, decimal, integer
-from app.dashboard.style import INK, PRIMARY, PURPLE, REFERENCE, style_figure
+from app.dashboard.style import INK, INSUFFICIENT, PRIMARY, PURPLE, REFERENCE, style_figure
 from app.services.shadow import Comparison
+from modeling.drift import STATUS_INSUFFICIENT
 
 MODEL_LABELS = {"champion": "Campeón", "challenger": "Retador"}
 MODEL_COLORS = {"champion": PRIMARY, "challenger": PURPLE}
@@ -51,15 +52,28 @@ def score_pairs(cmp: Comparison) -> go.Figure:
 
 
 def score_drift(cmp: Comparison) -> go.Figure:
-    """PSI of each model's score per loan month against its own training reference, with the 0.10 / 0.25 bands."""
+    """PSI of each model's score per loan month against its own training reference, with the 0.10 / 0.25 bands.
+
+    A month too small to tell its PSI from sampling noise (status ``insufficient data``, the Data Drift tab's rule)
+    is a gap in the line and a grey marker at the axis, never a value."""
     fig = go.Figure()
     drift = cmp.drift
     for model in MODEL_LABELS:
         part = drift[drift["model"] == model]
-        fig.add_scatter(x=part["month"], y=part["psi"], mode="lines+markers", name=MODEL_LABELS[model],
+        enough = (part["status"] != STATUS_INSUFFICIENT).to_numpy()
+        fig.add_scatter(x=part["month"], y=part["psi"].where(enough), mode="lines+markers", name=MODEL_LABELS[model],
                         line={"color": MODEL_COLORS[model]}, customdata=np.c_[part["mean_prob"], part["n"]],
                         hovertemplate="%{x|%Y-%m}<br>PSI %{y:.3f}<br>prob_default media %{customdata[0]:.3f}"
                                       "<br>n = %{customdata[1]:,}<extra>" + MODEL_LABELS[model] + "</extra>")
+        small = part[~enough]
+        if len(small):
+            fig.add_scatter(x=small["month"], y=np.zeros(len(small)), mode="markers",
+                            name=f"{MODEL_LABELS[model]}: datos insuficientes",
+                            marker={"color": INSUFFICIENT, "size": 9, "symbol": "circle",
+                                    "line": {"color": MODEL_COLORS[model], "width": 1}},
+                            customdata=small["n"],
+                            hovertemplate="%{x|%Y-%m}<br>Datos insuficientes (n = %{customdata:,}): el PSI de este mes "
+                                          "no se distingue del ruido<extra>" + MODEL_LABELS[model] + "</extra>")
     for value, label in PSI_LINES:
         fig.add_hline(y=value, line={"color": REFERENCE, "dash": "dot", "width": 1}, annotation_text=label,
                       annotation_position="top left")

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from app.dashboard.figures.charts import BAND_COLORS, CURRENT_COLOR, OBSERVED_COLOR, REFERENCE_COLOR, style
+from app.dashboard.formatting import HOVER_PERCENT, decimal, integer
 from app.services.performance.over_time import PerformanceOverTime
 
 METRIC_LABELS = {"roc_auc": "ROC-AUC", "gini": "Gini", "ks": "KS", "pr_auc_0": "PR-AUC (clase 0)",
@@ -33,7 +34,7 @@ def metric_over_time(view: PerformanceOverTime, metric: str) -> go.Figure:
         fig.add_scatter(x=estimated["window"], y=estimated["value"], mode="lines+markers", name="Estimado (CBPE)",
                         line={"color": CURRENT_COLOR, "dash": "dot"},
                         customdata=np.c_[estimated["low"], estimated["high"], estimated["n"]],
-                        hovertemplate="%{x|%Y-%m-%d}<br>Estimado %{y:.3f} [%{customdata[0]:.3f}, "
+                        hovertemplate="%{x|%Y-%m-%d}<br>Estimado %{y:.3f} [%{customdata[0]:.3f}; "
                                       "%{customdata[1]:.3f}]<br>n = %{customdata[2]:,}<extra></extra>")
     shown = realised[~realised["insufficient"]]
     alert = shown["status"] == "alert"
@@ -43,7 +44,7 @@ def metric_over_time(view: PerformanceOverTime, metric: str) -> go.Figure:
         error_y={"type": "data", "symmetric": False, "array": shown["high"] - shown["value"],
                  "arrayminus": shown["value"] - shown["low"], "color": OBSERVED_COLOR},
         customdata=np.c_[shown["low"], shown["high"], shown["n"], shown["n_late"]],
-        hovertemplate="%{x|%Y-%m-%d}<br>Real %{y:.3f} [%{customdata[0]:.3f}, %{customdata[1]:.3f}]<br>"
+        hovertemplate="%{x|%Y-%m-%d}<br>Real %{y:.3f} [%{customdata[0]:.3f}; %{customdata[1]:.3f}]<br>"
                       "n = %{customdata[2]:,} · tardíos = %{customdata[3]:,}<extra></extra>")
     missing = realised[realised["insufficient"] & (realised["n"] > 0)]
     if not missing.empty:
@@ -55,10 +56,10 @@ def metric_over_time(view: PerformanceOverTime, metric: str) -> go.Figure:
     test = view.test_metrics.get(metric)
     if test is not None:
         fig.add_hline(y=test, line={"color": REFERENCE_COLOR, "dash": "dash"},
-                      annotation_text=f"Prueba {test:.3f}", annotation_position="top left")
+                      annotation_text=f"Prueba {decimal(test, 3)}", annotation_position="top left")
         floor = test / view.options.floor_ratio if metric == "brier" else test * view.options.floor_ratio
         fig.add_hline(y=floor, line={"color": ALERT_COLOR, "dash": "dot", "width": 1},
-                      annotation_text=f"Límite {floor:.3f}", annotation_position="bottom left")
+                      annotation_text=f"Límite {decimal(floor, 3)}", annotation_position="bottom left")
     return style(fig, f"{METRIC_LABELS.get(metric, metric)} por {_window_word(view.granularity)}",
                  "Fecha del préstamo", METRIC_LABELS.get(metric, metric))
 
@@ -73,11 +74,12 @@ def band_rates(view: PerformanceOverTime) -> go.Figure:
                         marker={"color": color, "size": 8},
                         error_y={"type": "data", "symmetric": False, "array": part["high"] - part["observed"],
                                  "arrayminus": part["observed"] - part["low"], "color": color},
-                        customdata=np.c_[part["n"], part["late"]],
-                        hovertemplate="%{x|%Y-%m-%d}<br>Observado %{y:.1%}<br>n = %{customdata[0]:,} · tardíos = "
-                                      "%{customdata[1]:,}<extra></extra>")
+                        customdata=np.c_[part["n"], part["late"], 100 * part["observed"]],
+                        hovertemplate="%{x|%Y-%m-%d}<br>Observado %{customdata[2]:.1f} %<br>n = %{customdata[0]:,} · "
+                                      "tardíos = %{customdata[1]:,}<extra></extra>")
         fig.add_scatter(x=part["window"], y=part["predicted"], mode="lines", name=f"{band}: predicho",
-                        line={"color": color, "dash": "dash"}, hovertemplate="Predicho %{y:.1%}<extra></extra>")
+                        line={"color": color, "dash": "dash"}, customdata=100 * part["predicted"],
+                        hovertemplate="Predicho " + HOVER_PERCENT + "<extra></extra>")
     fig.update_yaxes(tickformat=".0%")
     return style(fig, "Tasa de pago tardío por banda de riesgo: observada vs predicha", "Fecha del préstamo",
                  "Tasa de pago tardío")
@@ -96,9 +98,9 @@ def calibration_curve(view: PerformanceOverTime) -> go.Figure:
             marker={"color": OBSERVED_COLOR, "size": 9},
             error_y={"type": "data", "symmetric": False, "array": table["observed_high"] - table["observed_rate"],
                      "arrayminus": table["observed_rate"] - table["observed_low"], "color": OBSERVED_COLOR},
-            customdata=np.c_[table["n"], table["late"]],
-            hovertemplate="Predicho %{x:.1%} · observado %{y:.1%}<br>n = %{customdata[0]:,} · tardíos = "
-                          "%{customdata[1]:,}<extra></extra>")
+            customdata=np.c_[table["n"], table["late"], 100 * table["mean_predicted"], 100 * table["observed_rate"]],
+            hovertemplate="Predicho %{customdata[2]:.1f} % · observado %{customdata[3]:.1f} %<br>n = "
+                          "%{customdata[0]:,} · tardíos = %{customdata[1]:,}<extra></extra>")
     fig.update_xaxes(tickformat=".0%")
     fig.update_yaxes(tickformat=".0%")
     return style(fig, "Calibración en préstamos con resultado", "Probabilidad predicha (media del grupo)",
@@ -117,9 +119,9 @@ def overall_table(view: PerformanceOverTime) -> pd.DataFrame:
     for metric, label in METRIC_LABELS.items():
         r = realised.loc[metric]
         e = estimated.loc[metric] if metric in estimated.index else None
-        rows.append({"metric": metric, "Métrica": label, "Real": _interval(r), "n": int(r["n"]),
+        rows.append({"metric": metric, "Métrica": label, "Real": _interval(r), "n": integer(r["n"]),
                      "Estimado (CBPE)": _interval(e) if e is not None else "—",
-                     "Prueba": f"{view.test_metrics[metric]:.3f}" if metric in view.test_metrics else "—",
+                     "Prueba": decimal(view.test_metrics.get(metric), 3),
                      "status": r["status"]})
     return pd.DataFrame(rows)
 
@@ -127,4 +129,4 @@ def overall_table(view: PerformanceOverTime) -> pd.DataFrame:
 def _interval(row: pd.Series | None) -> str:
     if row is None or pd.isna(row["value"]):
         return "datos insuficientes" if row is not None and bool(row.get("insufficient", False)) else "—"
-    return f"{row['value']:.3f} [{row['low']:.3f}, {row['high']:.3f}]"
+    return f"{decimal(row['value'], 3)} [{decimal(row['low'], 3)}; {decimal(row['high'], 3)}]"

@@ -89,6 +89,12 @@ def register_callbacks(app: Dash, services: Services, filters: list[Input]) -> N
                 f"Anterior: {status['previous'] or '—'}")
         return options, value, line
 
+    @app.callback(Output(Ids.SET, "disabled"), Output(Ids.PROMOTE, "disabled"), Output(Ids.ROLLBACK, "disabled"),
+                  Input(Ids.VERSION, "value"), Input(Ids.STATUS, "children"))
+    @guarded(lambda message: (no_update, no_update, no_update), "performance")
+    def _buttons(version, _status):
+        return button_states(control.status(), version)
+
     @app.callback(Output(Ids.CONFIRM_PROMOTE, "displayed"), Output(Ids.CONFIRM_PROMOTE, "message"),
                   Input(Ids.PROMOTE, "n_clicks"), State(Ids.VERSION, "value"), prevent_initial_call=True)
     @guarded(lambda message: (False, no_update), "performance")
@@ -140,6 +146,16 @@ def register_callbacks(app: Dash, services: Services, filters: list[Input]) -> N
             return empty_state(NO_PAIRS, icon="people")
         found = comparison.compare(version, sources=tuple(sources or ()), start=_day(start), end=_day(end))
         return comparison_view(found) if found is not None else empty_state(NO_PAIRS, icon="people")
+
+
+def button_states(status: dict[str, Any], version: str | None) -> tuple[bool, bool, bool]:
+    """Whether «Activar como retador», «Promover a campeón» and «Revertir al anterior» are disabled, given
+    :meth:`ModelControl.status` and the chosen version: activating needs a version that is neither the champion nor
+    already the challenger, promoting one that is not the champion, rolling back a previous champion."""
+    champion = status["served"]
+    active = status["challenger"] if status["challenger"] != champion else None
+    nothing = not version or version == champion
+    return nothing or version == active, nothing, not status["previous"]
 
 
 def comparison_view(cmp: Any) -> html.Div:

@@ -10,6 +10,7 @@ from dash import html
 
 from app.dashboard.components import data_grid, problems_alert
 from app.dashboard.figures.performance_over_time import METRIC_LABELS, overall_table
+from app.dashboard.formatting import decimal, integer, percent
 from app.services.outcomes import OutcomeReport
 from app.services.outcomes.upload import OutcomeFile, report_rows
 from app.services.performance.over_time import PerformanceOverTime
@@ -18,7 +19,10 @@ STATUS_LABELS = {"recorded": "registrados", "overwritten": "sobrescritos", "unch
                  "duplicate": "duplicados (aplicados una vez)", "invalid": "inválidos", "unknown": "desconocidos",
                  "conflict": "en conflicto", "duplicate_conflict": "duplicados contradictorios"}
 UNRELIABLE = ("Estimación no fiable: la calibración de prob_default es deficiente en los préstamos con resultado "
-              "(ECE {ece:.3f}, p = {p:.3g}). El desempeño estimado (CBPE) supone probabilidades calibradas.")
+              "(ECE {ece}, p {p}). El desempeño estimado (CBPE) supone probabilidades calibradas.")
+MISMATCH = ("La estimación no coincide con lo observado en este período: la calibración no se sostiene con estos "
+            "datos; confíe en los valores observados.")
+MISMATCH_MARK = " · no coincide con lo observado"
 UNKNOWN = ("Calibración desconocida: faltan préstamos con resultado para comprobarla; el desempeño estimado supone "
            "probabilidades calibradas.")
 
@@ -28,45 +32,70 @@ def status_banner(view: PerformanceOverTime) -> html.Div:
     items = []
     alerts = view.alerts
     if len(alerts):
-        lines = [html.Li(f"{METRIC_LABELS.get(a.metric, a.metric)} · {_window(a.window)}: {a.value:.3f} "
-                         f"[{a.low:.3f}, {a.high:.3f}], límite {a.floor:.3f}") for a in alerts.itertuples()]
+        lines = [html.Li(f"{METRIC_LABELS.get(a.metric, a.metric)} · {_window(a.window)}: {decimal(a.value, 3)} "
+                         f"[{decimal(a.low, 3)}; {decimal(a.high, 3)}], límite {decimal(a.floor, 3)}")
+                 for a in alerts.itertuples()]
         items.append(dbc.Alert([html.Strong(f"Alertas de desempeño ({len(alerts)}): el intervalo de confianza queda "
                                             "del lado malo del límite"), html.Ul(lines[:20], className="mb-0 mt-2")],
                                color="danger", id="perf-alerts"))
     else:
         items.append(dbc.Alert("Sin alertas: ninguna métrica cae de forma significativa bajo su límite "
-                               f"({view.options.floor_ratio:.0%} del valor en prueba).", color="success",
+                               f"({percent(view.options.floor_ratio, 0)} del valor en prueba).", color="success",
                                id="perf-alerts"))
     calibration = view.calibration
     if calibration.status == "poor":
-        items.append(dbc.Alert(UNRELIABLE.format(ece=calibration.ece, p=calibration.p_value), color="warning",
-                               id="perf-calibration-status"))
+        text = UNRELIABLE.format(ece=decimal(calibration.ece, 3), p=_p_value(calibration.p_value))
+        items.append(dbc.Alert(text, color="warning", id="perf-calibration-status"))
     elif calibration.status == "unknown":
         items.append(dbc.Alert(UNKNOWN, color="secondary", id="perf-calibration-status"))
     else:
-        items.append(dbc.Alert(f"Calibración adecuada en {calibration.n:,} préstamos con resultado (ECE "
-                               f"{calibration.ece:.3f}): la estimación CBPE es utilizable.", color="info",
+        verdict = ("aunque la estimación CBPE falla donde hay resultados (abajo)" if len(view.mismatches)
+                   else "la estimación CBPE es utilizable")
+        items.append(dbc.Alert(f"Calibración adecuada en {integer(calibration.n)} préstamos con resultado (ECE "
+                               f"{decimal(calibration.ece, 3)}): {verdict}.", color="info",
                                id="perf-calibration-status"))
+    mismatch = mismatch_alert(view)
+    if mismatch is not None:
+        items.append(mismatch)
     return html.Div(items)
+
+
+def mismatch_alert(view: PerformanceOverTime) -> dbc.Alert | None:
+    """Where realised and estimated intervals do not overlap: the warning and each metric and window."""
+    found = view.mismatches
+    if found.empty:
+        return None
+    lines = [html.Li(f"{METRIC_LABELS.get(m.metric, m.metric)} · {_window(m.window)}: observado "
+                     f"{decimal(m.value, 3)} [{decimal(m.low, 3)}; {decimal(m.high, 3)}], estimado "
+                     f"{decimal(m.value_est, 3)} [{decimal(m.low_est, 3)}; {decimal(m.high_est, 3)}]")
+             for m in found.itertuples()]
+    return dbc.Alert([html.Strong(MISMATCH), html.Ul(lines[:20], className="mb-0 mt-2")], color="warning",
+                     id="perf-estimate-mismatch")
 
 
 def summary_grid(view: PerformanceOverTime) -> Any:
     """Whole-selection metrics: realised and estimated with 95 % intervals, test value, status."""
     table = overall_table(view)
+    found = view.mismatches
+    apart = table["metric"].isin(found.loc[found["window"].isna(), "metric"])
+    table.loc[apart, "Estimado (CBPE)"] += MISMATCH_MARK
     table["Estado"] = table.pop("status").map({"ok": "correcto", "alert": "ALERTA", "below_floor":
                                                "bajo el límite (no significativo)", "insufficient":
                                                "datos insuficientes", "no_reference": "sin referencia",
                                                "empty": "—"})
-    return dbc.Table.from_dataframe(table.drop(columns="metric"), striped=True, bordered=False, hover=True,
+    grid = dbc.Table.from_dataframe(table.drop(columns="metric"), striped=True, bordered=False, hover=True,
                                     size="sm", className="mb-0 small", id="perf-summary-table")
+    if not apart.any():
+        return grid
+    return html.Div([grid, html.Div(MISMATCH, className="small text-danger mt-1", id="perf-summary-mismatch")])
 
 
 def confusion_table(view: PerformanceOverTime) -> Any:
     """Expected confusion matrix (CBPE) of the whole selection and of the latest window."""
     cm = view.confusion
     shown = pd.concat([cm[cm["window"].isna()], cm[cm["window"].notna()].tail(1)])
-    rows = [{"Período": _window(r.window), "VP (tardío previsto y real)": f"{r.tp:,.1f}",
-             "FP": f"{r.fp:,.1f}", "FN": f"{r.fn:,.1f}", "VN": f"{r.tn:,.1f}"} for r in shown.itertuples()]
+    rows = [{"Período": _window(r.window), "VP (tardío previsto y real)": decimal(r.tp, 1),
+             "FP": decimal(r.fp, 1), "FN": decimal(r.fn, 1), "VN": decimal(r.tn, 1)} for r in shown.itertuples()]
     return dbc.Table.from_dataframe(pd.DataFrame(rows), striped=True, bordered=False, hover=True, size="sm",
                                     className="mb-0")
 
@@ -77,9 +106,9 @@ def upload_report(read: OutcomeFile, report: OutcomeReport | None) -> Any:
         return problems_alert(f"{read.filename}: no se pudo leer", read.problems)
     assert report is not None
     counts = report.counts
-    badges = [dbc.Badge(f"{n:,} {STATUS_LABELS[s]}", color=_badge_color(s), className="me-2")
+    badges = [dbc.Badge(f"{integer(n)} {STATUS_LABELS[s]}", color=_badge_color(s), className="me-2")
               for s, n in counts.items() if n]
-    body: list[Any] = [html.Div([html.Strong(f"{read.filename}: {len(report.results):,} filas. "), *badges],
+    body: list[Any] = [html.Div([html.Strong(f"{read.filename}: {integer(len(report.results))} filas. "), *badges],
                                 id="perf-upload-summary", className="mb-2")]
     refused = [r for r in report.results if r["status"] not in ("recorded", "overwritten", "unchanged",
                                                                 "duplicate")]
@@ -102,6 +131,10 @@ def _problem_text(problems: Any) -> str:
 def _badge_color(status: str) -> str:
     return {"recorded": "success", "overwritten": "primary", "unchanged": "secondary",
             "duplicate": "secondary"}.get(status, "danger")
+
+
+def _p_value(p: float) -> str:
+    return "< 0,001" if p < 0.001 else f"= {decimal(p, 3)}"
 
 
 def _window(start: Any) -> str:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from app.services.performance.calibration_check import CalibrationCheck, check_calibration
+from app.services.performance.estimate_check import estimate_mismatches
 from app.services.performance.estimated import estimated_frame
 from app.services.performance.realised import band_frame, realised_frame
 from app.services.performance.versions import VersionContext
@@ -49,6 +50,11 @@ class PerformanceOverTime:
     @property
     def alerts(self) -> pd.DataFrame:
         return self.realised[self.realised["status"] == "alert"]
+
+    @property
+    def mismatches(self) -> pd.DataFrame:
+        """Windows and metrics where the estimate's interval and the realised one do not overlap."""
+        return estimate_mismatches(self.realised, self.estimated)
 
 
 def performance_over_time(profiles: ProfileSet, selection: Selection, context: VersionContext,

@@ -11,11 +11,13 @@ from sklearn.metrics import roc_auc_score
 
 from app.services.shadow.pairs import Pairs, late
 from modeling.drift import SCORE_NAME
+from modeling.drift.noise import classify, noise_level
 from modeling.drift.profile import load_profile
-from modeling.drift.psi import psi_from_counts
+from modeling.drift.psi import occupied_bins, psi_from_counts
 
 MODELS = ("champion", "challenger")
 METRICS = ("roc_auc", "recall_0", "precision_0", "f1_0", "brier")
+DRIFT_COLUMNS = ["month", "model", "psi", "noise_level", "status", "mean_prob", "n"]
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ class Comparison:
     same_class: float
     mean_abs_diff: float
     bands: pd.DataFrame          # champion band (index) × challenger band (columns): loans
-    drift: pd.DataFrame          # month, model, psi, mean_prob, n
+    drift: pd.DataFrame          # month, model, psi, noise_level, status, mean_prob, n
     performance: pd.DataFrame    # metric, model, realised, estimated, n_labelled, insufficient
     sample: pd.DataFrame         # ≤ 5,000 (champion_prob, challenger_prob) pairs for the scatter
 
@@ -61,16 +63,21 @@ def compare(pairs: Pairs, references: dict[str, dict], labels: tuple[list[str], 
 
 
 def _drift(f: pd.DataFrame, references: dict[str, dict]) -> pd.DataFrame:
-    """PSI of each model's score per loan month against its own training reference, and the mean score."""
+    """PSI of each model's score per loan month against its own training reference, its noise level and status
+    (the Data Drift tab's rule, :mod:`modeling.drift.noise`: a month too small to tell PSI from sampling noise is
+    ``insufficient data``), and the mean score."""
     rows = []
     months = f["day"].dt.to_period("M").dt.to_timestamp()
     for model in MODELS:
         score = load_profile(references[model]).score
         for month, part in f.groupby(months)[f"{model}_prob"]:
             counts, _ = score.current_counts(pd.Series(part.to_numpy(), name=SCORE_NAME))
-            rows.append({"month": month, "model": model, "psi": float(psi_from_counts(score.counts, counts)),
-                         "mean_prob": float(part.mean()), "n": len(part)})
-    return pd.DataFrame(rows, columns=["month", "model", "psi", "mean_prob", "n"])
+            psi = float(psi_from_counts(score.counts, counts))
+            noise = noise_level(int(score.counts.sum()), len(part), int(occupied_bins(score.counts, counts).sum()))
+            status, _ = classify(psi, noise, len(part))
+            rows.append({"month": month, "model": model, "psi": psi, "noise_level": float(noise),
+                         "status": str(status), "mean_prob": float(part.mean()), "n": len(part)})
+    return pd.DataFrame(rows, columns=DRIFT_COLUMNS)
 
 
 def _performance(f: pd.DataFrame, y: np.ndarray, min_late: int) -> pd.DataFrame:
