@@ -5,6 +5,7 @@ shared across the fork. The heavy libraries are imported here, once, in the mast
 loaded, so starting or restarting a worker costs only ``create_app`` (load the bundle, check the schema, mount
 the dashboard) — about a second, whatever the size of the log, which is never read at start-up.
 """
+import gc
 import glob
 import os
 import tempfile
@@ -65,6 +66,15 @@ def on_starting(server):
     """Master start-up: drop metric files a previous run left in a reused PROMETHEUS_MULTIPROC_DIR."""
     for path in glob.glob(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], "*.db")):
         os.remove(path)
+
+
+def post_worker_init(worker):
+    """The worker's app is built: freeze what it holds (bundle, libraries, dashboard — some 260,000 objects) out of
+    the garbage collector's full collections. Each full collection walked them all, ~95 ms with every request
+    thread of the worker stopped: about one per two 10,000-record batches, and the tail of the /predict latencies
+    under load. Frozen, a full collection takes ~1 ms; objects made later are collected as before."""
+    gc.collect()
+    gc.freeze()
 
 
 def child_exit(server, worker):
