@@ -26,9 +26,10 @@ TRENDS = {  # direction → (heading, Bootstrap colour, recommendation)
     TREND_STABLE: ("Tendencia estable", "info", "Sin subida ni bajada sistemática más allá del ruido: continuar con "
                    "el monitoreo rutinario."),
 }
-RULE = ("Prueba: Mann-Kendall exacta (p < {alpha}) sobre el PSI máximo de las ventanas con datos suficientes, y un "
-        "cambio total (pendiente de Sen × ventanas) mayor que el nivel de ruido típico de esas ventanas: el ruido de "
-        "muestreo nunca se lee como tendencia.")
+RULE = ("Prueba: Mann-Kendall exacta (p < {alpha}) sobre el PSI máximo de las ventanas con datos suficientes (al "
+        "menos la mitad de sus variables con datos suficientes; las demás ventanas no se juzgan), y un cambio total "
+        "(pendiente de Sen × ventanas) mayor que el nivel de ruido típico de esas ventanas: el ruido de muestreo "
+        "nunca se lee como tendencia.")
 
 
 def _signed(value: float) -> str:

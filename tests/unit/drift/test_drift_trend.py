@@ -10,7 +10,7 @@ import pytest
 from drift_data import make_frame
 
 from modeling.drift import STATUS_INSUFFICIENT, psi_evolution
-from modeling.drift.peaks import PEAK_COLUMNS, max_psi_per_window
+from modeling.drift.peaks import MIN_JUDGED_SHARE, PEAK_COLUMNS, max_psi_per_window
 from modeling.drift.trend import (
     MIN_WINDOWS,
     TREND_FALLING,
@@ -89,11 +89,13 @@ def test_peak_per_window_prefers_variables_with_enough_data(profile: dict) -> No
         window = evolution[evolution["window_start"] == row.window_start]
         judged = window[window["status"] != STATUS_INSUFFICIENT]
         assert row.n == window["n"].max()
-        if len(judged):
+        if len(judged) >= MIN_JUDGED_SHARE * window["variable"].nunique():
             best = judged.loc[judged["psi"].idxmax()]
             assert (row.variable, row.psi_max, row.status) == (best["variable"], best["psi"], best["status"])
         else:
             assert row.status == STATUS_INSUFFICIENT and not row.alert
+            if len(judged):
+                assert row.psi_max == judged["psi"].max()
     february, march, april = peaks.iloc[1], peaks.iloc[2], peaks.iloc[3]
     assert february.n == 0 and np.isnan(february.psi_max) and february.status == STATUS_INSUFFICIENT
     assert march.alert and march.variable in ("capital", "salario")
@@ -117,3 +119,35 @@ def test_windows_without_drift_read_as_stable_and_a_growing_shift_as_rising(prof
         assert psi_trend(peaks).direction == TREND_STABLE, peaks["psi_max"].round(3).tolist()
     growing = monthly(profile, list(np.linspace(0.0, 0.6, 10)), 400, 300)
     assert psi_trend(growing).direction == TREND_RISING
+
+
+def evolution_of(windows: list[tuple[list[float], int]], variables: int = 8) -> pd.DataFrame:
+    """An evolution frame: per window ``(psi of each judged variable, rows)``; the other variables lack data."""
+    rows = []
+    for i, (judged, n) in enumerate(windows):
+        start = pd.Timestamp("2025-01-01") + pd.DateOffset(months=i)
+        for v in range(variables):
+            psi = judged[v] if v < len(judged) else 0.9  # insufficient variables: large, noisy PSI
+            band = "Alto" if psi >= 0.25 else "Moderado" if psi >= 0.1 else "Bajo"
+            rows.append({"window_start": start, "window_end": start + pd.DateOffset(months=1), "n": n,
+                         "variable": f"x{v}", "kind": "numeric", "psi": psi, "noise_level": 0.02, "band": band,
+                         "status": "drift" if v < len(judged) and psi >= 0.1 else "stable" if v < len(judged)
+                         else STATUS_INSUFFICIENT, "alert": v < len(judged) and psi >= 0.25})
+    return pd.DataFrame(rows)
+
+
+def test_a_window_with_few_judged_variables_is_not_judged_and_the_trend_skips_it() -> None:
+    alto = [([0.05 + 0.08 * i] * 8, 2_000) for i in range(6)]  # six full months, the last ones Alto
+    november = ([0.002], 67)  # one variable of eight has enough data
+    half = ([0.01] * 4, 300)  # exactly half: judged
+    peaks = max_psi_per_window(evolution_of([*alto, november]))
+    last = peaks.iloc[-1]
+    assert last.status == STATUS_INSUFFICIENT and not last.alert and last.psi_max == 0.002
+    assert (peaks["status"].iloc[:-1] != STATUS_INSUFFICIENT).all() and peaks["alert"].iloc[-2]
+    trend = psi_trend(peaks)
+    assert trend.windows == 6 and trend.last == peaks["window_start"].iloc[-2]
+    assert trend.direction == TREND_RISING  # the nearly empty month does not drag it to "stable"
+    everything = psi_trend(max_psi_per_window(evolution_of([*alto, november]), min_judged_share=0.0))
+    assert everything.windows == 7 and everything.direction != TREND_RISING  # what counting it would do
+    with_half = max_psi_per_window(evolution_of([*alto, half]))
+    assert with_half["status"].iloc[-1] != STATUS_INSUFFICIENT and with_half["psi_max"].iloc[-1] == 0.01
