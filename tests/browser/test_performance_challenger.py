@@ -69,6 +69,8 @@ def test_challenger_comparison_promotion_and_rollback(browser, served):
     wait_for(browser, "#challenger-drift-graph .gtitle", text="Deriva del puntaje")
     table = wait_for(browser, "#challenger-metrics-table", text="ROC-AUC").text
     assert "Campeón: real" in table and "Retador: estimado" in table
+    assert "Anterior: —" in browser.find_element(By.ID, "challenger-status").text
+    _wait_enabled(browser, {"challenger-set": False, "challenger-rollback": False, "challenger-promote": True})
 
     click(browser, browser.find_element(By.ID, "challenger-promote"))
     _confirm(browser)
@@ -76,6 +78,7 @@ def test_challenger_comparison_promotion_and_rollback(browser, served):
     assert (models_dir / "LATEST").read_text().strip() == challenger
     assert _post(url + "/predict", _record())["model_version"] == challenger
     wait_for(browser, "#challenger-status", text=f"Campeón (servido): {challenger}")
+    _wait_enabled(browser, {"challenger-rollback": True})
 
     click(browser, browser.find_element(By.ID, "challenger-rollback"))
     _confirm(browser)
@@ -86,6 +89,13 @@ def test_challenger_comparison_promotion_and_rollback(browser, served):
         assert time.monotonic() < deadline
         time.sleep(0.2)
     assert browser_errors(browser) == []
+
+
+def _wait_enabled(browser, expected: dict[str, bool]) -> None:
+    """Wait until each button's enabled state is as ``expected`` (a callback sets them)."""
+    def settled(driver) -> bool:
+        return all(driver.find_element(By.ID, key).is_enabled() == value for key, value in expected.items())
+    WebDriverWait(browser, 10).until(settled)
 
 
 def _record() -> dict:
