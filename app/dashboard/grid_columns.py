@@ -33,20 +33,26 @@ def grid_options(no_rows: str, **extra: Any) -> dict[str, Any]:
     return {"localeText": {**SPANISH_GRID_TEXT, "noRowsToShow": no_rows}, "tooltipShowDelay": 300, **extra}
 
 
-def probability_column(field: str = "prob_default", header: str = "Prob. impago") -> dict[str, Any]:
+PROBABILITY_HEADER = "Prob. pago tardío"
+PREDICTED_HEADER = "Pago a tiempo (predicho)"  # never "Pago_atiempo": an upload may hold that real column
+
+
+def probability_column(field: str = "prob_default", header: str = PROBABILITY_HEADER) -> dict[str, Any]:
     return {"field": field, "headerName": header, "type": "numericColumn", "filter": "agNumberColumnFilter",
             "headerTooltip": "Probabilidad estimada de pago tardío (Pago_atiempo = 0)",
             "valueFormatter": grid_percent(2)}
 
 
-def predicted_class_column(field: str = "Pago_atiempo_pred", header: str = "Pago_atiempo") -> dict[str, Any]:
+def predicted_class_column(field: str = "Pago_atiempo_pred", header: str = PREDICTED_HEADER,
+                           **extra: Any) -> dict[str, Any]:
     """The predicted class as the original showed it (Sí / No), with a green or red mark drawn by CSS (no emoji
-    font needed); the file keeps the 0 / 1 of ``field``."""
-    return {"field": field, "headerName": header, "width": 150, "pinned": "left",
+    font needed); files and exports keep the 0 / 1 of ``field``."""
+    return {"field": field, "headerName": header, "width": 190, "pinned": "left",
             "valueFormatter": {"function": "params.value == null ? '' : (Number(params.value) === 1 ? 'Sí' : 'No')"},
             "cellClassRules": {"predicted-yes": "params.value != null && Number(params.value) === 1",
                                "predicted-no": "params.value != null && Number(params.value) === 0"},
-            "headerTooltip": "Predicción del modelo: Sí = paga a tiempo (1), No = pago tardío (0), al umbral"}
+            "headerTooltip": "Predicción del modelo: Sí = paga a tiempo (1), No = pago tardío (0), al umbral",
+            **extra}
 
 
 def band_column(field: str = "risk_band", header: str = "Banda de riesgo") -> dict[str, Any]:
@@ -85,8 +91,7 @@ def log_columns(specs: Iterable[Any], skip: Iterable[str] = ()) -> list[dict[str
         text_column("loan_date", "Fecha préstamo", width=170),
         text_column("source", "Origen", width=140, valueFormatter=_SOURCE_TEXT),
         text_column("request_id", "request_id", width=160),
-        probability_column(), number_column("Pago_atiempo_pred", "Pago_atiempo_pred",
-                                            headerTooltip="1 = paga a tiempo, 0 = pago tardío (al umbral)"),
+        probability_column(), predicted_class_column(pinned=None),
         band_column(),
         number_column("warnings_count", "Nº advert.", headerTooltip="Número de advertencias del registro"),
         text_column("warnings", "Advertencias", width=260),

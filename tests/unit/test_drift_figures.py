@@ -151,7 +151,9 @@ def test_lines_clip_noisy_points_above_the_axis_and_mark_them(evolution_frame):
     frame.loc[march, "psi"] = 50.0
     fig = evolution.psi_lines(frame, ["monto"], BANDS, "month")
     noisy = fig.data[1]
-    assert noisy.y[0] == pytest.approx(fig.layout.yaxis.range[1]) and list(noisy.marker.symbol) == ["triangle-up-open"]
+    top = fig.layout.yaxis.range[1] / figures.HEADROOM
+    assert noisy.y[0] == pytest.approx(top) and list(noisy.marker.symbol) == ["triangle-up-open"]
+    assert noisy.y[0] < fig.layout.yaxis.range[1] and noisy.cliponaxis is False  # drawn whole, not cut at the edge
     assert noisy.customdata[0][3] == "50,0000"
 
 
@@ -179,3 +181,17 @@ def test_the_tab_layout_reads_no_report_and_offers_every_source_by_default():
     page = str(drift_tab.layout(SimpleNamespace(drift=LayoutOnly())))
     assert "Todas las fuentes" in page and "'value': 'month'" in page and "v0" in page
     assert "Cada N filas" not in page
+
+
+def test_numeric_bin_labels_read_as_spanish_numbers(view):
+    assert figures.bin_text("[8.29e5, 9.142e5)") == "[829.000; 914.200)"
+    assert figures.bin_text("(-inf, 0.125)") == "(−∞; 0,125)"
+    assert figures.bin_text("[1.92e6, +inf)") == "[1.920.000; +∞)"
+    assert figures.bin_text("[12, 1.5e-05)") == "[12; 0,000015)"
+    assert figures.bin_text("[1.234, 1.235)") != figures.bin_text("[1.235, 1.236)")  # the label's digits kept
+    for kept in ("A", "[x, y)", "Empleado, fijo", "[nan, 1)"):
+        assert figures.bin_text(kept) == kept  # categories (and anything not a numeric interval) as they are
+    result = view.report.get("monto")
+    shown = list(figures.bin_shares(result).data[0].x)
+    assert shown[-1] == "Faltante" and not any("e" in label for label in shown[:-1]), shown
+    assert all(label.startswith(("(", "[")) for label in shown[:-1])

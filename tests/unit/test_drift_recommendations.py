@@ -79,3 +79,13 @@ def test_peak_chart_table_and_trend_text(evolution_frame):  # noqa: F811
     trend = psi_trend(rising)
     text = str(trend_box(trend))
     assert trend.direction == TREND_RISING and "Tendencia en aumento" in text and "Recomendación" in text
+
+
+def test_variable_counts_agree_in_number(profile, view):  # noqa: F811
+    one = dataclasses.replace(view, report=dataclasses.replace(view.report, state="Moderado", causes=("monto",)))
+    assert recommend(one).finding == "Drift moderado en 1 variable: monto."
+    two = dataclasses.replace(one, report=dataclasses.replace(one.report, causes=("monto", "segmento")))
+    assert recommend(two).finding.startswith("Drift moderado en 2 variables: ")
+    for found in (recommend(view), recommend(one), recommend(two)):
+        assert "(s)" not in f"{found.finding} {found.noise_note}"
+    assert "(s)" not in str(trend_box(psi_trend(max_psi_per_window(pd.DataFrame()))))

@@ -6,7 +6,9 @@ figures are in :mod:`app.dashboard.figures.drift_evolution`.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -21,7 +23,35 @@ REFERENCE_COLOR = REFERENCE
 CURRENT_COLOR = PRIMARY
 CONTRIBUTION_COLOR = ORANGE
 NOISE_COLOR = INK
+HEADROOM = 1.08  # y-axis room above the highest drawn point: a marker clipped at ``top`` is drawn whole
 BIN_LABELS = {MISSING_LABEL: "Faltante", UNSEEN_LABEL: "Nueva (no vista)"}
+_INTERVAL = re.compile(r"^([\[(])([^,\s]+), ([^,\s]+)([\])])$")  # a numeric bin: "[8.29e5, 9.142e5)"
+_INFINITE = {"-inf": "−∞", "+inf": "+∞", "inf": "+∞"}
+
+
+def _edge_text(edge: str) -> str:
+    """A bin edge in Spanish, with the digits the label kept: ``9.142e5`` → ``914.200``, ``0.125`` → ``0,125``."""
+    if edge in _INFINITE:
+        return _INFINITE[edge]
+    number = Decimal(edge)
+    if not number.is_finite():
+        raise InvalidOperation(edge)
+    places = max(0, -int(number.as_tuple().exponent))
+    return integer(float(number)) if places == 0 else decimal(float(number), places)
+
+
+def bin_text(label: str) -> str:
+    """A bin's label as the page shows it: numeric intervals with Spanish numbers (``[829.000, 914.200)``),
+    the missing and unseen bins named, category names as they are."""
+    if label in BIN_LABELS:
+        return BIN_LABELS[label]
+    match = _INTERVAL.match(label)
+    if match is None:
+        return label
+    try:
+        return f"{match[1]}{_edge_text(match[2])}; {_edge_text(match[3])}{match[4]}"
+    except InvalidOperation:
+        return label
 
 
 def style(fig: go.Figure, title: str, x_title: str | None, y_title: str | None, height: int = 400) -> go.Figure:
@@ -103,7 +133,7 @@ def bin_shares(result: VariableDrift | None) -> go.Figure:
     if result is None:
         return empty_figure("Sin datos para esta variable con los filtros elegidos.", "Distribución por bin")
     bins = result.bins
-    labels = [BIN_LABELS.get(b.label, b.label) for b in bins]
+    labels = [bin_text(b.label) for b in bins]
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.7, 0.3], vertical_spacing=0.06)
     fig.add_bar(x=labels, y=[100 * b.ref_share for b in bins], name="Referencia (entrenamiento)", row=1, col=1,
                 marker_color=REFERENCE_COLOR, customdata=[thousands(b.ref_count) for b in bins],

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
-from app.dashboard.figures.drift import BAND_COLORS, INSUFFICIENT_COLOR, add_band_lines, empty_figure, style
+from app.dashboard.figures.drift import BAND_COLORS, HEADROOM, INSUFFICIENT_COLOR, add_band_lines, empty_figure, style
 from app.dashboard.formatting import decimal
 from modeling.drift import SCORE_NAME, STATUS_INSUFFICIENT
 
@@ -122,14 +122,15 @@ def psi_lines(frame: pd.DataFrame, variables: Sequence[str], bands: Sequence[flo
         fig.add_scatter(x=x[~enough], y=np.minimum(noisy, top), mode="markers", legendgroup=name, showlegend=False,
                         marker={"symbol": np.where(noisy > top, "triangle-up-open", "circle-open"), "size": 9,
                                 "color": color, "opacity": 0.6},
+                        cliponaxis=False,
                         customdata=np.column_stack([custom[~enough],
                                                     _comma(np.char.mod("%.4f", np.nan_to_num(noisy)))]),
                         hovertemplate=f"<b>{label}</b> · %{{customdata[0]}}<br>PSI %{{customdata[3]}}: datos "
                                       "insuficientes (n = %{customdata[1]})<extra></extra>")
-    for y0, y1, band in ((0, bands[0], "Bajo"), (bands[0], bands[1], "Moderado"), (bands[1], top, "Alto")):
+    for y0, y1, band in ((0, bands[0], "Bajo"), (bands[0], bands[1], "Moderado"), (bands[1], top * HEADROOM, "Alto")):
         fig.add_hrect(y0=y0, y1=y1, fillcolor=BAND_COLORS[band], opacity=0.07, line_width=0, layer="below")
     add_band_lines(fig, bands, vertical=False)
-    fig.update_yaxes(range=[0, top])
+    fig.update_yaxes(range=[0, top * HEADROOM])
     fig.add_annotation(text="Huecos: ventanas con datos insuficientes (no generan alerta; ▵ = PSI por encima del "
                        "eje)", showarrow=False,
                        xref="paper", yref="paper", x=0, y=-0.28, xanchor="left", font={"size": 11, "color": "#616161"})

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from app.dashboard.figures.drift import add_band_lines, empty_figure, style
+from app.dashboard.figures.drift import HEADROOM, add_band_lines, empty_figure, style
 from app.dashboard.figures.drift_evolution import WINDOW_NAMES, window_labels
 from app.dashboard.formatting import decimal, integer
 from app.dashboard.style import BAND_COLORS, INK, INSUFFICIENT, MUTED
@@ -53,10 +53,11 @@ def psi_max_figure(peaks: pd.DataFrame, bands: Sequence[float], window: str) -> 
                         name="Datos insuficientes", marker={"symbol": np.where(np.nan_to_num(psi[~judged]) > top,
                                                                  "triangle-up-open", "circle-open"),
                                                        "size": 9, "color": INSUFFICIENT},
+                        cliponaxis=False,
                         customdata=custom[~judged],
                         hovertemplate="<b>%{x}</b><br>datos insuficientes (n = %{customdata[1]})<br>PSI máximo "
                                       "%{customdata[2]}: no distinguible del ruido<extra></extra>")
     add_band_lines(fig, bands, vertical=False)
-    fig.update_yaxes(range=[0, top])
+    fig.update_yaxes(range=[0, top * HEADROOM])
     fig.update_xaxes(type="category")
     return style(fig, TITLE, f"ventana ({WINDOW_NAMES[window]})", "PSI", height=400)

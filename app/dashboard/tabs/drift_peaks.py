@@ -36,11 +36,19 @@ def _signed(value: float) -> str:
     return ("+" if value > 0 else "") + decimal(value, 3)
 
 
+def _windows_with_data(count: int) -> str:
+    if count == 0:
+        return "No hay ninguna ventana con datos suficientes"
+    if count == 1:
+        return "Hay 1 ventana con datos suficientes"
+    return f"Hay {integer(count)} ventanas con datos suficientes"
+
+
 def trend_box(trend: Trend) -> html.Div:
     """The trend's heading, the numbers behind it and its recommendation."""
     if trend.direction == STATUS_INSUFFICIENT:
         body = [html.Strong("Aún no hay suficientes ventanas para analizar la tendencia. "),
-                f"Hay {integer(trend.windows)} ventana(s) con datos suficientes y se necesitan {MIN_WINDOWS}: elija "
+                f"{_windows_with_data(trend.windows)} y se necesitan {MIN_WINDOWS}: elija "
                 "una ventana más corta, amplíe el rango de fechas o espere más predicciones."]
         color = "secondary"
     else:

@@ -52,6 +52,11 @@ def _noisy_high(table: pd.DataFrame, high: float) -> list[str]:
     return list(table.loc[(table["status"] == STATUS_INSUFFICIENT) & (psi > high), "variable"])
 
 
+def _variables(count: int) -> str:
+    """``1 variable`` / ``3 variables``."""
+    return f"{integer(count)} variable{'' if count == 1 else 's'}"
+
+
 def recommend(view: DriftView) -> Recommendation:
     """The recommendation for a view with a report (see the module docstring)."""
     report = view.report
@@ -61,18 +66,18 @@ def recommend(view: DriftView) -> Recommendation:
     noisy = _noisy_high(view.table, high)
     noise_note = None
     if noisy:
-        noise_note = (f"{integer(len(noisy))} variable(s) con PSI > {decimal(high, 2)} pero dentro del ruido de "
+        noise_note = (f"{_variables(len(noisy))} con PSI > {decimal(high, 2)} pero dentro del ruido de "
                       f"muestreo ({_names(noisy)}): muestra demasiado pequeña, no es una alarma.")
     if report.state == "Alto":
         strong = [n for n in causes if table.at[n, "band"] == "Alto"]
         return Recommendation(
-            "CRÍTICO", "Alto", f"Se detectó drift alto en {integer(len(strong))} variable(s): {_names(strong)}.",
+            "CRÍTICO", "Alto", f"Se detectó drift alto en {_variables(len(strong))}: {_names(strong)}.",
             "REENTRENAMIENTO URGENTE: reentrenar el modelo con datos recientes (make train) tras revisar que las "
             "variables causantes no reflejen un error de captura; hasta entonces, revisar manualmente las "
             "decisiones de riesgo.", noise_note, "danger")
     if report.state == "Moderado":
         return Recommendation(
-            "MODERADO", "Moderado", f"Drift moderado en {integer(len(causes))} variable(s): {_names(causes)}.",
+            "MODERADO", "Moderado", f"Drift moderado en {_variables(len(causes))}: {_names(causes)}.",
             "MONITOREO INTENSIVO: aumentar la frecuencia de monitoreo (ventana semanal o diaria) y considerar "
             "reentrenar si el drift persiste o crece en las próximas ventanas.", noise_note, "warning")
     if report.state == STATUS_INSUFFICIENT:

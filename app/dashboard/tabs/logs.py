@@ -130,7 +130,7 @@ def totals_view(totals: LogTotals) -> tuple[list[dbc.Col], str]:
     mean = percent(totals.mean_prob_default, 2)
     cards = [kpi_card("Registros", integer(total), "que cumplen los filtros", icon="list-ul",
                       card_id=f"{ids.Logs.KPIS}-count"),
-             kpi_card("Prob. media de impago", mean, "media de prob_default", color="info", icon="percent"),
+             kpi_card("Prob. media de pago tardío", mean, "media de prob_default", color="info", icon="percent"),
              kpi_card("Banda Alto", share_high, f"{integer(totals.high_risk)} registros", color="danger",
                       icon="exclamation-triangle"),
              kpi_card("Con resultado real", integer(totals.with_actual), "Pago_atiempo conocido", color="dark",
