@@ -63,7 +63,7 @@ def test_psi_bars_one_bar_per_variable_coloured_by_band_with_noise_and_band_line
     by_name = dict(zip(bars.y, bars.marker.color, strict=True))
     row = view.table.iloc[0]
     assert row["variable"] == "monto" and row["band"] == "Alto" and by_name["monto"] == figures.BAND_COLORS["Alto"]
-    assert by_name[f"{SCORE_NAME} (score)"] in (figures.BAND_COLORS["Bajo"], figures.INSUFFICIENT_COLOR)
+    assert by_name[f"{SCORE_NAME} (puntaje)"] in (figures.BAND_COLORS["Bajo"], figures.INSUFFICIENT_COLOR)
     assert list(noise.x) == pytest.approx(list(view.table["noise_level"].iloc[::-1]))
     assert sorted(shape.x0 for shape in fig.layout.shapes) == list(BANDS)
     assert fig.layout.title.text and fig.layout.xaxis.title.text == "PSI"
@@ -100,7 +100,7 @@ def test_heatmap_greys_insufficient_windows_and_puts_the_score_first(evolution_f
     fig = evolution.psi_heatmap(evolution_frame, BANDS, "month")
     judged, grey = fig.data
     assert list(judged.x) == ["2025-01", "2025-02", "2025-03"]
-    assert judged.y[0] == f"{SCORE_NAME} (score)" and len(judged.y) == evolution_frame["variable"].nunique()
+    assert judged.y[0] == f"{SCORE_NAME} (puntaje)" and len(judged.y) == evolution_frame["variable"].nunique()
     z, mask = np.array(judged.z, dtype=float), np.array(grey.z, dtype=float)
     assert np.isnan(z[:, 2]).all() and (mask[:, 2] == 1).all()  # March: 20 rows
     assert all(text.startswith("n=20") for text in np.array(grey.text)[:, 2])
@@ -119,7 +119,7 @@ def test_week_and_day_windows_are_labelled_by_their_first_day(profile, current, 
 def test_lines_show_chosen_variables_and_the_score_with_insufficient_windows_off_the_line(evolution_frame):
     fig = evolution.psi_lines(evolution_frame, ["monto"], BANDS, "month")
     names = [trace.name for trace in fig.data if trace.showlegend is not False]
-    assert names == ["monto", f"{SCORE_NAME} (score)"]
+    assert names == ["monto", f"{SCORE_NAME} (puntaje)"]
     line, noisy = fig.data[0], fig.data[1]
     assert line.y[2] is None or np.isnan(line.y[2])
     assert len(noisy.x) == 1 and int(noisy.customdata[0][1]) == 20

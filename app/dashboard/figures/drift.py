@@ -79,7 +79,7 @@ def thousands(value: int) -> str:
 
 def variable_label(name: str, kind: str) -> str:
     """Axis label of a variable; the model score is marked as such."""
-    return f"{name} (score)" if kind == "score" else name
+    return f"{name} (puntaje)" if kind == "score" else name
 
 
 def add_band_lines(fig: go.Figure, bands: Sequence[float], *, vertical: bool, **where: object) -> None:

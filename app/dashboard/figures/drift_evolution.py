@@ -60,7 +60,7 @@ def psi_heatmap(frame: pd.DataFrame, bands: Sequence[float], window: str) -> go.
     frame = frame.assign(label=window_labels(frame, window), psi=pd.to_numeric(frame["psi"], errors="coerce"))
     windows = list(dict.fromkeys(frame.sort_values("window_start", kind="stable")["label"]))
     names = _ordered(frame)
-    rows_shown = [f"{n} (score)" if n == SCORE_NAME else n for n in names]
+    rows_shown = [f"{n} (puntaje)" if n == SCORE_NAME else n for n in names]
 
     def grid(column: str) -> np.ndarray:
         table = frame.pivot_table(index="variable", columns="label", values=column, aggfunc="first", dropna=False)
@@ -98,7 +98,7 @@ def psi_heatmap(frame: pd.DataFrame, bands: Sequence[float], window: str) -> go.
 
 def psi_lines(frame: pd.DataFrame, variables: Sequence[str], bands: Sequence[float], window: str) -> go.Figure:
     """PSI per window of the chosen variables and of the score, over the shaded PSI bands."""
-    title = "PSI por ventana de las variables elegidas y del score"
+    title = "PSI por ventana de las variables elegidas y del puntaje"
     chosen = [name for name in dict.fromkeys([*variables, SCORE_NAME]) if name in set(frame.get("variable", []))]
     if frame.empty or not chosen:
         return empty_figure("Sin datos para los filtros elegidos.", title)
@@ -112,7 +112,7 @@ def psi_lines(frame: pd.DataFrame, variables: Sequence[str], bands: Sequence[flo
         x = rows["window_start"]
         enough = (rows["status"] != STATUS_INSUFFICIENT).to_numpy()
         color = SCORE_COLOR if name == SCORE_NAME else palette[i % len(palette)]
-        label = f"{name} (score)" if name == SCORE_NAME else name
+        label = f"{name} (puntaje)" if name == SCORE_NAME else name
         custom = np.column_stack([rows["label"], rows["n"], rows["band"].fillna("—")])
         fig.add_scatter(x=x, y=rows["psi"].where(enough), mode="lines+markers", name=label, legendgroup=name,
                         line={"color": color, "width": 3 if name == SCORE_NAME else 2}, customdata=custom,

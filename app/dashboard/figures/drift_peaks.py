@@ -23,7 +23,7 @@ TITLE = "PSI máximo por ventana"
 
 def variable_text(name: str) -> str:
     """A variable's name, the model score marked as such."""
-    return f"{name} (score)" if name == SCORE_NAME else str(name)
+    return f"{name} (puntaje)" if name == SCORE_NAME else str(name)
 
 
 def psi_max_figure(peaks: pd.DataFrame, bands: Sequence[float], window: str) -> go.Figure:

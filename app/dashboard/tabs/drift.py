@@ -33,7 +33,7 @@ LINE_DEFAULT = 3  # variables drawn in the PSI lines until the user picks others
 def layout(services: Services) -> html.Div:
     """Controls, status summary, PSI table and bars, per-bin view and the evolution over time (no report here)."""
     drift = services.drift
-    options = [{"label": f"{name} (score)" if kind == "score" else name, "value": name}
+    options = [{"label": f"{name} (puntaje)" if kind == "score" else name, "value": name}
                for name, kind in drift.variables()]
     bands = drift.bands
     return html.Div(id=ids.Drift.ROOT, children=[
@@ -59,7 +59,7 @@ def layout(services: Services) -> html.Div:
         card("Mapa de calor del PSI", graph(ids.Drift.HEATMAP)),
         card("PSI por ventana", [
             dcc.Dropdown(id=ids.Drift.LINE_VARIABLES, options=[o for o in options if o["value"] != SCORE_NAME],
-                         value=None, multi=True, placeholder="Variables a mostrar (el score siempre se muestra)",
+                         value=None, multi=True, placeholder="Variables a mostrar (el puntaje siempre se muestra)",
                          className="mb-2"),
             graph(ids.Drift.LINES)]),
         dcc.Download(id=ids.Drift.CSV_DOWNLOAD), dcc.Download(id=ids.Drift.JSON_DOWNLOAD),

@@ -84,7 +84,7 @@ def status_banner(view: DriftView) -> html.Div:
         body.append(html.Div([html.Strong("Causas: "), ", ".join(causes)], className="mb-2"))
     if not view.score_compared:
         body.append(html.Div("Estas filas son de otra versión del modelo: se comparan con la referencia guardada de "
-                             "esa versión, y su score no se compara.", className="small mt-2"))
+                             "esa versión, y su puntaje no se compara.", className="small mt-2"))
     return html.Div(body, id=ids.Drift.BANNER, className="alert shadow-sm mb-3 text-dark", role="status",
                     style={"backgroundColor": background, "borderLeft": f"6px solid {accent}"})
 

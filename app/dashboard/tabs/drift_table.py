@@ -12,7 +12,7 @@ from app.dashboard.grid_columns import grid_options
 from app.services.drift import DriftView
 from modeling.drift import STATUS_INSUFFICIENT
 
-TYPE_LABELS = {"numeric": "numérica", "categorical": "categórica", "derived": "derivada", "score": "score"}
+TYPE_LABELS = {"numeric": "numérica", "categorical": "categórica", "derived": "derivada", "score": "puntaje"}
 PSI_HELP = ("PSI (Population Stability Index): cuánto se ha movido la distribución actual de una variable respecto "
             "a la del entrenamiento, sobre los mismos bins congelados al entrenar (deciles, «Faltante» y, en "
             "categóricas, «Nueva»). PSI = Σ (act − ref) · ln(act / ref).")
@@ -51,10 +51,10 @@ def columns(bands: tuple[float, float]) -> list[dict]:
     band_help = bands_help(bands)
     return [
         {"field": "variable", "headerName": "Variable", "pinned": "left", "minWidth": 200, **_FIT,
-         "headerTooltip": "Variable de entrada, derivada por el pipeline, o el score del modelo (prob_default)."},
+         "headerTooltip": "Variable de entrada, derivada por el pipeline, o el puntaje del modelo (prob_default)."},
         {"field": "type", "headerName": "Tipo", "minWidth": 100, **_FIT,
          "headerTooltip": "numérica, categórica, derivada (calculada por el pipeline: grupoEdad, es_independiente, "
-                          "total_creditos) o score."},
+                          "total_creditos) o puntaje."},
         _number_column("psi", "PSI", _NUMBER.format(digits=3), PSI_HELP, sort="desc", minWidth=80),
         {"field": "band_label", "headerName": "Banda", "minWidth": 115, **_FIT, "headerTooltip": band_help,
          "cellStyle": {"styleConditions": _STATUS_STYLES}},
