@@ -20,6 +20,7 @@ ORANGE = "#ef6c00"
 PURPLE = "#6a1b9a"
 BAND_COLORS = {"Bajo": GREEN, "Medio": AMBER, "Moderado": AMBER, "Alto": RED}
 BAND_BACKGROUNDS = {"Bajo": "#e8f5e9", "Medio": "#fff8e1", "Moderado": "#fff8e1", "Alto": "#ffebee"}
+PANEL_GREY = "#f5f5f5"  # background of a panel whose state has no band
 SEPARATORS = ",."  # Plotly: decimal comma, thousands dot
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
@@ -41,3 +42,10 @@ def style_figure(fig: go.Figure, title: str, x_title: str | None = None, y_title
 def band_color(band: str) -> str:
     """The colour of a risk or PSI band (grey for a band without one)."""
     return BAND_COLORS.get(band, REFERENCE)
+
+
+def band_panel(band: str) -> dict[str, str]:
+    """The style of a panel that states a band or drift state (the Data Drift banner, its recommendation): the
+    band's light background and a bar of its colour; grey for a state without a band (insufficient data)."""
+    return {"backgroundColor": BAND_BACKGROUNDS.get(band, PANEL_GREY),
+            "borderLeft": f"6px solid {BAND_COLORS.get(band, INSUFFICIENT)}"}

@@ -33,7 +33,7 @@ def rows_of(n: int, shift: float, seed: int) -> pd.DataFrame:
 
 def test_critical_drift_recommends_urgent_retraining(view):  # noqa: F811
     found = recommend(view)
-    assert view.report.state == "Alto" and found.level == "CRÍTICO" and found.color == "danger"
+    assert view.report.state == "Alto" and found.level == "CRÍTICO" and found.band == "Alto"
     assert "REENTRENAMIENTO URGENTE" in found.action and "monto" in found.finding
     assert "Acción recomendada" in str(recommendation_box(view))
 
@@ -89,3 +89,31 @@ def test_variable_counts_agree_in_number(profile, view):  # noqa: F811
     for found in (recommend(view), recommend(one), recommend(two)):
         assert "(s)" not in f"{found.finding} {found.noise_note}"
     assert "(s)" not in str(trend_box(psi_trend(max_psi_per_window(pd.DataFrame()))))
+
+
+def _panel_style(component, element_id: str) -> dict:
+    """The inline style of the element with ``element_id`` or of its first child with a style."""
+    found = [component]
+    while found:
+        node = found.pop(0)
+        if getattr(node, "id", None) == element_id:
+            while not getattr(node, "style", None):
+                node = node.children if not isinstance(node.children, list) else node.children[0]
+            return node.style
+        children = getattr(node, "children", None)
+        found.extend(children if isinstance(children, list) else [children] if children is not None else [])
+    raise AssertionError(f"no {element_id}")
+
+
+def test_the_banner_and_the_recommendation_share_the_state_colour(profile, view):  # noqa: F811
+    from app.dashboard import ids
+    from app.dashboard.style import BAND_BACKGROUNDS, BAND_COLORS
+
+    for state in ("Alto", "Moderado", "Bajo", STATUS_INSUFFICIENT):
+        shown = dataclasses.replace(view, report=dataclasses.replace(view.report, state=state))
+        banner = _panel_style(drift_summary.status_banner(shown), ids.Drift.BANNER)
+        advice = _panel_style(recommendation_box(shown), ids.Drift.RECOMMENDATION)
+        assert banner == advice, state
+    moderate = dataclasses.replace(view, report=dataclasses.replace(view.report, state="Moderado"))
+    style = _panel_style(recommendation_box(moderate), ids.Drift.RECOMMENDATION)
+    assert style["backgroundColor"] == BAND_BACKGROUNDS["Moderado"] and BAND_COLORS["Moderado"] in style["borderLeft"]

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
 from app.dashboard import ids
 from app.dashboard.components import band_mark
 from app.dashboard.formatting import decimal, integer
+from app.dashboard.style import band_panel
 from app.services.drift import DriftView
 from modeling.drift import STATUS_INSUFFICIENT
 
@@ -31,14 +31,13 @@ MAX_NAMED = 3
 
 @dataclass(frozen=True)
 class Recommendation:
-    """What the box says: level (with its band for the mark), finding, action, noise note and Bootstrap colour."""
+    """What the box says: level (with its band for the mark and the box's colours), finding, action, noise note."""
 
     level: str
     band: str
     finding: str
     action: str
     noise_note: str | None
-    color: str
 
 
 def _names(names: list[str]) -> str:
@@ -74,20 +73,20 @@ def recommend(view: DriftView) -> Recommendation:
             "CRÍTICO", "Alto", f"Se detectó drift alto en {_variables(len(strong))}: {_names(strong)}.",
             "REENTRENAMIENTO URGENTE: reentrenar el modelo con datos recientes (make train) tras revisar que las "
             "variables causantes no reflejen un error de captura; hasta entonces, revisar manualmente las "
-            "decisiones de riesgo.", noise_note, "danger")
+            "decisiones de riesgo.", noise_note)
     if report.state == "Moderado":
         return Recommendation(
             "MODERADO", "Moderado", f"Drift moderado en {_variables(len(causes))}: {_names(causes)}.",
             "MONITOREO INTENSIVO: aumentar la frecuencia de monitoreo (ventana semanal o diaria) y considerar "
-            "reentrenar si el drift persiste o crece en las próximas ventanas.", noise_note, "warning")
+            "reentrenar si el drift persiste o crece en las próximas ventanas.", noise_note)
     if report.state == STATUS_INSUFFICIENT:
         return Recommendation(
             "DATOS INSUFICIENTES", "Insuficiente", "Hay muy pocas filas para distinguir un cambio real del ruido de "
             "muestreo en cualquier variable.", "Acumular más predicciones o ampliar el rango de fechas antes de "
-            "decidir; no reentrenar por esta señal.", noise_note, "secondary")
+            "decidir; no reentrenar por esta señal.", noise_note)
     return Recommendation(
         "ESTABLE", "Bajo", "Todas las variables con datos suficientes se encuentran estables.",
-        "Continuar con el monitoreo rutinario normal.", noise_note, "success")
+        "Continuar con el monitoreo rutinario normal.", noise_note)
 
 
 def recommendation_box(view: DriftView) -> html.Div:
@@ -99,5 +98,6 @@ def recommendation_box(view: DriftView) -> html.Div:
         body.append(html.Div(found.noise_note, className="small text-muted mt-1"))
     return html.Div([html.H6("Alertas y recomendaciones", className="text-muted text-uppercase small fw-semibold "
                              "mb-2"),
-                     html.Div(dbc.Alert(body, color=found.color, className="mb-3 text-dark"),
+                     html.Div(html.Div(body, className="alert shadow-sm mb-3 text-dark", role="status",
+                                       style=band_panel(found.band)),
                               id=ids.Drift.RECOMMENDATION, **{"data-level": found.level})])

@@ -9,7 +9,7 @@ from dash import html
 from app.dashboard import ids
 from app.dashboard.components import SOURCE_LABELS, band_mark, empty_state, kpi_card
 from app.dashboard.formatting import date_text, decimal, integer, percent
-from app.dashboard.style import BAND_BACKGROUNDS, BAND_COLORS, INSUFFICIENT, PRIMARY
+from app.dashboard.style import BAND_COLORS, PRIMARY, band_panel
 from app.dashboard.tabs.drift_recommendations import recommendation_box
 from app.services.drift import DriftView
 from modeling.drift import BAND_NAMES, STATUS_INSUFFICIENT
@@ -76,7 +76,6 @@ def status_banner(view: DriftView) -> html.Div:
     """The overall state, the variables that cause it and the number of variables per band."""
     report = view.report
     band, heading, explanation = STATE_BANNERS[report.state]
-    accent, background = BAND_COLORS.get(band, INSUFFICIENT), BAND_BACKGROUNDS.get(band, "#f5f5f5")
     rows = view.table.set_index("variable")
     causes = [f"{name} (PSI {decimal(rows.at[name, 'psi'], 3)}, {rows.at[name, 'band']})" for name in report.causes]
     body = [html.H4(band_mark(band, heading), className="alert-heading mb-1"), html.Div(explanation, className="mb-2")]
@@ -86,7 +85,7 @@ def status_banner(view: DriftView) -> html.Div:
         body.append(html.Div("Estas filas son de otra versión del modelo: se comparan con la referencia guardada de "
                              "esa versión, y su puntaje no se compara.", className="small mt-2"))
     return html.Div(body, id=ids.Drift.BANNER, className="alert shadow-sm mb-3 text-dark", role="status",
-                    style={"backgroundColor": background, "borderLeft": f"6px solid {accent}"})
+                    style=band_panel(band))
 
 
 def kpi_row(view: DriftView) -> dbc.Row:
