@@ -4,10 +4,12 @@ CBPE estimate), the summary, the expected confusion matrix, and an outcomes uplo
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 
 from browser_helpers import browser_errors, click, wait_for
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from app.dashboard import ids
 from app.services.log.store import PredictionLog
@@ -28,6 +30,20 @@ def open_tab(browser, live_server) -> None:
     wait_for(browser, ".nav-tabs .nav-link.active", text="Desempeño")
 
 
+HOVER = """
+const gd = document.querySelector('#' + arguments[0] + ' .js-plotly-plot');
+const i = gd.data.findIndex(t => t.name === arguments[1]);
+Plotly.Fx.hover(gd, [{curveNumber: i, pointNumber: 0}]);
+return Array.from(gd.querySelectorAll('.hovertext')).map(e => e.textContent).join(' | ');
+"""
+
+
+def _hover_text(browser, graph_id: str, trace: str) -> str:
+    """The hover label of the first point of ``trace`` in the graph ``graph_id``, as Plotly draws it."""
+    WebDriverWait(browser, 10).until(lambda driver: driver.execute_script(HOVER, graph_id, trace))
+    return browser.execute_script(HOVER, graph_id, trace)
+
+
 def test_performance_views_and_outcomes_upload(browser, live_server, browser_settings, tmp_path):
     from modeling.data.schema import specs_for
 
@@ -41,6 +57,9 @@ def test_performance_views_and_outcomes_upload(browser, live_server, browser_set
     graph = browser.find_element(By.ID, ids.Performance.OVER_TIME_GRAPH).text
     # the small test bundle's held-out period has a handful of late loans: no window reaches the minimum
     assert "Estimado (CBPE)" in graph and "Datos insuficientes" in graph and "Límite" in graph
+    assert re.search(r"Límite \d,\d{3}", graph), graph  # Spanish numbers, in the hover text too (separators)
+    hover = _hover_text(browser, ids.Performance.OVER_TIME_GRAPH, "Estimado (CBPE)")
+    assert re.search(r"Estimado \d,\d{3} \[\d,\d{3}; \d,\d{3}\]", hover), hover
     summary = wait_for(browser, f"#{ids.Performance.SUMMARY}", text="Estimado (CBPE)")
     assert "Brier" in summary.text and "KS" in summary.text and "datos insuficientes" in summary.text
     wait_for(browser, f"#{ids.Performance.CONFUSION}", text="todo el período")
