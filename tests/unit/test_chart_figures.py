@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -176,6 +177,15 @@ def test_calibration_and_threshold_figures(evaluation):
     assert threshold.layout.shapes[0].x0 == evaluation.threshold
     assert threshold.layout.xaxis.range[1] >= evaluation.threshold
     assert evaluation.threshold_curve["recall_0"].is_monotonic_increasing  # thresholds run from high to low
+
+
+def test_performance_hover_labels_write_percentages_with_a_space(evaluation):
+    """d3's ``%`` format gives ``12,3%``; the labels use percent points and `` %`` (formatting.HOVER_PERCENT)."""
+    for build in (charts_performance.roc_figure, charts_performance.pr_figure, charts_performance.calibration_figure,
+                  charts_performance.threshold_figure):
+        templates = [t.hovertemplate or "" for t in build(evaluation).data]
+        assert not any(re.search(r"%\{[^}]*%\}", t) for t in templates), templates
+        assert any(" %" in t for t in templates)
 
 
 def test_performance_section_states(evaluation):

@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from app.dashboard.figures.charts import BAND_COLORS, CURRENT_COLOR, OBSERVED_COLOR, REFERENCE_COLOR, style
-from app.dashboard.formatting import decimal, integer, percent
+from app.dashboard.formatting import HOVER_PERCENT, decimal, integer, percent
 from app.services.performance import LabelledEvaluation
 
 CLASS_LABELS = ("Pago tardío (0)", "Pago a tiempo (1)")
@@ -40,8 +40,9 @@ def roc_figure(evaluation: LabelledEvaluation) -> go.Figure:
     fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", name="Azar", line={"color": REFERENCE_COLOR, "dash": "dash"},
                     hoverinfo="skip")
     fig.add_scatter(x=roc["fpr"], y=roc["tpr"], mode="lines", name="Modelo", line={"color": CURRENT_COLOR, "width": 2},
-                    customdata=roc["threshold"],
-                    hovertemplate="umbral %{customdata:.3f}<br>FPR %{x:.1%} · recall %{y:.1%}<extra></extra>")
+                    customdata=np.c_[roc["threshold"], 100 * roc["fpr"], 100 * roc["tpr"]],
+                    hovertemplate="umbral %{customdata[0]:.3f}<br>FPR %{customdata[1]:.1f} % · recall "
+                                  "%{customdata[2]:.1f} %<extra></extra>")
     _operating_point(fig, point["fpr"], point["recall"], evaluation.threshold)
     fig.update_xaxes(range=[0, 1], tickformat=".0%")
     fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
@@ -57,8 +58,10 @@ def pr_figure(evaluation: LabelledEvaluation) -> go.Figure:
                     name=f"Azar ({percent(evaluation.late_rate)})",
                     line={"color": REFERENCE_COLOR, "dash": "dash"}, hoverinfo="skip")
     fig.add_scatter(x=pr["recall"], y=pr["precision"], mode="lines", name="Modelo",
-                    line={"color": CURRENT_COLOR, "width": 2}, customdata=pr["threshold"],
-                    hovertemplate="umbral %{customdata:.3f}<br>recall %{x:.1%} · precisión %{y:.1%}<extra></extra>")
+                    line={"color": CURRENT_COLOR, "width": 2},
+                    customdata=np.c_[pr["threshold"], 100 * pr["recall"], 100 * pr["precision"]],
+                    hovertemplate="umbral %{customdata[0]:.3f}<br>recall %{customdata[1]:.1f} % · precisión "
+                                  "%{customdata[2]:.1f} %<extra></extra>")
     _operating_point(fig, point["recall"], point["precision"], evaluation.threshold)
     fig.update_xaxes(range=[0, 1], tickformat=".0%")
     fig.update_yaxes(rangemode="tozero", tickformat=".0%")
@@ -79,8 +82,10 @@ def calibration_figure(evaluation: LabelledEvaluation) -> go.Figure:
                     error_y={"type": "data", "symmetric": False, "thickness": 1,
                              "array": table["observed_high"] - table["observed_rate"],
                              "arrayminus": table["observed_rate"] - table["observed_low"]},
-                    customdata=table[["n", "late", "low", "high"]],
-                    hovertemplate=("predicha %{x:.2%} · real %{y:.2%}<br>%{customdata[1]} tardíos de "
+                    customdata=np.c_[table[["n", "late", "low", "high"]].to_numpy(float),
+                                     100 * table["mean_predicted"], 100 * table["observed_rate"]],
+                    hovertemplate=("predicha %{customdata[4]:.2f} % · real %{customdata[5]:.2f} %<br>"
+                                   "%{customdata[1]:,} tardíos de "
                                    "%{customdata[0]:,}<br>puntajes %{customdata[2]:.3f}–%{customdata[3]:.3f}"
                                    "<extra></extra>"))
     fig.update_xaxes(range=[0, top], tickformat=".0%")
@@ -98,7 +103,7 @@ def threshold_figure(evaluation: LabelledEvaluation) -> go.Figure:
                                 ("flagged_share", "% marcados como pago tardío", BAND_COLORS["Alto"])):
         fig.add_scatter(x=curve["threshold"], y=curve[column], mode="lines", name=name,
                         line={"color": color, "width": 2, "dash": "dot" if column == "flagged_share" else "solid"},
-                        hovertemplate=f"{name}: %{{y:.1%}}<extra></extra>")
+                        customdata=100 * curve[column], hovertemplate=f"{name}: {HOVER_PERCENT}<extra></extra>")
     fig.add_vline(x=evaluation.threshold, line_dash="dash", line_color="#212121",
                   annotation_text=f"Umbral {decimal(evaluation.threshold, 3)}", annotation_position="top right")
     readable = curve.loc[curve["flagged_share"] >= 0.01, "threshold"]  # beyond: fewer than 1 % flagged
@@ -111,5 +116,5 @@ def threshold_figure(evaluation: LabelledEvaluation) -> go.Figure:
 
 def _operating_point(fig: go.Figure, x: float, y: float, threshold: float) -> None:
     fig.add_scatter(x=[x], y=[y], mode="markers", name=f"Umbral {decimal(threshold, 3)}", marker=_OPERATING,
-                    hovertemplate=(f"Punto de operación (umbral {decimal(threshold, 3)})<br>%{{x:.1%}}, %{{y:.1%}}"
-                                   "<extra></extra>"))
+                    hovertemplate=(f"Punto de operación (umbral {decimal(threshold, 3)})<br>{percent(x)}; "
+                                   f"{percent(y)}<extra></extra>"))
