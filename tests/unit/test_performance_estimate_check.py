@@ -4,9 +4,11 @@ observed values; on the calibrated hold-out loans they never part. Real log, rea
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from performance_log import fill_log
 
+from app.dashboard.figures import performance_over_time as figures
 from app.dashboard.tabs.performance_sections import MISMATCH, MISMATCH_MARK, status_banner, summary_grid
 from app.services.log.store import PredictionLog
 from app.services.performance import PerformanceService
@@ -24,9 +26,9 @@ def _service(bundle, log) -> PerformanceService:
 
 @pytest.fixture(scope="module")
 def unrelated(bundle, tmp_path_factory):
-    """3,000 loans whose recorded outcomes are those of other loans (shuffled): the scores no longer hold."""
+    """8,000 loans whose recorded outcomes are those of other loans (shuffled): the scores no longer hold."""
     log = PredictionLog.from_url(f"sqlite:///{tmp_path_factory.mktemp('mismatch') / 'log.sqlite'}")
-    frame = generate_loans(n_rows=3_000, seed=31)
+    frame = generate_loans(n_rows=8_000, seed=31)
     shuffled = frame[TARGET].sample(frac=1.0, random_state=5).reset_index(drop=True)
     ScoringService(bundle, log).score_frame(frame.drop(columns=[TARGET]), source="holdout", actual=shuffled)
     yield _service(bundle, log)
@@ -60,6 +62,11 @@ def test_intervals_that_part_are_mismatches_and_the_tab_says_so(unrelated):
     assert "la estimación CBPE es utilizable" not in banner
     summary = str(summary_grid(view).to_plotly_json())
     assert MISMATCH_MARK in summary and MISMATCH in summary
+    for metric in view.estimated["metric"].unique():  # the chart marks the windows beside their values
+        windows = found.loc[(found["metric"] == metric) & found["window"].notna(), "window"]
+        marked = [t for t in figures.metric_over_time(view, metric).data if t.name == figures.MISMATCH_NAME]
+        assert [list(pd.to_datetime(t.x)) for t in marked] == ([list(windows)] if len(windows) else [])
+    assert (found["window"].notna()).any()
 
 
 def test_a_calibrated_estimate_has_no_mismatch(calibrated):
@@ -69,6 +76,7 @@ def test_a_calibrated_estimate_has_no_mismatch(calibrated):
     banner = str(status_banner(view).to_plotly_json())
     assert MISMATCH not in banner and "la estimación CBPE es utilizable" in banner
     assert MISMATCH_MARK not in str(summary_grid(view).to_plotly_json())
+    assert figures.MISMATCH_NAME not in {t.name for t in figures.metric_over_time(view, "roc_auc").data}
 
 
 def test_an_estimate_without_value_or_an_insufficient_window_is_never_a_mismatch(unrelated):

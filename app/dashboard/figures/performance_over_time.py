@@ -18,6 +18,7 @@ METRIC_LABELS = {"roc_auc": "ROC-AUC", "gini": "Gini", "ks": "KS", "pr_auc_0": "
                  "brier": "Brier"}
 ALERT_COLOR = "#c62828"
 ESTIMATE_FILL = "rgba(21, 101, 192, 0.15)"
+MISMATCH_NAME = "Estimación ≠ observado"
 
 
 def metric_over_time(view: PerformanceOverTime, metric: str) -> go.Figure:
@@ -53,6 +54,13 @@ def metric_over_time(view: PerformanceOverTime, metric: str) -> go.Figure:
                         customdata=np.c_[missing["n"], missing["n_late"]],
                         hovertemplate="%{x|%Y-%m-%d}<br>Datos insuficientes: n = %{customdata[0]:,}, tardíos = "
                                       "%{customdata[1]:,}<extra></extra>")
+    apart = view.mismatches
+    apart = apart[(apart["metric"] == metric) & apart["window"].notna()]
+    if not apart.empty:
+        fig.add_scatter(x=apart["window"], y=apart["value_est"], mode="markers", name=MISMATCH_NAME,
+                        marker={"symbol": "diamond-open", "color": ALERT_COLOR, "size": 14, "line": {"width": 2}},
+                        hovertemplate="%{x|%Y-%m-%d}<br>La estimación no coincide con lo observado: confíe en el "
+                                      "valor real<extra></extra>")
     test = view.test_metrics.get(metric)
     if test is not None:
         fig.add_hline(y=test, line={"color": REFERENCE_COLOR, "dash": "dash"},
