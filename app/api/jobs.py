@@ -8,12 +8,12 @@ The body streams to the predictions folder up to ``MAX_UPLOAD_MB`` (never read w
 """
 from __future__ import annotations
 
-import hmac
 import re
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request, send_file
 
+from app.api.api_key import require_api_key
 from app.api.errors import RETRY_AFTER_SECONDS, ApiError
 from app.services import Services
 from app.services.batch import BatchFileNotFound
@@ -35,11 +35,7 @@ def create_jobs_blueprint(services: Services) -> Blueprint:
     @bp.before_request
     def _authorise_and_limit() -> None:
         request.max_content_length = settings.max_upload_bytes  # this route streams the body to disk
-        if settings.api_key:
-            given = request.headers.get("X-API-Key", "").encode("utf-8", "replace")
-            if not hmac.compare_digest(given, settings.api_key.encode("utf-8")):
-                raise ApiError(401, "unauthorized", "missing or wrong X-API-Key header",
-                               headers={"WWW-Authenticate": 'ApiKey header="X-API-Key"'})
+        require_api_key(settings.api_key)
 
     @bp.post("/jobs")
     def submit() -> tuple[Response, int, dict[str, str]]:

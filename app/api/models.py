@@ -4,11 +4,11 @@ scoring). POSTs need ``X-API-Key`` when ``API_KEY`` is set, like every other wri
 pins the served model for the duration of each request (:class:`~app.services.models.ActiveModel`)."""
 from __future__ import annotations
 
-import hmac
 from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, request
 
+from app.api.api_key import require_api_key
 from app.api.errors import ApiError
 from app.api.routes import read_json_body
 from app.services import Services
@@ -32,11 +32,8 @@ def create_models_blueprint(services: Services) -> Blueprint:
 
     @bp.before_request
     def _authorise() -> None:
-        if settings.api_key and request.method == "POST":
-            given = request.headers.get("X-API-Key", "").encode("utf-8", "replace")
-            if not hmac.compare_digest(given, settings.api_key.encode("utf-8")):
-                raise ApiError(401, "unauthorized", "missing or wrong X-API-Key header",
-                               headers={"WWW-Authenticate": 'ApiKey header="X-API-Key"'})
+        if request.method == "POST":
+            require_api_key(settings.api_key)
 
     @bp.get("/models")
     def models() -> Response:

@@ -1,7 +1,6 @@
 """``POST /outcomes``: attach real outcomes to logged predictions. Parse, call the outcome service, answer."""
 from __future__ import annotations
 
-import hmac
 import logging
 import re
 import uuid
@@ -9,6 +8,7 @@ import uuid
 import sqlalchemy as sa
 from flask import Blueprint, Response, g, request
 
+from app.api.api_key import require_api_key
 from app.api.errors import RETRY_AFTER_SECONDS, ApiError
 from app.api.routes import read_json_body
 from app.services import Services
@@ -36,11 +36,8 @@ def create_outcomes_blueprint(services: Services) -> Blueprint:
     def _identify_and_authorise() -> None:
         sent = request.headers.get("X-Request-ID", "")
         g.request_id = sent if _REQUEST_ID.match(sent) else uuid.uuid4().hex  # as on /predict
-        if settings.api_key and request.method == "POST":
-            given = request.headers.get("X-API-Key", "").encode("utf-8", "replace")
-            if not hmac.compare_digest(given, settings.api_key.encode("utf-8")):
-                raise ApiError(401, "unauthorized", "missing or wrong X-API-Key header",
-                               headers={"WWW-Authenticate": 'ApiKey header="X-API-Key"'})
+        if request.method == "POST":
+            require_api_key(settings.api_key)
 
     @bp.post("/outcomes")
     def record_outcomes() -> Response:

@@ -5,7 +5,6 @@ and a client-sent ``X-Request-ID`` make both routes safe to retry (:mod:`app.ser
 """
 from __future__ import annotations
 
-import hmac
 import json
 import re
 import uuid
@@ -15,6 +14,7 @@ import orjson
 from flask import Blueprint, Response, current_app, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from app.api.api_key import require_api_key
 from app.api.errors import ApiError
 from app.api.microbatch import MicroBatcher
 from app.services import Services
@@ -44,11 +44,8 @@ def create_api_blueprint(services: Services) -> Blueprint:
         sent = request.headers.get("X-Request-ID", "")
         g.client_request_id = sent if _REQUEST_ID.match(sent) else None
         g.request_id = g.client_request_id or uuid.uuid4().hex
-        if settings.api_key and request.method == "POST":
-            given = request.headers.get("X-API-Key", "").encode("utf-8", "replace")
-            if not hmac.compare_digest(given, settings.api_key.encode("utf-8")):
-                raise ApiError(401, "unauthorized", "missing or wrong X-API-Key header",
-                               headers={"WWW-Authenticate": 'ApiKey header="X-API-Key"'})
+        if request.method == "POST":
+            require_api_key(settings.api_key)
 
     @bp.after_request
     def _echo_request_id(response: Response) -> Response:
