@@ -87,6 +87,14 @@ _MESSAGES = _rules([
                f"[{_bound(m[3])}; {_bound(m[4])}]"),
     (r"(.+) was never seen in training \(seen: (.*)\)", r"\1 no apareció en el entrenamiento (vistos: \2)"),
     (r"(.+) is not one of (.+): read as (.+)", r"\1 no es uno de \2: se lee como \3"),
+    (r"expected an object with (.+)", r"se esperaba un objeto con los campos «\1»"),
+    (r"expected the request id of a logged prediction \(text of 1 to (\d+) characters\)",
+     r"se esperaba el request_id de una predicción registrada (texto de 1 a \1 caracteres)"),
+    (r"expected the record's position in its request \(an integer from 0; leave it out for single-record "
+     r"requests\)", "se esperaba la posición del registro en su solicitud (un entero desde 0; se omite en "
+                     "solicitudes de un solo registro)"),
+    (r"missing: expected 0 \(late\) or 1 \(on time\)", "falta: se espera 0 (pago tardío) o 1 (a tiempo)"),
+    (r"expected 0 \(late\) or 1 \(on time\)", "se espera 0 (pago tardío) o 1 (a tiempo)"),
 ])
 _EXPECTED = _rules([
     (r"an integer code", "un código entero"),
@@ -165,7 +173,8 @@ def problem_text(problem: Mapping[str, Any]) -> str:
     if problem.get("expected"):
         details.append(f"esperado: {expected_text(problem['expected'])}")
     suffix = f" ({', '.join(details)})" if details else ""
-    return f"{row}{'archivo' if field == 'file' else field}: {message_text(problem.get('message', ''))}{suffix}"
+    label = "archivo" if field == "file" else field
+    return f"{row}{label + ': ' if label else ''}{message_text(problem.get('message', ''))}{suffix}"
 
 
 _CELL_PART = re.compile(r"^([^:]+): (.*?)(?: \(found (.+?)(?:, expected (.+))?\)| \(expected (.+)\))?$", re.DOTALL)

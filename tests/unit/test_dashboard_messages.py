@@ -121,3 +121,16 @@ def test_refused_model_switches_are_spanish(trained_models_dir, tmp_path):
         assert_spanish(promotion_text(refused.value.code))
     assert codes == {"unknown_version", "version_conflict"}
     log.dispose()
+
+
+def test_refused_outcomes_are_spanish():
+    """Every problem the outcomes check reports (bad item, request id, row, value, missing value) reads Spanish."""
+    from app.services.outcomes.items import check_items
+
+    checked = check_items(["nope", {"request_id": "", "row": -1, "Pago_atiempo": 2}, {"request_id": "a"},
+                           {"request_id": "b", "row": 1.5, "Pago_atiempo": True}])
+    problems = [p for found in checked.problems.values() for p in found]
+    assert len(checked.problems) == 4 and len(problems) >= 6
+    for problem in problems:  # the field names are the API's own (request_id, row, Pago_atiempo)
+        assert problem["field"] in ("", "request_id", "row", "Pago_atiempo")
+        assert_spanish(problem_text({**problem, "field": ""}))

@@ -11,6 +11,7 @@ from dash import html
 from app.dashboard.components import data_grid, problems_alert
 from app.dashboard.figures.performance_over_time import METRIC_LABELS, overall_table
 from app.dashboard.formatting import decimal, integer, percent
+from app.dashboard.messages import problem_text
 from app.services.outcomes import OutcomeReport
 from app.services.outcomes.upload import OutcomeFile, report_rows
 from app.services.performance.over_time import PerformanceOverTime
@@ -125,7 +126,7 @@ def upload_report(read: OutcomeFile, report: OutcomeReport | None) -> Any:
 def _problem_text(problems: Any) -> str:
     if not isinstance(problems, list):
         return ""
-    return "; ".join(f"{p.get('field')}: {p.get('message')} (valor {p.get('value')!r})" for p in problems)
+    return "; ".join(problem_text(p) for p in problems)
 
 
 def _badge_color(status: str) -> str:
