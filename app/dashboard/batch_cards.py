@@ -10,6 +10,7 @@ from app.dashboard.job_view import job_progress
 from app.dashboard.upload_check_view import check_view
 from app.services import Services
 
+HIDDEN = "d-none"  # Bootstrap's class for an element not shown (the Cancel button of an ended job)
 _DROP_STYLE = {"borderWidth": "2px", "borderStyle": "dashed", "borderRadius": "0.5rem", "borderColor": "#90a4ae",
                "textAlign": "center", "padding": "2rem 1rem", "cursor": "pointer", "backgroundColor": "#f8fafc"}
 
@@ -50,12 +51,12 @@ def upload_card(services: Services) -> dbc.Card:
 
 
 def progress_card() -> dbc.Card:
-    """The shown job's progress with its Cancel button."""
+    """The shown job's progress with its Cancel button (hidden unless the shown job is queued or running)."""
     return dbc.Card([
         dbc.CardHeader(html.Div([
             html.Span([html.I(className="bi bi-activity me-2"), "Trabajo"], className="fw-semibold"),
             dbc.Button([html.I(className="bi bi-x-circle me-1"), "Cancelar"], id=ids.Batch.CANCEL, size="sm",
-                       color="danger", outline=True, disabled=True),
+                       color="danger", outline=True, disabled=True, className=HIDDEN),
         ], className="d-flex justify-content-between align-items-center")),
         dbc.CardBody(html.Div(job_progress(None), id=ids.Batch.PROGRESS)),
     ], className="shadow-sm mb-3")

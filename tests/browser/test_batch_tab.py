@@ -132,6 +132,8 @@ def test_small_file_is_reviewed_then_scored_reported_and_downloadable(browser, b
 
     wait_for(browser, f"#{ids.Batch.FILES}", text=file_id)
     wait_for(browser, f"#{ids.Batch.JOBS}", text="Terminado")
+    cancel = browser.find_element(By.ID, ids.Batch.CANCEL)
+    assert not cancel.is_displayed() and not cancel.is_enabled()  # nothing left to cancel
     template_before = {p.name for p in browser.download_dir.iterdir()}
     click(browser, browser.find_element(By.ID, ids.Batch.TEMPLATE_BUTTON))
     template = wait_for_download(browser.download_dir, "plantilla_predicciones*.csv", template_before)
@@ -197,3 +199,23 @@ def test_a_file_that_is_not_a_loan_table_gets_a_clear_error(browser, batch_serve
     assert f"«{name}» no se puede usar" in alert.text
     refusals = browser_errors(browser)  # the refused upload is logged by the browser as a failed request, and only it
     assert refusals and all("/batch/upload" in entry and "422" in entry for entry in refusals)
+
+
+def test_a_file_with_empty_and_infinite_cells_is_reviewed_and_scored(browser, batch_server, tmp_path):
+    """An empty required cell or an infinite number once made the upload's answer invalid JSON ("No se pudo
+    subir … (HTTP 200)"): the review now names those rows and the valid ones can be scored."""
+    frame = generate_loans(n_rows=12, seed=34).astype(object)
+    frame.loc[0, "plazo_meses"] = None
+    frame.loc[1, "edad_cliente"] = float("inf")
+    path = tmp_path / "con_vacios.csv"
+    frame.to_csv(path, index=False)
+    open_batch(browser, batch_server)
+    upload(browser, path)
+    review = wait_for(browser, CHECK, timeout=60, text="Archivo válido")
+    assert "FILAS CON PROBLEMAS\n2\n" in review.text.upper()
+    assert "fila 2 · plazo_meses" in review.text and "fila 3 · edad_cliente" in review.text
+    assert "No se pudo subir" not in browser.find_element(By.ID, ids.Batch.ROOT).text
+    start(browser)
+    summary = wait_for(browser, RESULT, timeout=90, text="con_vacios.csv")  # this job's result, not the last one
+    assert "PUNTUADAS\n10\n" in summary.text.upper() and "RECHAZADAS\n2\n" in summary.text.upper()
+    assert browser_errors(browser) == []

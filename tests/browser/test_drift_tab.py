@@ -55,6 +55,12 @@ def test_banner_and_one_table_row_per_monitored_variable(browser, live_server, m
     page = browser.find_element(By.ID, ids.Drift.ROOT).text
     assert "Referencia:" in page and "período de entrenamiento" in page and "anio_prestamo" in page
     assert "0,10–0,25 Moderado" in browser.find_element(By.ID, ids.Drift.TABLE_HELP).text
+    version = browser.find_element(By.CSS_SELECTOR, f"#{ids.Drift.VERSION} .Select-value")
+    assert "en uso" in version.text and browser.execute_script(  # the whole version name shows, not cut with "…"
+        "const e = arguments[0]; return e.scrollWidth <= e.clientWidth && e.scrollHeight <= e.clientHeight;", version)
+    advice = browser.find_element(By.CSS_SELECTOR, f"#{ids.Drift.RECOMMENDATION} .alert")
+    background = browser.find_element(By.CSS_SELECTOR, BANNER).value_of_css_property("background-color")
+    assert advice.value_of_css_property("background-color") == background  # one colour per state
     assert browser_errors(browser) == []
 
 

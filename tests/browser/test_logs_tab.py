@@ -108,6 +108,11 @@ def test_table_shows_the_log_newest_first_with_the_holdout_rows(browser, live_se
     assert band.value_of_css_property("background-color") == BAND_BACKGROUNDS[band.text]
     probability = first.find_element(By.CSS_SELECTOR, "[col-id='prob_default']").text
     assert re.fullmatch(r"\d+,\d\d %", probability), probability  # Spanish percentage
+    predicted = first.find_element(By.CSS_SELECTOR, "[col-id='Pago_atiempo_pred']")
+    assert predicted.text in ("Sí", "No")  # as in the batch tab, with its mark
+    assert ("predicted-yes" if predicted.text == "Sí" else "predicted-no") in predicted.get_attribute("class")
+    header = browser.find_element(By.CSS_SELECTOR, f"{GRID} .ag-header-cell[col-id='Pago_atiempo_pred']").text
+    assert header == "Pago a tiempo (predicho)"
     assert browser_errors(browser) == []
 
 

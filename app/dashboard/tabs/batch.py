@@ -17,7 +17,7 @@ from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from app.dashboard import ids
-from app.dashboard.batch_cards import check_card, list_card, progress_card, upload_card
+from app.dashboard.batch_cards import HIDDEN, check_card, list_card, progress_card, upload_card
 from app.dashboard.batch_upload import create_batch_upload_blueprint, job_error_text
 from app.dashboard.batch_view import files_table, result_view
 from app.dashboard.components import empty_state
@@ -67,16 +67,18 @@ def register_callbacks(app: Dash, services: Services) -> None:
     band_labels = services.bundle.risk_bands["labels"]
 
     @app.callback(Output(ids.Batch.PROGRESS, "children"), Output(ids.Batch.CANCEL, "disabled"),
+                  Output(ids.Batch.CANCEL, "className"),
                   Output(ids.Batch.JOBS, "children"), Output(ids.Batch.POLL, "interval"),
                   Output(ids.Batch.SHOWN, "data"),
                   Input(ids.Batch.POLL, "n_intervals"), Input(ids.Batch.JOB, "data"), State(ids.Batch.SHOWN, "data"))
-    @guarded(lambda message: (error_alert(message), True, no_update, SLOW_POLL_MS, no_update), "batch")
+    @guarded(lambda message: (error_alert(message), True, HIDDEN, no_update, SLOW_POLL_MS, no_update), "batch")
     def _poll(_tick, job_id, shown):
         job = jobs.get(job_id) if isinstance(job_id, str) else None
         recent = jobs.recent(RECENT_JOBS)
         active = (job is not None and job.active) or any(j.active for j in recent)
         target = job.id if job is not None and not job.active else None  # the finished job whose result shows
-        return (job_progress(job), not (job and job.active), jobs_table(recent),
+        running = bool(job and job.active)  # Cancelar only while the shown job can still be stopped
+        return (job_progress(job), not running, "" if running else HIDDEN, jobs_table(recent),
                 FAST_POLL_MS if active else SLOW_POLL_MS, no_update if target == shown else target)
 
     @app.callback(Output(ids.Batch.RESULT, "children"), Output(ids.Batch.RESULT_DOWNLOAD_BUTTON, "href"),

@@ -121,7 +121,7 @@ def _filters(services: Services) -> dbc.Card:
         _control("Agrupar por", dbc.RadioItems(id=ids.Charts.GRANULARITY, options=GRANULARITY_OPTIONS, value="month",
                                                inline=True), md=4, xl=2),
         _control("Versión del modelo", dcc.Dropdown(id=ids.Charts.VERSION, options=versions, value=served,
-                                                    clearable=False), md=5, xl=3),
+                                                    clearable=False, className="version-dropdown"), md=5, xl=3),
         dbc.Col(dbc.Button([html.I(className="bi bi-arrow-clockwise me-1"), "Actualizar"], id=ids.Charts.REFRESH,
                            color="outline-primary", size="sm", n_clicks=0), md=3, xl=1,
                 className="d-flex align-items-end"),

@@ -46,13 +46,14 @@ def filter_card(services: Services) -> dbc.Card:
                 for v in drift.versions()]
     controls = [
         control("Fuentes", dcc.Dropdown(id=ids.Drift.SOURCES, options=sources, value=[], multi=True,
-                                        placeholder="Todas las fuentes"), md=6, xl=3),
+                                        placeholder="Todas las fuentes"), md=6, xl=2),
         control("Fecha del préstamo", dcc.DatePickerRange(
             id=ids.Drift.DATES, min_date_allowed=first, max_date_allowed=last, initial_visible_month=last,
             display_format="YYYY-MM-DD", start_date_placeholder_text="Desde", end_date_placeholder_text="Hasta",
             clearable=True, first_day_of_week=1), md=6, xl=3),
         control("Versión del modelo", dcc.Dropdown(id=ids.Drift.VERSION, options=versions,
-                                                   value=drift.model_version, clearable=False), md=6, xl=3),
+                                                   value=drift.model_version, clearable=False,
+                                                   className="version-dropdown"), md=6, xl=4),
         control("Ventana de evolución", dbc.RadioItems(id=ids.Drift.WINDOW, options=WINDOW_OPTIONS, value="month",
                                                        inline=True), md=6, xl=2),
         dbc.Col(dbc.Button([html.I(className="bi bi-arrow-clockwise me-1"), "Actualizar"], id=ids.Drift.REFRESH,

@@ -64,7 +64,7 @@ def _filters(service: LogService) -> dbc.Card:
         dbc.Col([_label("Origen", "Período reservado (holdout): últimos préstamos del conjunto, con resultado "
                                    "real; API: peticiones JSON; Lotes: archivos subidos en Predicciones por Lotes"),
                  dcc.Dropdown([{"label": SOURCE_LABELS.get(s, s), "value": s} for s in SOURCES],
-                              id=ids.Logs.SOURCE, **dropdown)], md=3),
+                              id=ids.Logs.SOURCE, **dropdown)], md=3, xl=2),
         dbc.Col([_label("Banda de riesgo"), dcc.Dropdown(list(service.band_labels), id=ids.Logs.BAND, **dropdown)],
                 md=2),
         dbc.Col([_label("Predicción", "Pago_atiempo_pred: 0 cuando prob_default ≥ umbral del modelo"),
@@ -79,7 +79,7 @@ def _filters(service: LogService) -> dbc.Card:
                                      className="d-block small")], md=3),
         dbc.Col([_label("Versión del modelo"),
                  dcc.Dropdown(_versions(service, options.model_versions), ALL_VERSIONS, id=ids.Logs.MODEL_VERSION,
-                              clearable=False, className="small")], md=2),
+                              clearable=False, className="small version-dropdown")], md=2, xl=3),
     ], className="g-3")
     actions = dbc.Row([
         dbc.Col([_label("Buscar request_id", "Registros cuyo request_id empieza por el texto indicado"),
