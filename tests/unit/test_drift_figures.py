@@ -195,3 +195,15 @@ def test_numeric_bin_labels_read_as_spanish_numbers(view):
     shown = list(figures.bin_shares(result).data[0].x)
     assert shown[-1] == "Faltante" and not any("e" in label for label in shown[:-1]), shown
     assert all(label.startswith(("(", "[")) for label in shown[:-1])
+
+
+@pytest.mark.parametrize(("state", "color"), [("Alto", "danger"), ("Moderado", "warning"), ("Bajo", "success"),
+                                               (STATUS_INSUFFICIENT, "secondary")])
+def test_drifting_variables_card_takes_the_overall_state_colour(view, state, color):
+    import dataclasses
+
+    shown = dataclasses.replace(view, report=SimpleNamespace(state=state))
+    card = next(c for c in drift_summary.kpi_row(shown).children if "Variables con drift" in str(c))
+    value = card.children.children.children[1]
+    assert value.className.split()[-1] == f"text-{color}"
+    assert color == drift_summary.STATE_COLORS[state]  # the same colour as the state's band tile

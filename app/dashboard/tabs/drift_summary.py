@@ -36,6 +36,7 @@ BAND_TILES = (  # (key, title, subtitle, colour): the original's three counts, p
     ("Bajo", "Variables estables", "PSI en banda Baja", "success"),
     (STATUS_INSUFFICIENT, "Datos insuficientes", "muestra demasiado pequeña para juzgar", "secondary"),
 )
+STATE_COLORS = {key: color for key, _, _, color in BAND_TILES}  # a drift state → its tile's Bootstrap colour
 MAX_CARDS = 12
 
 
@@ -101,8 +102,9 @@ def kpi_row(view: DriftView) -> dbc.Row:
                  f"{day(reference.start)} → {day(reference.end)}" if reference.start is not None else
                  "perfil guardado de esa versión", color="dark", icon="bookmark-check"),
         kpi_card("Variables con drift", f"{integer(drifting)} / {integer(len(view.table))}",
-                 "PSI en banda Moderado/Alto y sobre el ruido", color="danger" if drifting else "success",
-                 icon="exclamation-triangle"),
+                 "PSI en banda Moderado/Alto y sobre el ruido",
+                 color=STATE_COLORS.get(view.report.state, "secondary"), icon="exclamation-triangle",
+                 card_id=f"{ids.Drift.BAND_TILES}-drifting"),
     ]
     return dbc.Row([dbc.Col(card, xs=12, md=6, xl=3) for card in cards], className="g-3 mb-3")
 
