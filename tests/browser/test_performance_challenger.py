@@ -61,6 +61,9 @@ def test_challenger_comparison_promotion_and_rollback(browser, served):
     url, models_dir, champion, challenger, scored = served
     open_tab(browser, url)
     wait_for(browser, "#challenger-status", text=f"Retador activo: {challenger}")
+    version = wait_for(browser, "#challenger-version .Select-value", text=challenger)
+    assert browser.execute_script(  # the whole version name and its notes show, not cut with "…"
+        "const e = arguments[0]; return e.scrollWidth <= e.clientWidth && e.scrollHeight <= e.clientHeight;", version)
     kpi = wait_for(browser, "#challenger-kpi-n", text=f"{scored}")
     assert "con resultado real" in kpi.text
     wait_for(browser, "#challenger-kpi-corr", text="Spearman")
