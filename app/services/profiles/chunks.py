@@ -50,13 +50,16 @@ SELECT count(*), group_concat(line, char(10)), CAST(group_concat(inputs, char(10
 FROM (SELECT {_LINE} AS line, inputs, warnings FROM predictions WHERE {_RANGE} ORDER BY id LIMIT :size)
 """
 _SQLITE_REALS = f"SELECT prob_default, latency_ms FROM predictions WHERE {_RANGE} ORDER BY id LIMIT :size"
-_POSTGRES = f"""
+_POSTGRES_ORDERED = f"""
 SELECT count(*), string_agg(line, E'\\n' ORDER BY id), string_agg(inputs, E'\\n' ORDER BY id),
        string_agg(warnings, E'\\n' ORDER BY id)
 FROM (SELECT id, concat(id, ',', scored_at, ',', day, ',', source, ',', prob_default, ',', "Pago_atiempo_pred", ',',
                         risk_band, ',', latency_ms, ',', actual) AS line, inputs, warnings
       FROM predictions WHERE {_RANGE} ORDER BY id LIMIT :size) s
 """
+# The aggregates take the subquery's id order (each sort inside an aggregate costs about a third of the statement);
+# all three read the same rows in the same order, so they stay aligned, and the ids are checked to be in order.
+_POSTGRES = _POSTGRES_ORDERED.replace(" ORDER BY id)", ")")
 _REQUESTS = f"SELECT id, request_id FROM predictions WHERE {_RANGE} AND request_id IN :requests"
 NO_LIMIT = 2**62
 
@@ -76,12 +79,13 @@ class RowChunk:
 
 
 def read_chunk(conn: sa.Connection, version: str, multi: Mapping[str, int], *, after: int,
-               until: int | None = None) -> RowChunk:
+               until: int | None = None, sorted_aggregates: bool = False) -> RowChunk:
     """Rows of ``version`` with ``after < id <= until`` in id order; ``multi`` gives the row count of every
     request that logged more than one row (the others logged one)."""
     postgres = conn.dialect.name == "postgresql"
     params = {"version": version, "after": after, "until": NO_LIMIT if until is None else until, "size": NO_LIMIT}
-    count, lines, inputs, warnings = conn.execute(sa.text(_POSTGRES if postgres else _SQLITE), params).one()
+    statement = (_POSTGRES_ORDERED if sorted_aggregates else _POSTGRES) if postgres else _SQLITE
+    count, lines, inputs, warnings = conn.execute(sa.text(statement), params).one()
     if count and inputs is None and "\\" in lines:  # a JSON escape in a text input: read the chunk's JSON instead
         count, lines, inputs, warnings = conn.execute(sa.text(_SQLITE_JSON), params).one()
     if not count:
@@ -93,7 +97,10 @@ def read_chunk(conn: sa.Connection, version: str, multi: Mapping[str, int], *, a
                                                                 strings_can_be_null=True,
                                                                 quoted_strings_can_be_null=False))
     rows = table.select(list(FIELDS)).to_pandas()
-    params["until"] = int(rows["id"].iloc[-1])  # the statements below see exactly these rows (or more: checked)
+    ids = rows["id"].to_numpy()
+    if postgres and not sorted_aggregates and not np.all(ids[1:] > ids[:-1]):  # the subquery's order was not kept
+        return read_chunk(conn, version, multi, after=after, until=until, sorted_aggregates=True)
+    params["until"] = int(ids[-1])  # the statements below see exactly these rows (or more: checked)
     if not postgres:  # reals fetched as numbers: SQLite's text form of a real is slow and needs 17 digits
         reals = np.array(conn.execute(sa.text(_SQLITE_REALS), params).cursor.fetchall(), dtype=np.float64)
         if len(reals) != len(rows):  # a row committed between the two reads: read the chunk again
