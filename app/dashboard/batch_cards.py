@@ -6,6 +6,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from app.dashboard import ids
+from app.dashboard.formatting import decimal, integer
 from app.dashboard.job_view import job_progress
 from app.dashboard.upload_check_view import check_view
 from app.services import Services
@@ -15,10 +16,17 @@ _DROP_STYLE = {"borderWidth": "2px", "borderStyle": "dashed", "borderRadius": "0
                "textAlign": "center", "padding": "2rem 1rem", "cursor": "pointer", "backgroundColor": "#f8fafc"}
 
 
+def size_limit_text(megabytes: float) -> str:
+    """The upload limit as configured, Spanish style: ``1024`` → ``1.024``, ``2.5`` → ``2,5``."""
+    if float(megabytes).is_integer():
+        return integer(megabytes)
+    return decimal(megabytes, len(f"{megabytes:g}".partition(".")[2]))
+
+
 def upload_card(services: Services) -> dbc.Card:
     """The drop zone (assets/batch_upload.js streams the file), its limits, the template download."""
     settings = services.settings
-    megabytes = f"{settings.max_upload_mb:g}".replace(".", ",")  # the limit as configured (2.5 → 2,5)
+    megabytes = size_limit_text(settings.max_upload_mb)
     limits = f"CSV (coma, punto y coma o tabulador; UTF-8 o Latin-1) o XLSX · máximo {megabytes} MB"
     drop_area = html.Div([
         html.I(className="bi bi-cloud-arrow-up fs-1 text-primary d-block"),

@@ -13,7 +13,9 @@ from app.dashboard.components import data_grid, empty_state, kpi_card, problems_
 from app.dashboard.figures.batch import probability_histogram, risk_band_bar
 from app.dashboard.formatting import datetime_text, decimal, integer, percent, size
 from app.dashboard.grid_columns import (
+    HEADER_FIT,
     band_column,
+    file_columns,
     grid_options,
     predicted_class_column,
     probability_column,
@@ -65,23 +67,25 @@ def result_view(outcome: BatchOutcome, band_labels: Sequence[str]) -> html.Div:
     heading = (f"Vista previa: las primeras {integer(shown)} de {integer(received)} filas del archivo de "
                "resultados" if shown < received else f"Vista previa: las {integer(received)} filas del archivo")
     parts.append(html.H6(heading, className="mt-3"))
-    parts.append(data_grid(ids.Batch.PREVIEW, preview_records(outcome.preview), _preview_columns(outcome),
+    records = preview_records(outcome.preview)
+    parts.append(data_grid(ids.Batch.PREVIEW, records, _preview_columns(outcome, records),
                            height="420px", page_size=20,
                            **grid_options("El archivo no tiene filas", enableCellTextSelection=True)))
     return html.Div(parts)
 
 
-def _preview_columns(outcome: BatchOutcome) -> list[dict[str, Any]]:
+def _preview_columns(outcome: BatchOutcome, records: Sequence[dict[str, Any]] = ()) -> list[dict[str, Any]]:
+    """The results' own columns first, then the file's columns as it holds them (numbers the Spanish way)."""
     inputs = [c for c in outcome.preview.columns if c != ROW_COLUMN and c not in OUTPUT_COLUMNS]
     error_style = {"color": RED, "fontWeight": "600"}
     return [
-        {"field": ROW_COLUMN, "headerName": "Fila", "pinned": "left", "width": 80, "type": "numericColumn",
-         "headerTooltip": "Fila de la hoja de cálculo (el encabezado es la fila 1)"},
+        {"field": ROW_COLUMN, "headerName": "Fila", "pinned": "left", "width": 90, "type": "numericColumn",
+         **HEADER_FIT, "headerTooltip": "Fila de la hoja de cálculo (el encabezado es la fila 1)"},
         predicted_class_column(), probability_column(), band_column(),
-        text_column("error", "Error", width=320, cellStyle=error_style),
-        text_column("warnings", "Advertencias", width=280),
+        text_column("error", "Error", width=260, cellStyle=error_style),
+        text_column("warnings", "Advertencias", width=220),
         text_column("timestamp", "Puntuado (UTC)", width=170),
-        *(text_column(str(c)) for c in inputs),
+        *file_columns(records, [str(c) for c in inputs]),
     ]
 
 

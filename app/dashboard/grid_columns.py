@@ -1,7 +1,8 @@
 """AG Grid column definitions shared by the Logs and Predicciones por Lotes tabs (formatting, band colours)."""
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from app.dashboard.components import SOURCE_LABELS
@@ -24,6 +25,11 @@ SPANISH_GRID_TEXT = {
     "thousandSeparator": ".", "decimalSeparator": ",",
 }
 
+HEADER_FIT = {"wrapHeaderText": True, "autoHeaderHeight": True}  # a long title wraps onto a second line, never "…"
+NUMBER_WIDTH = {"width": 130, "minWidth": 100}
+FILE_VALUE = {"function": "fileValue(params.value)"}  # assets/dashAgGridFunctions.js: 856389.2 → 856.389,2
+_FILE_NUMBER = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?")  # what fileValue rewrites (leading-zero codes stay text)
+
 _SOURCE_TEXT = {"function": "".join(f"params.value === '{key}' ? '{label}' : " for key, label in SOURCE_LABELS.items())
                 + "params.value"}  # the log's source codes as the filters name them
 
@@ -40,14 +46,14 @@ PREDICTED_HEADER = "Pago a tiempo (predicho)"  # never "Pago_atiempo": an upload
 def probability_column(field: str = "prob_default", header: str = PROBABILITY_HEADER) -> dict[str, Any]:
     return {"field": field, "headerName": header, "type": "numericColumn", "filter": "agNumberColumnFilter",
             "headerTooltip": "Probabilidad estimada de pago tardío (Pago_atiempo = 0)",
-            "valueFormatter": grid_percent(2)}
+            "valueFormatter": grid_percent(2), **HEADER_FIT, **NUMBER_WIDTH}
 
 
 def predicted_class_column(field: str = "Pago_atiempo_pred", header: str = PREDICTED_HEADER,
                            **extra: Any) -> dict[str, Any]:
     """The predicted class as the original showed it (Sí / No), with a green or red mark drawn by CSS (no emoji
     font needed); files and exports keep the 0 / 1 of ``field``."""
-    return {"field": field, "headerName": header, "width": 190, "pinned": "left",
+    return {"field": field, "headerName": header, "width": 150, "minWidth": 120, "pinned": "left", **HEADER_FIT,
             "valueFormatter": {"function": "params.value == null ? '' : (Number(params.value) === 1 ? 'Sí' : 'No')"},
             "cellClassRules": {"predicted-yes": "params.value != null && Number(params.value) === 1",
                                "predicted-no": "params.value != null && Number(params.value) === 0"},
@@ -58,12 +64,13 @@ def predicted_class_column(field: str = "Pago_atiempo_pred", header: str = PREDI
 def band_column(field: str = "risk_band", header: str = "Banda de riesgo") -> dict[str, Any]:
     conditions = [{"condition": f"params.value == '{band}'", "style": {**style, "fontWeight": "600"}}
                   for band, style in BAND_STYLES.items()]
-    return {"field": field, "headerName": header, "cellStyle": {"styleConditions": conditions},
+    return {"field": field, "headerName": header, "cellStyle": {"styleConditions": conditions}, "width": 130,
+            "minWidth": 110, **HEADER_FIT,
             "headerTooltip": "Bajo / Medio / Alto según los cortes de prob_default fijados en el entrenamiento"}
 
 
 def text_column(field: str, header: str | None = None, width: int | None = None, **extra: Any) -> dict[str, Any]:
-    column = {"field": field, "headerName": header or field, "tooltipField": field, **extra}
+    column = {"field": field, "headerName": header or field, "tooltipField": field, **HEADER_FIT, **extra}
     if width:
         column["width"] = width
     return column
@@ -71,21 +78,44 @@ def text_column(field: str, header: str | None = None, width: int | None = None,
 
 def number_column(field: str, header: str | None = None, **extra: Any) -> dict[str, Any]:
     return {"field": field, "headerName": header or field, "type": "numericColumn", "filter": "agNumberColumnFilter",
-            "valueFormatter": GRID_NUMBER, **extra}
+            "valueFormatter": GRID_NUMBER, **HEADER_FIT, **NUMBER_WIDTH, **extra}
+
+
+def file_columns(rows: Sequence[Mapping[str, Any]], fields: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """Columns for rows as a file holds them (``fields``, default the first row's keys): every value shown as
+    written, numbers the Spanish way (``856389.2`` → ``856.389,2``) and right-aligned when the whole column is
+    numbers; text untouched."""
+    names = list(fields) if fields is not None else list(rows[0] if rows else {})
+    return [text_column(name, width=name_width(name), valueFormatter=FILE_VALUE, tooltipValueGetter=FILE_VALUE,
+                        **({"type": "rightAligned"} if _numbers_only(row.get(name) for row in rows) else {}))
+            for name in names]
+
+
+def _numbers_only(values: Iterable[Any]) -> bool:
+    present = [v for v in values if v is not None and v != ""]
+    return bool(present) and all(not isinstance(v, bool) and _FILE_NUMBER.fullmatch(str(v)) for v in present)
 
 
 def input_columns(specs: Iterable[Any], skip: Iterable[str] = ()) -> list[dict[str, Any]]:
     """One column per model input (``ColumnSpec``-like objects), numbers right-aligned with separators."""
     skipped = set(skip)
-    return [number_column(s.name, headerTooltip=s.description) if s.kind in ("integer", "numeric")
-            else text_column(s.name, headerTooltip=s.description) for s in specs if s.name not in skipped]
+    return [number_column(s.name, headerTooltip=s.description, width=name_width(s.name))
+            if s.kind in ("integer", "numeric")
+            else text_column(s.name, headerTooltip=s.description, width=name_width(s.name))
+            for s in specs if s.name not in skipped]
+
+
+def name_width(name: str) -> int:
+    """A column width (px) that shows a one-word header such as ``promedio_ingresos_datacredito`` whole, with
+    room for its filter icon (bold 13 px text: about 8 px a character)."""
+    return max(NUMBER_WIDTH["width"], min(8 * len(name) + 56, 320))
 
 
 def log_columns(specs: Iterable[Any], skip: Iterable[str] = ()) -> list[dict[str, Any]]:
     """The Logs tab's columns (its display columns, then one per model input) without grid-side sorting or
     filtering: its rows are read a page at a time, newest first, filtered in the database."""
     columns = [
-        {"field": "id", "headerName": "id", "pinned": "left", "width": 100, "type": "numericColumn",
+        {"field": "id", "headerName": "id", "pinned": "left", "width": 90, "type": "numericColumn", **HEADER_FIT,
          "headerTooltip": "Número del registro en el log (crece con cada predicción)"},
         text_column("scored_at", "Puntuado (UTC)", pinned="left", width=170),
         text_column("loan_date", "Fecha préstamo", width=170),
@@ -94,7 +124,7 @@ def log_columns(specs: Iterable[Any], skip: Iterable[str] = ()) -> list[dict[str
         probability_column(), predicted_class_column(pinned=None),
         band_column(),
         number_column("warnings_count", "Nº advert.", headerTooltip="Número de advertencias del registro"),
-        text_column("warnings", "Advertencias", width=260),
+        text_column("warnings", "Advertencias", width=240),
         number_column("latency_ms", "Latencia (ms)", headerTooltip="Validación + puntuación de la petición"),
         number_column("actual", "Resultado real", headerTooltip="Pago_atiempo observado (conocido en el holdout)"),
         text_column("model_version", "Versión del modelo", width=200),

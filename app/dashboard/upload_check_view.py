@@ -13,7 +13,7 @@ from dash import html
 from app.dashboard import ids
 from app.dashboard.components import data_grid, empty_state, kpi_card, problems_alert
 from app.dashboard.formatting import integer, size
-from app.dashboard.grid_columns import grid_options, text_column
+from app.dashboard.grid_columns import file_columns, grid_options
 from app.dashboard.messages import note_text
 
 WAITING = "Suba un archivo: aquí verá sus primeras filas y la validación antes de hacer predicciones."
@@ -53,8 +53,7 @@ def check_view(check: Mapping[str, Any] | None) -> html.Div:
                                     f"{integer(checked)})", check["problems"], color="warning"))
     preview = check.get("preview") or []
     parts.append(html.H6(f"Vista previa: las primeras {integer(len(preview))} filas", className="mt-3"))
-    columns = [text_column(name) for name in (preview[0] if preview else {})]
-    parts.append(data_grid(ids.Batch.CHECK_PREVIEW, preview, columns, height="300px", page_size=10,
+    parts.append(data_grid(ids.Batch.CHECK_PREVIEW, preview, file_columns(preview), height=None, page_size=10,
                            **grid_options("El archivo no tiene filas", enableCellTextSelection=True,
-                                          paginationPageSizeSelector=False)))
+                                          paginationPageSizeSelector=False, domLayout="autoHeight")))
     return html.Div(parts)

@@ -207,3 +207,12 @@ def test_drifting_variables_card_takes_the_overall_state_colour(view, state, col
     value = card.children.children.children[1]
     assert value.className.split()[-1] == f"text-{color}"
     assert color == drift_summary.STATE_COLORS[state]  # the same colour as the state's band tile
+
+
+def test_variable_column_is_wide_enough_for_the_longest_model_variable():
+    from app.dashboard.grid_columns import name_width
+    from modeling.data.schema import specs_for
+
+    variable = next(c for c in drift_table.columns(BANDS) if c["field"] == "variable")
+    longest = max((s.name for s in specs_for(("feature",))), key=len)
+    assert variable["minWidth"] >= name_width(longest) and variable["wrapHeaderText"]

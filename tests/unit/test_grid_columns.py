@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from app.dashboard.batch_view import _preview_columns
-from app.dashboard.grid_columns import log_columns
+from app.dashboard.grid_columns import FILE_VALUE, file_columns, log_columns, name_width
 from app.dashboard.tabs.logs import totals_view
 from app.services.batch import BatchOutcome
 from app.services.log.pages import LogTotals
@@ -37,3 +37,43 @@ def test_logs_kpis_name_the_late_payment_probability():
     cards, _ = totals_view(LogTotals(count=10, mean_prob_default=0.25, high_risk=2, with_actual=3))
     text = str(cards)
     assert "Prob. media de pago tardío" in text and "impago" not in text
+
+
+def test_every_header_wraps_instead_of_being_cut_and_inputs_are_wide_enough_for_their_names():
+    specs = specs_for(("feature",))
+    preview = pd.DataFrame({"fila": [2], "Pago_atiempo_pred": [1], "prob_default": [0.1], "risk_band": ["Bajo"],
+                            "promedio_ingresos_datacredito": [856389.2]})
+    for columns in (log_columns(specs), _preview_columns(BatchOutcome("x.csv", preview=preview))):
+        for column in columns:
+            assert column.get("wrapHeaderText") and column.get("autoHeaderHeight"), column["field"]
+    logs = _by_field(log_columns(specs))
+    for spec in specs:
+        assert logs[spec.name]["width"] >= 8 * len(spec.name) + 56 or logs[spec.name]["width"] == 320
+    assert logs["promedio_ingresos_datacredito"]["width"] > logs["plazo_meses"]["width"] >= 100
+    assert name_width("x") == 130 and name_width("y" * 100) == 320
+
+
+def test_file_columns_write_numbers_the_spanish_way_and_leave_text_alone():
+    rows = [{"monto": "856389.2", "plazo": 12, "codigo": "007", "fecha": "2025-03-14 17:40:58", "tipo": "Empleado"},
+            {"monto": "1760000", "plazo": None, "codigo": "12", "fecha": None, "tipo": "1"}]
+    columns = _by_field(file_columns(rows))
+    assert list(columns) == ["monto", "plazo", "codigo", "fecha", "tipo"]
+    assert all(c["valueFormatter"] == FILE_VALUE for c in columns.values())
+    assert {name for name, c in columns.items() if c.get("type") == "rightAligned"} == {"monto", "plazo"}
+    assert file_columns([]) == [] and [c["field"] for c in file_columns([], ["a"])] == ["a"]
+
+
+def test_check_preview_grid_shows_its_ten_rows_without_scrolling():
+    from app.dashboard.upload_check_view import check_view
+
+    rows = [{"monto": str(100000 + i), "tipo": "A"} for i in range(10)]
+    view = check_view({"rows": 10, "found": ["monto"], "missing": [], "preview": rows, "size_bytes": 10})
+    grid = next(c for c in view.children if getattr(c, "id", None) == "batch-check-preview")
+    assert grid.dashGridOptions["domLayout"] == "autoHeight" and grid.dashGridOptions["paginationPageSize"] == 10
+    assert not grid.style.get("height")
+
+
+def test_upload_limit_is_written_the_spanish_way():
+    from app.dashboard.batch_cards import size_limit_text
+
+    assert size_limit_text(1024) == "1.024" and size_limit_text(2.5) == "2,5" and size_limit_text(200) == "200"

@@ -21,6 +21,7 @@ NOISE_HELP = ("Nivel de ruido (95 %): el PSI que el azar del muestreo alcanza po
               "muestra y bins (sin ningún cambio real lo supera solo un 5 % de las veces). Una variable está en "
               "drift si su PSI está en banda Moderado o Alto y por encima de ese nivel; si el ruido llega a la "
               "primera banda (muestras pequeñas), el estado es «datos insuficientes» y no genera alerta.")
+VARIABLE_WIDTH = 290  # shows the longest name (promedio_ingresos_datacredito, 29 characters) whole
 _FIT = {"flex": 1, "wrapHeaderText": True, "autoHeaderHeight": True}
 _NUMBER = "params.value == null ? '—' : params.value.toFixed({digits}).replace('.', ',')"
 _COUNT = "params.value == null ? '—' : d3.format(',d')(params.value).replace(/,/g, '.')"
@@ -50,7 +51,7 @@ def columns(bands: tuple[float, float]) -> list[dict]:
     """AG Grid column definitions (Spanish headers, tooltips on every header)."""
     band_help = bands_help(bands)
     return [
-        {"field": "variable", "headerName": "Variable", "pinned": "left", "minWidth": 200, **_FIT,
+        {"field": "variable", "headerName": "Variable", "pinned": "left", "minWidth": VARIABLE_WIDTH, **_FIT,
          "headerTooltip": "Variable de entrada, derivada por el pipeline, o el puntaje del modelo (prob_default)."},
         {"field": "type", "headerName": "Tipo", "minWidth": 100, **_FIT,
          "headerTooltip": "numérica, categórica, derivada (calculada por el pipeline: grupoEdad, es_independiente, "
