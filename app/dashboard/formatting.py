@@ -17,6 +17,7 @@ from datetime import date, datetime
 MISSING = "—"
 HOVER_PERCENT = "%{customdata:.1f} %"  # customdata in percent points (0–100)
 _LOCALE = "d3.formatLocale({decimal: ',', thousands: '.', grouping: [3], currency: ['', '']})"
+WINDOW_FORMATS = {"month": "%Y-%m", "week": "%Y-%m-%d", "day": "%Y-%m-%d"}  # a window by its start, ISO
 GRID_NUMBER = {"function": f"params.value == null ? '' : {_LOCALE}.format(',.6~f')(params.value)"}
 
 
@@ -64,6 +65,19 @@ def datetime_text(value: datetime | None, seconds: bool = True) -> str:
     if value is None:
         return MISSING
     return f"{value:%Y-%m-%d %H:%M:%S}" if seconds else f"{value:%Y-%m-%d %H:%M}"
+
+
+def window_label(start: date | datetime | str | None, granularity: str) -> str:
+    """A loan-date window by its granularity: ``2026-08`` (month), its first day ``2026-08-03`` (week, day)."""
+    if start is None or (not isinstance(start, (str, date)) and _missing(start)):  # NaT / NaN / None
+        return MISSING
+    try:
+        stamp = datetime.fromisoformat(str(start)) if isinstance(start, str) else start
+    except ValueError:
+        return str(start)
+    if stamp != stamp:  # NaT
+        return MISSING
+    return f"{stamp:{WINDOW_FORMATS.get(granularity, WINDOW_FORMATS['day'])}}"
 
 
 def size(n_bytes: int) -> str:

@@ -6,7 +6,11 @@ Figures call :func:`style_figure` (white template, title, margins, Spanish separ
 """
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
+
+from app.dashboard.formatting import WINDOW_FORMATS, percent
 
 GREEN = "#2e7d32"
 AMBER = "#f9a825"
@@ -36,6 +40,35 @@ def style_figure(fig: go.Figure, title: str, x_title: str | None = None, y_title
         fig.update_xaxes(title_text=x_title)
     if y_title is not None:
         fig.update_yaxes(title_text=y_title)
+    return fig
+
+
+def date_axis(fig: go.Figure, granularity: str = "day", **axis: object) -> go.Figure:
+    """Write ``fig``'s x (date) axis in ISO numbers, never month names (d3's ``%b`` is English): ``2025-07`` for
+    monthly windows, the first day ``2025-07-14`` for weekly and daily ones. Extra ``axis`` settings pass through."""
+    fmt = WINDOW_FORMATS.get(granularity, WINDOW_FORMATS["day"])
+    fig.update_xaxes(tickformat=fmt, hoverformat=fmt, **axis)
+    return fig
+
+
+def percent_ticks(top: float, count: int = 5) -> tuple[list[float], list[str]]:
+    """Tick values from 0 up to ``top`` or just past it (fractions) at a round step, and their Spanish texts
+    (``20 %``, ``2,5 %``)."""
+    top = max(float(top), 1e-6)
+    raw = top / count
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw * 0.999)
+    values = [round(i * step, 12) for i in range(math.ceil(top / step - 1e-9) + 1)]
+    decimals = next(d for d in range(4) if abs(round(step * 100, d) - step * 100) < 1e-9)
+    return values, [percent(v, decimals) for v in values]
+
+
+def percent_axis(fig: go.Figure, top: float = 1.0, axis: str = "y", **settings: object) -> go.Figure:
+    """Show an axis of fractions as Spanish percentages with a space (``20 %``; d3's ``.0%`` writes ``20%``):
+    ticks at a round step up to ``top``. ``axis`` is ``"x"`` or ``"y"``; extra ``settings`` pass through."""
+    values, texts = percent_ticks(top)
+    update = fig.update_xaxes if axis == "x" else fig.update_yaxes
+    update(tickmode="array", tickvals=values, ticktext=texts, **settings)
     return fig
 
 

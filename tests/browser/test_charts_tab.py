@@ -14,7 +14,7 @@ from selenium.webdriver.common.keys import Keys
 
 from app.dashboard import ids
 from app.dashboard.figures.charts_reference import interval_text, value_text
-from app.dashboard.formatting import integer
+from app.dashboard.formatting import integer, percent
 from app.services.drift import DriftService
 from app.services.drift.comparison import ORIGINAL_VARIABLES
 from app.services.log.store import PredictionLog
@@ -117,7 +117,7 @@ def test_original_tiles_with_the_standard_deviation_and_spanish_numbers(browser,
     assert abs(shown - scores.std()) <= 0.0005 + 0.00125  # display rounding + the stated bound
     assert "± 0,00" in std and "referencia 0," in std
     mean = browser.find_element(By.CSS_SELECTOR, f"#{ids.Charts.KPIS}-mean").text
-    assert "PREDICCIÓN PROMEDIO" in mean and f"{scores.mean():.4f}".replace(".", ",") in mean
+    assert "PREDICCIÓN PROMEDIO" in mean and percent(scores.mean()) in mean  # as Logs writes it
     assert "TOTAL PREDICCIONES" in browser.find_element(By.CSS_SELECTOR, COUNT).text
     tiles = browser.find_element(By.ID, ids.Charts.KPIS).text
     assert not re.search(r"\b0\.\d", tiles) and not re.search(r"\d\.\d %", tiles), tiles  # no English decimals

@@ -13,11 +13,15 @@ import pytest
 from plotly.utils import PlotlyJSONEncoder
 
 from app.dashboard.figures import charts, charts_performance
+from app.dashboard.formatting import decimal
+from app.dashboard.formatting import percent as spanish_percent
 from app.dashboard.guard import FAILED
 from app.dashboard.tabs import charts as charts_tab
 from app.dashboard.tabs.charts_kpis import kpi_row
 from app.dashboard.tabs.charts_model_card import model_card_section
 from app.dashboard.tabs.charts_sections import NO_OUTCOMES, performance_section
+from app.dashboard.tabs.logs import totals_view
+from app.services.log.pages import LogTotals
 from app.services.performance import (
     GroupCounts,
     LabelledCounts,
@@ -197,6 +201,21 @@ def test_performance_section_states(evaluation):
     on_time = log_frame(n=20).assign(actual=1.0)
     partial = text_of(performance_section(PerformanceView(evaluation_of(on_time), series, {})))
     assert "una sola clase (solo pagos a tiempo)" in partial and "Curva ROC" not in partial
+
+
+def test_the_mean_prob_default_reads_the_same_in_graficas_and_logs():
+    """One format (percent, one decimal) for the mean in the KPI tile, the histogram title and Logs."""
+    frame = log_frame()
+    summary = summary_of(frame)
+    mean = summary.mean_prob_default
+    shown = spanish_percent(mean)
+    assert re.fullmatch(r"\d+,\d %", shown)
+    prob = frame["prob_default"].to_numpy()
+    dist = stats.score_distribution(fine(prob), None, BOUNDS, (prob.mean(), np.nan), CUTS[1], CUTS, BANDS)
+    assert f"media {shown}" in charts.score_histogram(dist).layout.title.text
+    assert shown in text_of(kpi_row(summary)) and decimal(mean, 4) not in text_of(kpi_row(summary))
+    cards, _ = totals_view(LogTotals(count=len(frame), mean_prob_default=mean, high_risk=2, with_actual=3))
+    assert shown in str(cards) and spanish_percent(mean, 2) not in str(cards)
 
 
 def test_kpi_row_and_model_card_render():

@@ -35,6 +35,14 @@ def test_dates_in_iso_order_as_the_pickers_write_them():
     assert fmt.datetime_text(datetime(2025, 3, 1, 14, 5, 9), seconds=False) == "2025-03-01 14:05"
 
 
+def test_a_window_is_written_by_its_granularity():
+    start = datetime(2026, 8, 1)
+    assert fmt.window_label(start, "month") == "2026-08"
+    assert fmt.window_label(date(2026, 8, 3), "week") == fmt.window_label("2026-08-03", "day") == "2026-08-03"
+    assert fmt.window_label(None, "month") == fmt.window_label(float("nan"), "week") == fmt.MISSING
+    assert fmt.window_label(np.datetime64("NaT"), "month") == fmt.MISSING
+
+
 def test_sizes_in_binary_units_with_a_comma():
     assert fmt.size(512) == "512 B"
     assert fmt.size(1536) == "1,5 KB"

@@ -131,7 +131,7 @@ def test_alerts_only_when_the_interval_is_below_the_floor(filled, bundle):
     view = performance_over_time(profiles, selection, dataclasses.replace(base, test_metrics=tests), options)
     status = view.realised[view.realised["window"].isna()].set_index("metric")["status"]
     assert status["roc_auc"] == "alert" and status["brier"] == "alert"
-    assert status["recall_0"] == "below_floor"  # under the floor, but the interval reaches it
+    assert status["recall_0"] == "worse_than_floor"  # under the floor, but the interval reaches it
     assert status["gini"] == "alert" and status["ks"] == "no_reference"
     assert set(view.alerts["metric"]) >= {"roc_auc", "brier", "gini"}
 

@@ -8,8 +8,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from app.dashboard.formatting import decimal, integer
-from app.dashboard.style import BAND_COLORS, INK, ORANGE, PRIMARY, PURPLE, REFERENCE, SEPARATORS
+from app.dashboard.formatting import decimal, integer, percent
+from app.dashboard.style import BAND_COLORS, INK, ORANGE, PRIMARY, PURPLE, REFERENCE, SEPARATORS, date_axis
 from app.services.performance import ScoreDistribution, Timeline
 
 REFERENCE_COLOR = REFERENCE
@@ -65,9 +65,9 @@ def score_histogram(dist: ScoreDistribution) -> go.Figure:
     fig.add_scatter(x=[None], y=[None], mode="lines", name=f"Umbral {decimal(dist.threshold, 3)}",
                     line={"color": INK, "dash": "dash"})
     fig.update_layout(barmode="overlay", bargap=0)
-    title = (f"Distribución de prob_default: predicciones vs referencia (media {decimal(dist.current_mean, 3)} vs "
-             f"{decimal(dist.reference_mean, 3)})" if dist.reference_share is not None else
-             f"Distribución de prob_default (media {decimal(dist.current_mean, 3)}; sin referencia de entrenamiento)")
+    title = (f"Distribución de prob_default: predicciones vs referencia (media {percent(dist.current_mean)} vs "
+             f"{percent(dist.reference_mean)})" if dist.reference_share is not None else
+             f"Distribución de prob_default (media {percent(dist.current_mean)}; sin referencia de entrenamiento)")
     return style(fig, title, "Probabilidad de pago tardío (prob_default)", "% de préstamos por 0,01 de prob_default",
                  height=420)
 
@@ -80,8 +80,8 @@ def volume_and_score(timeline: Timeline) -> go.Figure:
                 width=BAR_WIDTHS_MS[timeline.granularity],
                 hovertemplate=f"%{{x|{_DATE_FORMATS[timeline.granularity]}}}<br>%{{y:,}} predicciones<extra></extra>")
     fig.add_scatter(x=frame.index, y=frame["mean_prob"], name="prob_default media", mode="lines+markers",
-                    line={"color": ORANGE, "width": 2}, secondary_y=True,
-                    hovertemplate="prob_default media %{y:.4f}<extra></extra>")
+                    line={"color": ORANGE, "width": 2}, secondary_y=True, customdata=frame["mean_prob"] * 100,
+                    hovertemplate="prob_default media %{customdata:.1f} %<extra></extra>")
     fig.add_scatter(x=frame.index, y=frame["predicted_late_share"], name="% predicho pago tardío",
                     mode="lines", line={"color": BAND_COLORS["Alto"], "dash": "dot"}, secondary_y=True,
                     customdata=frame["predicted_late_share"] * 100,
@@ -89,7 +89,7 @@ def volume_and_score(timeline: Timeline) -> go.Figure:
     style(fig, f"Volumen y puntaje medio por {unit} del préstamo", f"Fecha del préstamo ({unit})", "Predicciones")
     fig.update_yaxes(title_text="Probabilidad / proporción", secondary_y=True, rangemode="tozero", showgrid=False)
     fig.update_layout(hovermode="x unified")
-    return fig
+    return date_axis(fig, timeline.granularity)
 
 
 def risk_band_mix(timeline: Timeline) -> go.Figure:
@@ -103,6 +103,7 @@ def risk_band_mix(timeline: Timeline) -> go.Figure:
                     hovertemplate=f"{label}: %{{y:.1f}} % de %{{customdata:,}}<extra></extra>")
     fig.update_layout(barmode="stack", hovermode="x unified")
     fig.update_yaxes(range=[0, 100], ticksuffix=" %")
+    date_axis(fig, timeline.granularity)
     return style(fig, f"Mezcla de bandas de riesgo por {unit} del préstamo", f"Fecha del préstamo ({unit})",
                  "% de predicciones")
 
@@ -128,5 +129,6 @@ def observed_vs_predicted(timeline: Timeline) -> go.Figure:
                     hovertemplate="predicha %{y:.1f} %<extra></extra>")
     fig.update_yaxes(ticksuffix=" %", rangemode="tozero")
     fig.update_layout(hovermode="x unified")
+    date_axis(fig, timeline.granularity)
     return style(fig, f"Tasa real vs probabilidad predicha de pago tardío por {unit}", f"Fecha del préstamo ({unit})",
                  "% de pagos tardíos")

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from app.dashboard.figures.charts import BAND_COLORS, CURRENT_COLOR, OBSERVED_COLOR, REFERENCE_COLOR, style
 from app.dashboard.formatting import HOVER_PERCENT, decimal, integer, percent
+from app.dashboard.style import percent_axis
 from app.services.performance import LabelledEvaluation
 
 CLASS_LABELS = ("Pago tardío (0)", "Pago a tiempo (1)")
@@ -44,8 +45,8 @@ def roc_figure(evaluation: LabelledEvaluation) -> go.Figure:
                     hovertemplate="umbral %{customdata[0]:.3f}<br>FPR %{customdata[1]:.1f} % · recall "
                                   "%{customdata[2]:.1f} %<extra></extra>")
     _operating_point(fig, point["fpr"], point["recall"], evaluation.threshold)
-    fig.update_xaxes(range=[0, 1], tickformat=".0%")
-    fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
+    percent_axis(fig, 1.0, "x", range=[0, 1])
+    percent_axis(fig, 1.0, "y", range=[0, 1.02])
     return style(fig, f"Curva ROC · AUC {decimal(evaluation.metrics['roc_auc'], 3)}",
                  "FPR: pagos a tiempo marcados", "Recall clase 0")
 
@@ -63,8 +64,8 @@ def pr_figure(evaluation: LabelledEvaluation) -> go.Figure:
                     hovertemplate="umbral %{customdata[0]:.3f}<br>recall %{customdata[1]:.1f} % · precisión "
                                   "%{customdata[2]:.1f} %<extra></extra>")
     _operating_point(fig, point["recall"], point["precision"], evaluation.threshold)
-    fig.update_xaxes(range=[0, 1], tickformat=".0%")
-    fig.update_yaxes(rangemode="tozero", tickformat=".0%")
+    percent_axis(fig, 1.0, "x", range=[0, 1])
+    percent_axis(fig, 1.0, "y", rangemode="tozero")
     return style(fig, f"Precisión-recall · AP {decimal(evaluation.metrics['pr_auc_0'], 3)}",
                  "Recall clase 0", "Precisión clase 0")
 
@@ -88,8 +89,8 @@ def calibration_figure(evaluation: LabelledEvaluation) -> go.Figure:
                                    "%{customdata[1]:,} tardíos de "
                                    "%{customdata[0]:,}<br>puntajes %{customdata[2]:.3f}–%{customdata[3]:.3f}"
                                    "<extra></extra>"))
-    fig.update_xaxes(range=[0, top], tickformat=".0%")
-    fig.update_yaxes(range=[0, top], tickformat=".0%")
+    percent_axis(fig, top, "x", range=[0, top])
+    percent_axis(fig, top, "y", range=[0, top])
     return style(fig, f"Calibración · {len(table)} grupos",
                  "Probabilidad media predicha", "Tasa real de pago tardío")
 
@@ -109,7 +110,7 @@ def threshold_figure(evaluation: LabelledEvaluation) -> go.Figure:
     readable = curve.loc[curve["flagged_share"] >= 0.01, "threshold"]  # beyond: fewer than 1 % flagged
     right = max(float(readable.max()) if len(readable) else 1.0, evaluation.threshold * 1.5)
     fig.update_xaxes(range=[0, min(right, 1.0)])
-    fig.update_yaxes(range=[0, 1.02], tickformat=".0%")
+    percent_axis(fig, 1.0, "y", range=[0, 1.02])
     fig.update_layout(hovermode="x unified")
     return style(fig, "Recall y precisión según el umbral", "Umbral sobre prob_default", "Proporción")
 

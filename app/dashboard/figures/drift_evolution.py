@@ -15,18 +15,18 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 
 from app.dashboard.figures.drift import BAND_COLORS, HEADROOM, INSUFFICIENT_COLOR, add_band_lines, empty_figure, style
-from app.dashboard.formatting import decimal
+from app.dashboard.formatting import decimal, window_label
+from app.dashboard.style import date_axis
 from modeling.drift import SCORE_NAME, STATUS_INSUFFICIENT
 
 WINDOW_NAMES = {"month": "mes", "week": "semana", "day": "día"}
-_LABEL_FORMATS = {"month": "%Y-%m", "week": "%Y-%m-%d", "day": "%Y-%m-%d"}
 MAX_CELL_TEXT_WINDOWS = 36
 SCORE_COLOR = "#212121"
 
 
 def window_labels(frame: pd.DataFrame, window: str) -> pd.Series:
     """Text label of each row's window: ``2025-07`` (month) or its first day (week, day)."""
-    return pd.to_datetime(frame["window_start"]).dt.strftime(_LABEL_FORMATS[window])
+    return pd.to_datetime(frame["window_start"]).map(lambda start: window_label(start, window))
 
 
 def _comma(texts: np.ndarray) -> np.ndarray:
@@ -131,6 +131,7 @@ def psi_lines(frame: pd.DataFrame, variables: Sequence[str], bands: Sequence[flo
         fig.add_hrect(y0=y0, y1=y1, fillcolor=BAND_COLORS[band], opacity=0.07, line_width=0, layer="below")
     add_band_lines(fig, bands, vertical=False)
     fig.update_yaxes(range=[0, top * HEADROOM])
+    date_axis(fig, window)
     fig.add_annotation(text="Huecos: ventanas con datos insuficientes (no generan alerta; ▵ = PSI por encima del "
                        "eje)", showarrow=False,
                        xref="paper", yref="paper", x=0, y=-0.28, xanchor="left", font={"size": 11, "color": "#616161"})

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from app.dashboard.formatting import count_share, decimal, integer
-from app.dashboard.style import INK, INSUFFICIENT, PRIMARY, PURPLE, REFERENCE, style_figure
+from app.dashboard.style import INK, INSUFFICIENT, PRIMARY, PURPLE, REFERENCE, date_axis, style_figure
 from app.services.shadow import Comparison
 from modeling.drift import STATUS_INSUFFICIENT
 
@@ -77,7 +77,7 @@ def score_drift(cmp: Comparison) -> go.Figure:
     for value, label in PSI_LINES:
         fig.add_hline(y=value, line={"color": REFERENCE, "dash": "dot", "width": 1}, annotation_text=label,
                       annotation_position="top left")
-    fig.update_xaxes(tickformat="%Y-%m")
+    date_axis(fig, "month")
     return style_figure(fig, "Deriva del puntaje por mes (PSI)",
                         "Mes del préstamo", "PSI", height=360, legend=True)
 

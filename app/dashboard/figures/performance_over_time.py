@@ -10,7 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from app.dashboard.figures.charts import BAND_COLORS, CURRENT_COLOR, OBSERVED_COLOR, REFERENCE_COLOR, style
-from app.dashboard.formatting import HOVER_PERCENT, decimal, integer
+from app.dashboard.formatting import HOVER_PERCENT, WINDOW_FORMATS, decimal, integer
+from app.dashboard.style import date_axis, percent_axis
 from app.services.performance.over_time import PerformanceOverTime
 
 METRIC_LABELS = {"roc_auc": "ROC-AUC", "gini": "Gini", "ks": "KS", "pr_auc_0": "PR-AUC (clase 0)",
@@ -26,6 +27,7 @@ def metric_over_time(view: PerformanceOverTime, metric: str) -> go.Figure:
     band) where the metric can be estimated, the floor and the held-out test value."""
     realised = view.realised[(view.realised["metric"] == metric) & view.realised["window"].notna()]
     estimated = view.estimated[(view.estimated["metric"] == metric) & view.estimated["window"].notna()]
+    day = WINDOW_FORMATS.get(view.granularity, WINDOW_FORMATS["day"])
     fig = go.Figure()
     if not estimated.empty:
         x = list(estimated["window"]) + list(estimated["window"])[::-1]
@@ -35,7 +37,7 @@ def metric_over_time(view: PerformanceOverTime, metric: str) -> go.Figure:
         fig.add_scatter(x=estimated["window"], y=estimated["value"], mode="lines+markers", name="Estimado (CBPE)",
                         line={"color": CURRENT_COLOR, "dash": "dot"},
                         customdata=np.c_[estimated["low"], estimated["high"], estimated["n"]],
-                        hovertemplate="%{x|%Y-%m-%d}<br>Estimado %{y:.3f} [%{customdata[0]:.3f}; "
+                        hovertemplate="%{x|" + day + "}<br>Estimado %{y:.3f} [%{customdata[0]:.3f}; "
                                       "%{customdata[1]:.3f}]<br>n = %{customdata[2]:,}<extra></extra>")
     shown = realised[~realised["insufficient"]]
     alert = shown["status"] == "alert"
@@ -45,35 +47,37 @@ def metric_over_time(view: PerformanceOverTime, metric: str) -> go.Figure:
         error_y={"type": "data", "symmetric": False, "array": shown["high"] - shown["value"],
                  "arrayminus": shown["value"] - shown["low"], "color": OBSERVED_COLOR},
         customdata=np.c_[shown["low"], shown["high"], shown["n"], shown["n_late"]],
-        hovertemplate="%{x|%Y-%m-%d}<br>Real %{y:.3f} [%{customdata[0]:.3f}; %{customdata[1]:.3f}]<br>"
+        hovertemplate="%{x|" + day + "}<br>Real %{y:.3f} [%{customdata[0]:.3f}; %{customdata[1]:.3f}]<br>"
                       "n = %{customdata[2]:,} · tardíos = %{customdata[3]:,}<extra></extra>")
     missing = realised[realised["insufficient"] & (realised["n"] > 0)]
     if not missing.empty:
         fig.add_scatter(x=missing["window"], y=np.zeros(len(missing)), mode="markers", name="Datos insuficientes",
                         marker={"symbol": "x", "color": REFERENCE_COLOR, "size": 8}, yaxis="y",
                         customdata=np.c_[missing["n"], missing["n_late"]],
-                        hovertemplate="%{x|%Y-%m-%d}<br>Datos insuficientes: n = %{customdata[0]:,}, tardíos = "
+                        hovertemplate="%{x|" + day + "}<br>Datos insuficientes: n = %{customdata[0]:,}, tardíos = "
                                       "%{customdata[1]:,}<extra></extra>")
     apart = view.mismatches
     apart = apart[(apart["metric"] == metric) & apart["window"].notna()]
     if not apart.empty:
         fig.add_scatter(x=apart["window"], y=apart["value_est"], mode="markers", name=MISMATCH_NAME,
                         marker={"symbol": "diamond-open", "color": ALERT_COLOR, "size": 14, "line": {"width": 2}},
-                        hovertemplate="%{x|%Y-%m-%d}<br>La estimación no coincide con lo observado: confíe en el "
+                        hovertemplate="%{x|" + day + "}<br>La estimación no coincide con lo observado: confíe en el "
                                       "valor real<extra></extra>")
     test = view.test_metrics.get(metric)
     if test is not None:
         fig.add_hline(y=test, line={"color": REFERENCE_COLOR, "dash": "dash"},
-                      annotation_text=f"Prueba {decimal(test, 3)}", annotation_position="top left")
+                      annotation_text=f"Prueba {decimal(test, 3)}", annotation_position="top right")
         floor = test / view.options.floor_ratio if metric == "brier" else test * view.options.floor_ratio
         fig.add_hline(y=floor, line={"color": ALERT_COLOR, "dash": "dot", "width": 1},
-                      annotation_text=f"Límite {decimal(floor, 3)}", annotation_position="bottom left")
+                      annotation_text=f"Límite {decimal(floor, 3)}", annotation_position="bottom right")
+    date_axis(fig, view.granularity)
     return style(fig, f"{METRIC_LABELS.get(metric, metric)} por {_window_word(view.granularity)}",
                  "Fecha del préstamo", METRIC_LABELS.get(metric, metric))
 
 
 def band_rates(view: PerformanceOverTime) -> go.Figure:
     """Observed late rate per risk band and window (points with Wilson bars) beside the mean predicted score."""
+    day = WINDOW_FORMATS.get(view.granularity, WINDOW_FORMATS["day"])
     fig = go.Figure()
     for band, part in view.bands.groupby("band", sort=False):
         part = part[part["n"] > 0]
@@ -83,12 +87,15 @@ def band_rates(view: PerformanceOverTime) -> go.Figure:
                         error_y={"type": "data", "symmetric": False, "array": part["high"] - part["observed"],
                                  "arrayminus": part["observed"] - part["low"], "color": color},
                         customdata=np.c_[part["n"], part["late"], 100 * part["observed"]],
-                        hovertemplate="%{x|%Y-%m-%d}<br>Observado %{customdata[2]:.1f} %<br>n = %{customdata[0]:,} · "
-                                      "tardíos = %{customdata[1]:,}<extra></extra>")
+                        hovertemplate="%{x|" + day + "}<br>Observado %{customdata[2]:.1f} %<br>n = "
+                                      "%{customdata[0]:,} · tardíos = %{customdata[1]:,}<extra></extra>")
         fig.add_scatter(x=part["window"], y=part["predicted"], mode="lines", name=f"{band}: predicho",
                         line={"color": color, "dash": "dash"}, customdata=100 * part["predicted"],
                         hovertemplate="Predicho " + HOVER_PERCENT + "<extra></extra>")
-    fig.update_yaxes(tickformat=".0%")
+    shown = view.bands[view.bands["n"] > 0]
+    top = float(np.nanmax([shown["high"].max(), shown["predicted"].max(), 0.01])) if len(shown) else 1.0
+    percent_axis(fig, top)
+    date_axis(fig, view.granularity)
     return style(fig, "Tasa de pago tardío por banda de riesgo: observada vs predicha", "Fecha del préstamo",
                  "Tasa de pago tardío")
 
@@ -109,8 +116,10 @@ def calibration_curve(view: PerformanceOverTime) -> go.Figure:
             customdata=np.c_[table["n"], table["late"], 100 * table["mean_predicted"], 100 * table["observed_rate"]],
             hovertemplate="Predicho %{customdata[2]:.1f} % · observado %{customdata[3]:.1f} %<br>n = "
                           "%{customdata[0]:,} · tardíos = %{customdata[1]:,}<extra></extra>")
-    fig.update_xaxes(tickformat=".0%")
-    fig.update_yaxes(tickformat=".0%")
+    if len(table):
+        top = max(top, float(table["observed_high"].max()))
+    percent_axis(fig, top, "x")
+    percent_axis(fig, top, "y")
     return style(fig, "Calibración en préstamos con resultado", "Probabilidad predicha (media del grupo)",
                  "Tasa observada de pago tardío")
 

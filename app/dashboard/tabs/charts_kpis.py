@@ -61,7 +61,7 @@ def kpi_row(summary: LogSummary | None) -> html.Div | dbc.Row:
                            card_id=_kpi_id("count")),
          "Predicciones registradas en el log con los filtros elegidos, por fuente: período reservado (holdout), "
          "API y lotes."),
-        ("mean", kpi_card("Predicción promedio", number(summary.mean_prob_default, 4),
+        ("mean", kpi_card("Predicción promedio", percent(summary.mean_prob_default),
                           "prob_default media (probabilidad de pago tardío)", icon="speedometer2",
                           card_id=_kpi_id("mean")),
          "Media de la probabilidad de pago tardío (Pago_atiempo = 0) que asignó el modelo; exacta."),

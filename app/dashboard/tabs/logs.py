@@ -127,7 +127,7 @@ def totals_view(totals: LogTotals) -> tuple[list[dbc.Col], str]:
     """KPI cards and the note on how many rows match."""
     total = totals.count
     share_high = percent(totals.high_risk / total) if total else "—"
-    mean = percent(totals.mean_prob_default, 2)
+    mean = percent(totals.mean_prob_default)  # one decimal, as Gráficas
     cards = [kpi_card("Registros", integer(total), "que cumplen los filtros", icon="list-ul",
                       card_id=f"{ids.Logs.KPIS}-count"),
              kpi_card("Prob. media de pago tardío", mean, "media de prob_default", color="info", icon="percent"),

@@ -10,7 +10,7 @@ from dash import html
 
 from app.dashboard.components import data_grid, problems_alert
 from app.dashboard.figures.performance_over_time import METRIC_LABELS, overall_table
-from app.dashboard.formatting import decimal, integer, percent
+from app.dashboard.formatting import decimal, integer, percent, window_label
 from app.dashboard.messages import problem_text
 from app.services.outcomes import OutcomeReport
 from app.services.outcomes.upload import OutcomeFile, report_rows
@@ -24,6 +24,11 @@ UNRELIABLE = ("Estimación no fiable: la calibración de prob_default es deficie
 MISMATCH = ("La estimación no coincide con lo observado en este período: la calibración no se sostiene con estos "
             "datos; confíe en los valores observados.")
 MISMATCH_MARK = " · no coincide con lo observado"
+STATE_LABELS = {"ok": "correcto", "alert": "ALERTA", "worse_than_floor": "peor que el límite (no significativo)",
+                "insufficient": "datos insuficientes", "no_reference": "sin referencia", "empty": "—"}
+CONFUSION_LEGEND = ("VP: verdaderos positivos (pago tardío previsto y real) · FP: falsos positivos (tardío previsto, "
+                    "pagó a tiempo) · FN: falsos negativos (a tiempo previsto, pagó tarde) · VN: verdaderos negativos "
+                    "(a tiempo previsto y real). Valores esperados (CBPE), no observados.")
 UNKNOWN = ("Calibración desconocida: faltan préstamos con resultado para comprobarla; el desempeño estimado supone "
            "probabilidades calibradas.")
 
@@ -33,14 +38,15 @@ def status_banner(view: PerformanceOverTime) -> html.Div:
     items = []
     alerts = view.alerts
     if len(alerts):
-        lines = [html.Li(f"{METRIC_LABELS.get(a.metric, a.metric)} · {_window(a.window)}: {decimal(a.value, 3)} "
+        lines = [html.Li(f"{METRIC_LABELS.get(a.metric, a.metric)} · {_window(a.window, view.granularity)}: "
+                         f"{decimal(a.value, 3)} "
                          f"[{decimal(a.low, 3)}; {decimal(a.high, 3)}], límite {decimal(a.floor, 3)}")
                  for a in alerts.itertuples()]
         items.append(dbc.Alert([html.Strong(f"Alertas de desempeño ({len(alerts)}): el intervalo de confianza queda "
                                             "del lado malo del límite"), html.Ul(lines[:20], className="mb-0 mt-2")],
                                color="danger", id="perf-alerts"))
     else:
-        items.append(dbc.Alert("Sin alertas: ninguna métrica cae de forma significativa bajo su límite "
+        items.append(dbc.Alert("Sin alertas: ninguna métrica queda de forma significativa peor que su límite "
                                f"({percent(view.options.floor_ratio, 0)} del valor en prueba).", color="success",
                                id="perf-alerts"))
     calibration = view.calibration
@@ -50,10 +56,7 @@ def status_banner(view: PerformanceOverTime) -> html.Div:
     elif calibration.status == "unknown":
         items.append(dbc.Alert(UNKNOWN, color="secondary", id="perf-calibration-status"))
     else:
-        verdict = ("aunque la estimación CBPE falla donde hay resultados (abajo)" if len(view.mismatches)
-                   else "la estimación CBPE es utilizable")
-        items.append(dbc.Alert(f"Calibración adecuada en {integer(calibration.n)} préstamos con resultado (ECE "
-                               f"{decimal(calibration.ece, 3)}): {verdict}.", color="info",
+        items.append(dbc.Alert(calibration_text(view), color="warning" if len(view.mismatches) else "info",
                                id="perf-calibration-status"))
     mismatch = mismatch_alert(view)
     if mismatch is not None:
@@ -61,12 +64,24 @@ def status_banner(view: PerformanceOverTime) -> html.Div:
     return html.Div(items)
 
 
+def calibration_text(view: PerformanceOverTime) -> str:
+    """The verdict on a calibration that passed its check: usable, or (when the estimate-vs-observed check found
+    windows apart) a low overall ECE that does not hold on the recent windows."""
+    calibration = view.calibration
+    where = f"en {integer(calibration.n)} préstamos con resultado (ECE {decimal(calibration.ece, 3)})"
+    if len(view.mismatches):
+        return (f"El error de calibración global es bajo {where}; sin embargo, la estimación CBPE no se sostiene en "
+                "las ventanas recientes: no coincide con lo observado (abajo).")
+    return f"Calibración adecuada {where}: la estimación CBPE es utilizable."
+
+
 def mismatch_alert(view: PerformanceOverTime) -> dbc.Alert | None:
     """Where realised and estimated intervals do not overlap: the warning and each metric and window."""
     found = view.mismatches
     if found.empty:
         return None
-    lines = [html.Li(f"{METRIC_LABELS.get(m.metric, m.metric)} · {_window(m.window)}: observado "
+    lines = [html.Li(f"{METRIC_LABELS.get(m.metric, m.metric)} · {_window(m.window, view.granularity)}: "
+                     "observado "
                      f"{decimal(m.value, 3)} [{decimal(m.low, 3)}; {decimal(m.high, 3)}], estimado "
                      f"{decimal(m.value_est, 3)} [{decimal(m.low_est, 3)}; {decimal(m.high_est, 3)}]")
              for m in found.itertuples()]
@@ -80,10 +95,7 @@ def summary_grid(view: PerformanceOverTime) -> Any:
     found = view.mismatches
     apart = table["metric"].isin(found.loc[found["window"].isna(), "metric"])
     table.loc[apart, "Estimado (CBPE)"] += MISMATCH_MARK
-    table["Estado"] = table.pop("status").map({"ok": "correcto", "alert": "ALERTA", "below_floor":
-                                               "bajo el límite (no significativo)", "insufficient":
-                                               "datos insuficientes", "no_reference": "sin referencia",
-                                               "empty": "—"})
+    table["Estado"] = table.pop("status").map(STATE_LABELS)
     grid = dbc.Table.from_dataframe(table.drop(columns="metric"), striped=True, bordered=False, hover=True,
                                     size="sm", className="mb-0 small", id="perf-summary-table")
     if not apart.any():
@@ -95,10 +107,18 @@ def confusion_table(view: PerformanceOverTime) -> Any:
     """Expected confusion matrix (CBPE) of the whole selection and of the latest window."""
     cm = view.confusion
     shown = pd.concat([cm[cm["window"].isna()], cm[cm["window"].notna()].tail(1)])
-    rows = [{"Período": _window(r.window), "VP (tardío previsto y real)": decimal(r.tp, 1),
-             "FP": decimal(r.fp, 1), "FN": decimal(r.fn, 1), "VN": decimal(r.tn, 1)} for r in shown.itertuples()]
-    return dbc.Table.from_dataframe(pd.DataFrame(rows), striped=True, bordered=False, hover=True, size="sm",
-                                    className="mb-0")
+    columns = [("VP", "Verdaderos positivos: pago tardío previsto y real"),
+               ("FP", "Falsos positivos: pago tardío previsto, pagó a tiempo"),
+               ("FN", "Falsos negativos: pago a tiempo previsto, pagó tarde"),
+               ("VN", "Verdaderos negativos: pago a tiempo previsto y real")]
+    header = html.Thead(html.Tr([html.Th("Período"), *[html.Th(html.Abbr(name, title=tip), className="text-end",
+                                                                  style={"width": "17%"}) for name, tip in columns]]))
+    body = html.Tbody([html.Tr([html.Td(_window(r.window, view.granularity)),
+                                *[html.Td(decimal(v, 1), className="text-end") for v in (r.tp, r.fp, r.fn, r.tn)]])
+                       for r in shown.itertuples()])
+    table = dbc.Table([header, body], striped=True, bordered=False, hover=True, size="sm", className="mb-1",
+                      id="perf-confusion-table")
+    return html.Div([table, html.Div(CONFUSION_LEGEND, className="small text-muted", id="perf-confusion-legend")])
 
 
 def upload_report(read: OutcomeFile, report: OutcomeReport | None) -> Any:
@@ -138,5 +158,5 @@ def _p_value(p: float) -> str:
     return "< 0,001" if p < 0.001 else f"= {decimal(p, 3)}"
 
 
-def _window(start: Any) -> str:
-    return "todo el período" if pd.isna(start) else pd.Timestamp(start).strftime("%Y-%m-%d")
+def _window(start: Any, granularity: str) -> str:
+    return "todo el período" if pd.isna(start) else window_label(pd.Timestamp(start), granularity)

@@ -2,8 +2,9 @@
 
 An alert is raised for a window (or the whole selection) when a metric's interval lies wholly below its floor —
 ``floor_ratio`` × the model's held-out test value (for Brier, lower is better: the interval wholly above the test
-value ÷ ``floor_ratio``). A value below the floor whose interval still reaches it is ``below_floor`` (not an
-alert: the drop may be noise); windows with too few late loans are ``insufficient``.
+value ÷ ``floor_ratio``). A value on the worse side of the floor (below it; above it for Brier) whose interval
+still reaches it is ``worse_than_floor`` (not an alert: the change may be noise); windows with too few late
+loans are ``insufficient``.
 """
 from __future__ import annotations
 
@@ -105,7 +106,7 @@ def _test_values(metrics: dict[str, float]) -> dict[str, float]:
 
 
 def _with_status(frame: pd.DataFrame, test: dict[str, float], options: PerformanceOptions) -> pd.DataFrame:
-    """``floor`` and ``status`` (ok / below_floor / alert / insufficient / no_reference) per row."""
+    """``floor`` and ``status`` (ok / worse_than_floor / alert / insufficient / no_reference) per row."""
     reference = frame["metric"].map(test).astype(np.float64)
     lower_better = (frame["metric"] == "brier").to_numpy()
     floor = np.where(lower_better, reference / options.floor_ratio, reference * options.floor_ratio)
@@ -113,5 +114,5 @@ def _with_status(frame: pd.DataFrame, test: dict[str, float], options: Performan
     worse = np.where(lower_better, value > floor, value < floor)
     real = np.where(lower_better, low > floor, high < floor)
     status = np.select([frame["insufficient"].to_numpy(), np.isnan(floor), np.isnan(value), real, worse],
-                       ["insufficient", "no_reference", "empty", "alert", "below_floor"], "ok")
+                       ["insufficient", "no_reference", "empty", "alert", "worse_than_floor"], "ok")
     return frame.assign(floor=floor, status=status)
