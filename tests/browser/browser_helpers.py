@@ -47,3 +47,30 @@ def wait_for_download(folder, pattern: str, before: set[str], timeout: float = 2
             return new[0]
         time.sleep(0.2)
     raise AssertionError(f"no {pattern} downloaded into {folder}")
+
+
+GRID_LAYOUT_JS = """
+const grid = document.querySelector(arguments[0]);
+const cut = [];
+grid.querySelectorAll('.ag-header-cell-text').forEach(e => {
+    if (e.scrollWidth > e.clientWidth + 1) cut.push(e.textContent); });
+grid.querySelectorAll('.ag-row .ag-cell').forEach(e => {
+    const v = e.querySelector('.ag-cell-value') || e;
+    if (arguments[1] && v.scrollWidth > v.clientWidth + 1) cut.push(e.getAttribute('col-id') + '=' + v.textContent); });
+const gaps = {};
+grid.querySelectorAll('.ag-header-cell.ag-right-aligned-header').forEach(h => {
+    const label = h.querySelector('.ag-header-cell-label');
+    const button = h.querySelector('.ag-header-cell-filter-button:not(.ag-hidden)');
+    if (label && button) gaps[h.getAttribute('col-id')] = label.getBoundingClientRect().left
+        - button.getBoundingClientRect().right; });
+const body = grid.querySelector('.ag-body-viewport').getBoundingClientRect();
+const shown = Array.from(grid.querySelectorAll('.ag-center-cols-container .ag-row')).filter(r => {
+    const b = r.getBoundingClientRect(); return b.top >= body.top - 1 && b.bottom <= body.bottom + 1; }).length;
+return {cut, gaps, shown};
+"""
+
+
+def grid_layout(driver, css: str, cells: bool = False) -> dict:
+    """Of the AG Grid at ``css``: header titles (and with ``cells`` the rendered cells) cut with "…", the gap (px)
+    between each right-aligned header's filter icon and its title, how many rows are wholly in view."""
+    return driver.execute_script(GRID_LAYOUT_JS, css, cells)

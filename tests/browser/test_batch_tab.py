@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from browser_helpers import browser_errors, click, wait_for, wait_for_download
+from browser_helpers import browser_errors, click, grid_layout, wait_for, wait_for_download
 from selenium.webdriver.common.by import By
 from werkzeug.serving import make_server
 
@@ -96,6 +96,14 @@ def test_small_file_is_reviewed_then_scored_reported_and_downloadable(browser, b
         in review.text
     assert len(browser.find_elements(By.CSS_SELECTOR, f"#{ids.Batch.CHECK_PREVIEW} .ag-center-cols-container "
                                                       ".ag-row")) == 10
+    review_grid = grid_layout(browser, f"#{ids.Batch.CHECK_PREVIEW}")
+    assert review_grid["shown"] == 10 and review_grid["cut"] == []  # the ten first rows without scrolling
+    assert review_grid["gaps"] and all(gap < 12 for gap in review_grid["gaps"].values())  # icon beside title
+    amounts = [cell.text for cell in browser.find_elements(
+        By.CSS_SELECTOR, f"#{ids.Batch.CHECK_PREVIEW} .ag-row [col-id='capital_prestado']")]
+    assert amounts and all(re.fullmatch(r"\d{1,3}(\.\d{3})*(,\d+)?", text) for text in amounts), amounts
+    assert "." in "".join(amounts)  # thousands dots, as formatting.integer writes them
+    assert "máximo 1.024 MB" in browser.find_element(By.ID, ids.Batch.UPLOAD).text
     assert browser.find_elements(By.CSS_SELECTOR, f"#{ids.Batch.JOBS} tr[data-job]") == []  # no job before the click
     start(browser)
     summary = wait_for(browser, RESULT, timeout=90, text="Resultados guardados en")
@@ -113,6 +121,11 @@ def test_small_file_is_reviewed_then_scored_reported_and_downloadable(browser, b
     marked = browser.find_elements(By.CSS_SELECTOR, f"#{ids.Batch.PREVIEW} .predicted-yes, "
                                                     f"#{ids.Batch.PREVIEW} .predicted-no")
     assert marked and all(cell.text in ("Sí", "No") for cell in marked)
+    result_grid = grid_layout(browser, f"#{ids.Batch.PREVIEW}")
+    assert result_grid["cut"] == [] and all(gap < 12 for gap in result_grid["gaps"].values()), result_grid
+    header = browser.find_element(By.CSS_SELECTOR, f"#{ids.Batch.PREVIEW} .ag-header-cell[col-id='timestamp']")
+    grid_box = browser.find_element(By.ID, ids.Batch.PREVIEW).rect
+    assert header.rect["x"] + header.rect["width"] <= grid_box["x"] + grid_box["width"]  # not cut at the edge
     inside = browser.execute_script("""const cell = arguments[0], value = cell.querySelector('.ag-cell-value');
         const a = cell.getBoundingClientRect(), b = value.getBoundingClientRect();
         return b.top >= a.top - 2 && b.bottom <= a.bottom + 2 && b.width > 0;""", marked[0])

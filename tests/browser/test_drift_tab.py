@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from browser_helpers import browser_errors, click, wait_for, wait_for_download
+from browser_helpers import browser_errors, click, grid_layout, wait_for, wait_for_download
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -55,6 +55,9 @@ def test_banner_and_one_table_row_per_monitored_variable(browser, live_server, m
     page = browser.find_element(By.ID, ids.Drift.ROOT).text
     assert "Referencia:" in page and "período de entrenamiento" in page and "anio_prestamo" in page
     assert "0,10–0,25 Moderado" in browser.find_element(By.ID, ids.Drift.TABLE_HELP).text
+    layout = grid_layout(browser, f"#{ids.Drift.GRID}", cells=True)
+    assert layout["cut"] == [], layout  # every title and variable name whole at 1400 px
+    assert layout["gaps"] and all(gap < 12 for gap in layout["gaps"].values()), layout  # filter icon by its title
     version = browser.find_element(By.CSS_SELECTOR, f"#{ids.Drift.VERSION} .Select-value")
     assert "en uso" in version.text and browser.execute_script(  # the whole version name shows, not cut with "…"
         "const e = arguments[0]; return e.scrollWidth <= e.clientWidth && e.scrollHeight <= e.clientHeight;", version)

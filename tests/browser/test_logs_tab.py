@@ -9,7 +9,7 @@ import urllib.request
 
 import pandas as pd
 import pytest
-from browser_helpers import browser_errors, click, wait_for, wait_for_download
+from browser_helpers import browser_errors, click, grid_layout, wait_for, wait_for_download
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -113,6 +113,7 @@ def test_table_shows_the_log_newest_first_with_the_holdout_rows(browser, live_se
     assert ("predicted-yes" if predicted.text == "Sí" else "predicted-no") in predicted.get_attribute("class")
     header = browser.find_element(By.CSS_SELECTOR, f"{GRID} .ag-header-cell[col-id='Pago_atiempo_pred']").text
     assert header == "Pago a tiempo (predicho)"
+    assert grid_layout(browser, GRID)["cut"] == []  # long titles wrap onto two lines, never "…"
     assert browser_errors(browser) == []
 
 
