@@ -86,9 +86,13 @@ def file_columns(rows: Sequence[Mapping[str, Any]], fields: Iterable[str] | None
     written, numbers the Spanish way (``856389.2`` → ``856.389,2``) and right-aligned when the whole column is
     numbers; text untouched."""
     names = list(fields) if fields is not None else list(rows[0] if rows else {})
-    return [text_column(name, width=name_width(name), valueFormatter=FILE_VALUE, tooltipValueGetter=FILE_VALUE,
-                        **({"type": "rightAligned"} if _numbers_only(row.get(name) for row in rows) else {}))
-            for name in names]
+    columns = []
+    for name in names:
+        column = text_column(name, width=name_width(name), valueFormatter=FILE_VALUE)
+        if _numbers_only(row.get(name) for row in rows):  # right-aligned; no tooltip repeating the raw 856389.2
+            column = {**{k: v for k, v in column.items() if k != "tooltipField"}, "type": "rightAligned"}
+        columns.append(column)
+    return columns
 
 
 def _numbers_only(values: Iterable[Any]) -> bool:
@@ -120,7 +124,7 @@ def log_columns(specs: Iterable[Any], skip: Iterable[str] = ()) -> list[dict[str
         text_column("scored_at", "Puntuado (UTC)", pinned="left", width=170),
         text_column("loan_date", "Fecha préstamo", width=170),
         text_column("source", "Origen", width=140, valueFormatter=_SOURCE_TEXT),
-        text_column("request_id", "request_id", width=160),
+        text_column("request_id", "request_id", width=290),  # 32 hex characters, whole
         probability_column(), predicted_class_column(pinned=None),
         band_column(),
         number_column("warnings_count", "Nº advert.", headerTooltip="Número de advertencias del registro"),

@@ -60,6 +60,7 @@ def test_file_columns_write_numbers_the_spanish_way_and_leave_text_alone():
     assert list(columns) == ["monto", "plazo", "codigo", "fecha", "tipo"]
     assert all(c["valueFormatter"] == FILE_VALUE for c in columns.values())
     assert {name for name, c in columns.items() if c.get("type") == "rightAligned"} == {"monto", "plazo"}
+    assert {name for name, c in columns.items() if "tooltipField" in c} == {"codigo", "fecha", "tipo"}
     assert file_columns([]) == [] and [c["field"] for c in file_columns([], ["a"])] == ["a"]
 
 
