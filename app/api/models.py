@@ -4,6 +4,7 @@ scoring). POSTs need ``X-API-Key`` when ``API_KEY`` is set, like every other wri
 pins the served model for the duration of each request (:class:`~app.services.models.ActiveModel`)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, request
@@ -12,7 +13,7 @@ from app.api.api_key import require_api_key
 from app.api.errors import ApiError
 from app.api.routes import read_json_body
 from app.services import Services
-from app.services.models import ActiveModel, ModelControl, PromotionError
+from app.services.models import ActiveModel, ModelControl, PromotionError, Switch
 
 ACTOR_HEADER = "X-Actor"
 _STATUS = {"unknown_version": 404, "version_conflict": 409, "bundle_not_loadable": 422, "not_writable": 503}
@@ -40,23 +41,21 @@ def create_models_blueprint(services: Services) -> Blueprint:
         body = {**control.status(), "history": [s.to_dict() for s in control.registry.history()]}
         return jsonify(body)
 
-    @bp.post("/models/promote")
-    def promote() -> Response:
-        version, actor = _version_and_actor(nullable=False)
+    def switched(action: Callable[[Any, str], Switch], *, nullable: bool) -> Response:
+        version, actor = _version_and_actor(nullable=nullable)
         try:
-            switch = control.promote(version, actor)
+            switch = action(version, actor)
         except PromotionError as exc:
             raise _refusal(exc) from None
         return jsonify({"switch": switch.to_dict(), **control.status()})
 
+    @bp.post("/models/promote")
+    def promote() -> Response:
+        return switched(control.promote, nullable=False)
+
     @bp.post("/models/challenger")
     def challenger() -> Response:
-        version, actor = _version_and_actor(nullable=True)
-        try:
-            switch = control.set_challenger(version, actor)
-        except PromotionError as exc:
-            raise _refusal(exc) from None
-        return jsonify({"switch": switch.to_dict(), **control.status()})
+        return switched(control.set_challenger, nullable=True)
 
     return bp
 
