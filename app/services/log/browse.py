@@ -65,17 +65,16 @@ class LogService:
         below = before_id if top_id is None else min(before_id or top_id + 1, top_id + 1)
         with self.log.engine.connect() as conn:
             page = size <= PAGE_READ_MAX
-            if page:
-                where, low, high, days = self._bounded(conn, query, page=True, below=below, above=after_id)
-                if days is not None:  # a date range: skip the ids of other days that late rows stretch it over
-                    if skip > 0:
-                        anchor = day_range_offset(conn, where, days, low, high, ascending=ascending, skip=skip)
-                        if anchor is None:
-                            return []
-                        low, high = (anchor, high) if ascending else (low, anchor)
-                    rows = day_range_page(conn, sa.select(*selected(conn.dialect.name)), where, days, low, high,
-                                          ascending=ascending, size=size)
-                    return rows[::-1] if ascending else rows
+            where, low, high, days = self._bounded(conn, query, page=page, below=below, above=after_id)
+            if days is not None:  # a date range (a page or an export chunk): skip the ids of other days
+                if skip > 0:
+                    anchor = day_range_offset(conn, where, days, low, high, ascending=ascending, skip=skip)
+                    if anchor is None:
+                        return []
+                    low, high = (anchor, high) if ascending else (low, anchor)
+                rows = day_range_page(conn, sa.select(*selected(conn.dialect.name)), where, days, low, high,
+                                      ascending=ascending, size=size)
+                return rows[::-1] if ascending else rows
             where = self._where(conn, query, page=page, below=below, above=after_id)
             if skip > 0:
                 anchor = conn.execute(_ordered(sa.select(predictions.c.id), where, ascending)
