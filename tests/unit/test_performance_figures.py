@@ -106,3 +106,18 @@ def test_the_tab_writes_numbers_the_spanish_way(service, selection):
     for english in ("ECE 0.022", "12,922 préstamos", "4,141.8", "0.749 [0.723, 0.775]"):  # the check catches them
         with pytest.raises(AssertionError):
             assert_spanish_numbers([english])
+
+
+def test_band_rates_leave_out_windows_with_insufficient_data(service):
+    view = service.over_time(Selection())  # months: four judged, the thin ones (64 loans, ...) insufficient
+    thin = set(figures.insufficient_windows(view))
+    assert thin and len(thin) < view.bands["window"].nunique()
+    fig = figures.band_rates(view)
+    observed = [t for t in fig.data if t.name.endswith(": observado")]
+    assert observed and all(not (set(t.x) & thin) for t in observed)
+    marks = [t for t in fig.data if t.name == "Datos insuficientes"]
+    assert len(marks) == 1 and set(marks[0].x) == thin & set(view.bands.loc[view.bands["n"] > 0, "window"])
+    judged = view.bands[(view.bands["n"] > 0) & ~view.bands["window"].isin(thin)]
+    low, high = fig.layout.yaxis.range
+    assert low == 0 and high >= judged["high"].max()
+    assert high < view.bands.loc[view.bands["n"] > 0, "high"].max()  # the thin windows' wide bars stretch no more

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from app.dashboard.figures.charts import BAND_COLORS, CURRENT_COLOR, OBSERVED_COLOR, REFERENCE_COLOR, style
 from app.dashboard.formatting import HOVER_PERCENT, WINDOW_FORMATS, decimal, integer
-from app.dashboard.style import date_axis, percent_axis
+from app.dashboard.style import INSUFFICIENT, date_axis, percent_axis
 from app.services.performance.over_time import PerformanceOverTime
 
 METRIC_LABELS = {"roc_auc": "ROC-AUC", "gini": "Gini", "ks": "KS", "pr_auc_0": "PR-AUC (clase 0)",
@@ -76,11 +76,14 @@ def metric_over_time(view: PerformanceOverTime, metric: str) -> go.Figure:
 
 
 def band_rates(view: PerformanceOverTime) -> go.Figure:
-    """Observed late rate per risk band and window (points with Wilson bars) beside the mean predicted score."""
+    """Observed late rate per risk band and window (points with Wilson bars) beside the mean predicted score.
+    Windows with too few late or on-time loans (the rule of "datos insuficientes") get a grey marker instead of
+    points whose bars would span most of the axis; the y-axis covers the judged points only."""
     day = WINDOW_FORMATS.get(view.granularity, WINDOW_FORMATS["day"])
+    bands = view.bands[view.bands["n"] > 0]
+    judged = ~bands["window"].isin(insufficient_windows(view))
     fig = go.Figure()
-    for band, part in view.bands.groupby("band", sort=False):
-        part = part[part["n"] > 0]
+    for band, part in bands[judged].groupby("band", sort=False):
         color = BAND_COLORS.get(band, REFERENCE_COLOR)
         fig.add_scatter(x=part["window"], y=part["observed"], mode="markers", name=f"{band}: observado",
                         marker={"color": color, "size": 8},
@@ -92,12 +95,25 @@ def band_rates(view: PerformanceOverTime) -> go.Figure:
         fig.add_scatter(x=part["window"], y=part["predicted"], mode="lines", name=f"{band}: predicho",
                         line={"color": color, "dash": "dash"}, customdata=100 * part["predicted"],
                         hovertemplate="Predicho " + HOVER_PERCENT + "<extra></extra>")
-    shown = view.bands[view.bands["n"] > 0]
+    missing = bands[~judged].groupby("window", sort=True)[["n", "late"]].sum().reset_index()
+    if not missing.empty:
+        fig.add_scatter(x=missing["window"], y=np.zeros(len(missing)), mode="markers", name="Datos insuficientes",
+                        marker={"symbol": "x", "color": INSUFFICIENT, "size": 8},
+                        customdata=np.c_[missing["n"], missing["late"]],
+                        hovertemplate="%{x|" + day + "}<br>Datos insuficientes: n = %{customdata[0]:,}, tardíos = "
+                                      "%{customdata[1]:,}<extra></extra>")
+    shown = bands[judged]
     top = float(np.nanmax([shown["high"].max(), shown["predicted"].max(), 0.01])) if len(shown) else 1.0
-    percent_axis(fig, top)
+    percent_axis(fig, top, range=[0, top * 1.05])
     date_axis(fig, view.granularity)
     return style(fig, "Tasa de pago tardío por banda de riesgo: observada vs predicha", "Fecha del préstamo",
                  "Tasa de pago tardío")
+
+
+def insufficient_windows(view: PerformanceOverTime) -> pd.Series:
+    """The windows whose realised metrics are "datos insuficientes" (too few late or on-time labelled loans)."""
+    realised = view.realised[view.realised["window"].notna() & view.realised["insufficient"]]
+    return realised["window"].drop_duplicates()
 
 
 def calibration_curve(view: PerformanceOverTime) -> go.Figure:
