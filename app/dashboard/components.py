@@ -19,7 +19,7 @@ def kpi_card(title: str, value: str, subtitle: str | None = None, color: str = "
              icon: str | None = None, card_id: str | None = None) -> dbc.Card:
     """A compact card with a big number; ``icon`` is a Bootstrap Icons name such as ``"activity"``."""
     heading = [html.I(className=f"bi bi-{icon} me-2")] if icon else []
-    body = [html.Div([*heading, title], className="text-muted small text-uppercase fw-semibold"),
+    body = [html.Div([*heading, title], className="kpi-title text-muted small text-uppercase fw-semibold"),
             html.Div(value, className=f"fs-3 fw-bold text-{color}")]
     if subtitle:
         body.append(html.Div(subtitle, className="small text-muted"))

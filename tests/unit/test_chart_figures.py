@@ -252,3 +252,13 @@ def test_callback_guard_turns_errors_into_spanish_messages(caplog):
 def test_the_model_card_reports_accuracy_under_its_spanish_name(bundle):
     card = text_of(model_card_section(build_model_card(bundle.metadata)))
     assert "Exactitud (accuracy)" in card and "Recall clase 0" in card
+
+
+def test_metric_tile_titles_keep_short_phrases_on_one_line(evaluation):
+    from app.dashboard.tabs.charts_kpis import metric_cards
+
+    tiles = text_of(metric_cards(evaluation, {}))
+    for title in ("Recall clase\u00a00", "Precisión clase\u00a00", "F1 clase\u00a00", "PR-AUC pago\u00a0tardío",
+                  "Con resultado\u00a0real"):
+        assert title in tiles  # a non-breaking space: "0" never alone on the next line
+    assert "Recall clase 0" not in tiles and "Precisión clase 0" not in tiles and tiles.count("kpi-title") == 7

@@ -216,3 +216,9 @@ def test_variable_column_is_wide_enough_for_the_longest_model_variable():
     variable = next(c for c in drift_table.columns(BANDS) if c["field"] == "variable")
     longest = max((s.name for s in specs_for(("feature",))), key=len)
     assert variable["minWidth"] >= name_width(longest) and variable["wrapHeaderText"]
+
+
+def test_type_column_shows_every_type_label_whole():
+    kind = next(c for c in drift_table.columns(BANDS) if c["field"] == "type")
+    longest = max(drift_table.TYPE_LABELS.values(), key=len)  # "categórica": about 8 px a character + padding
+    assert kind["minWidth"] >= 8 * len(longest) + 36

@@ -121,3 +121,18 @@ def test_band_rates_leave_out_windows_with_insufficient_data(service):
     low, high = fig.layout.yaxis.range
     assert low == 0 and high >= judged["high"].max()
     assert high < view.bands.loc[view.bands["n"] > 0, "high"].max()  # the thin windows' wide bars stretch no more
+
+
+def test_summary_intervals_stay_on_one_line_in_sized_columns(service):
+    table = summary_grid(service.over_time(Selection()))
+    grid = table if getattr(table, "id", None) == "perf-summary-table" else table.children[0]
+    header, body = grid.children
+    widths = [float(th.style["width"].rstrip("%")) for th in header.children.children]
+    assert [th.children for th in header.children.children][:2] == ["Métrica", "Real"] and sum(widths) == 100
+    assert widths[1] > widths[0] and widths[3] > widths[0]  # value columns wider than the metric column
+    for row in body.children:
+        real, estimated = row.children[1].children, row.children[3].children
+        estimated = estimated[0] if isinstance(estimated, list) else estimated
+        for cell in (real, estimated):
+            assert cell.className == "text-nowrap"
+    assert any("[" in row.children[1].children.children for row in body.children)

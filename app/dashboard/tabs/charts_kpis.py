@@ -40,6 +40,13 @@ def percent(value: float | None, digits: int = 1) -> str:
     return spanish_percent(value, digits)
 
 
+def unbroken(title: str) -> str:
+    """A tile title whose last two words never part (``clase 0``, ``pago tardío``): the last space is
+    non-breaking, so a narrow tile never leaves the ``0`` alone on a second line."""
+    head, _, tail = title.rpartition(" ")
+    return f"{head}\u00a0{tail}" if head else title
+
+
 def with_tooltip(card: dbc.Card, card_id: str, text: str) -> html.Div:
     """``card`` (built with ``card_id``) plus a tooltip explaining it on hover."""
     return html.Div([card, dbc.Tooltip(text, target=card_id, placement="bottom")], className="h-100")
@@ -99,7 +106,7 @@ def metric_cards(evaluation: LabelledEvaluation, training: dict[str, float]) -> 
     """One card per metric on the labelled rows, beside the value measured on the test period at training."""
     context = {"late_rate": percent(evaluation.late_rate), "threshold": number(evaluation.threshold, 3),
                "base_brier": number(evaluation.late_rate * (1 - evaluation.late_rate), 4)}
-    cols = [dbc.Col(with_tooltip(kpi_card("Con resultado real", integer(evaluation.n),
+    cols = [dbc.Col(with_tooltip(kpi_card("Con resultado\u00a0real", integer(evaluation.n),
                                           f"{integer(evaluation.n_late)} pagos tardíos "
                                           f"({percent(evaluation.late_rate)})",
                                           icon="check2-square", card_id=_kpi_id("labelled")), _kpi_id("labelled"),
@@ -107,7 +114,8 @@ def metric_cards(evaluation: LabelledEvaluation, training: dict[str, float]) -> 
                                  "sección usan solo estas filas. Clase 0 = pago tardío."), xs=12, md=6, xl=True)]
     for key, (title, help_text) in METRIC_HELP.items():
         card_id = _kpi_id(key)
-        card = kpi_card(title, number(evaluation.metrics.get(key)), f"prueba al entrenar: {number(training.get(key))}",
+        card = kpi_card(unbroken(title), number(evaluation.metrics.get(key)),
+                        f"prueba al entrenar: {number(training.get(key))}",
                         color="primary" if key != "brier" else "secondary", card_id=card_id)
         cols.append(dbc.Col(with_tooltip(card, card_id, help_text.format(**context)), xs=12, md=6, xl=True))
     return dbc.Row(cols, className="g-3")

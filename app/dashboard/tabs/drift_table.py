@@ -22,6 +22,7 @@ NOISE_HELP = ("Nivel de ruido (95 %): el PSI que el azar del muestreo alcanza po
               "drift si su PSI está en banda Moderado o Alto y por encima de ese nivel; si el ruido llega a la "
               "primera banda (muestras pequeñas), el estado es «datos insuficientes» y no genera alerta.")
 VARIABLE_WIDTH = 290  # shows the longest name (promedio_ingresos_datacredito, 29 characters) whole
+TYPE_WIDTH = 125  # "categórica" whole (cell padding included), not cut to "categóri…"
 _FIT = {"flex": 1, "wrapHeaderText": True, "autoHeaderHeight": True}
 _NUMBER = "params.value == null ? '—' : params.value.toFixed({digits}).replace('.', ',')"
 _COUNT = "params.value == null ? '—' : d3.format(',d')(params.value).replace(/,/g, '.')"
@@ -53,7 +54,7 @@ def columns(bands: tuple[float, float]) -> list[dict]:
     return [
         {"field": "variable", "headerName": "Variable", "pinned": "left", "minWidth": VARIABLE_WIDTH, **_FIT,
          "headerTooltip": "Variable de entrada, derivada por el pipeline, o el puntaje del modelo (prob_default)."},
-        {"field": "type", "headerName": "Tipo", "minWidth": 100, **_FIT,
+        {"field": "type", "headerName": "Tipo", "minWidth": TYPE_WIDTH, **_FIT,
          "headerTooltip": "numérica, categórica, derivada (calculada por el pipeline: grupoEdad, es_independiente, "
                           "total_creditos) o puntaje."},
         _number_column("psi", "PSI", _NUMBER.format(digits=3), PSI_HELP, sort="desc", minWidth=80),

@@ -29,6 +29,9 @@ STATE_LABELS = {"ok": "correcto", "alert": "ALERTA", "worse_than_floor": "peor q
 CONFUSION_LEGEND = ("VP: verdaderos positivos (pago tardío previsto y real) · FP: falsos positivos (tardío previsto, "
                     "pagó a tiempo) · FN: falsos negativos (a tiempo previsto, pagó tarde) · VN: verdaderos negativos "
                     "(a tiempo previsto y real). Valores esperados (CBPE), no observados.")
+SUMMARY_WIDTHS = {"Métrica": "16%", "Real": "22%", "n": "8%", "Estimado (CBPE)": "24%", "Prueba": "8%",
+                  "Estado": "22%"}  # at 1400 px an interval (0,749 [0,723; 0,775]) fits on one line
+SUMMARY_ALIGN = {"n": "text-end", "Prueba": "text-end"}
 UNKNOWN = ("Calibración desconocida: faltan préstamos con resultado para comprobarla; el desempeño estimado supone "
            "probabilidades calibradas.")
 
@@ -90,17 +93,29 @@ def mismatch_alert(view: PerformanceOverTime) -> dbc.Alert | None:
 
 
 def summary_grid(view: PerformanceOverTime) -> Any:
-    """Whole-selection metrics: realised and estimated with 95 % intervals, test value, status."""
+    """Whole-selection metrics: realised and estimated with 95 % intervals, test value, status. The intervals keep
+    to one line (``text-nowrap``); the metric and status columns wrap instead."""
     table = overall_table(view)
     found = view.mismatches
     apart = table["metric"].isin(found.loc[found["window"].isna(), "metric"])
-    table.loc[apart, "Estimado (CBPE)"] += MISMATCH_MARK
     table["Estado"] = table.pop("status").map(STATE_LABELS)
-    grid = dbc.Table.from_dataframe(table.drop(columns="metric"), striped=True, bordered=False, hover=True,
-                                    size="sm", className="mb-0 small", id="perf-summary-table")
+    header = html.Thead(html.Tr([html.Th(name, className=SUMMARY_ALIGN.get(name, ""), style={"width": width})
+                                 for name, width in SUMMARY_WIDTHS.items()]))
+    body = html.Tbody([html.Tr([html.Td(_summary_cell(row[name], name, bool(mark)),
+                                        className=SUMMARY_ALIGN.get(name, "")) for name in SUMMARY_WIDTHS])
+                       for (_, row), mark in zip(table.iterrows(), apart, strict=True)])
+    grid = dbc.Table([header, body], striped=True, bordered=False, hover=True, size="sm", className="mb-0 small",
+                     id="perf-summary-table")
     if not apart.any():
         return grid
     return html.Div([grid, html.Div(MISMATCH, className="small text-danger mt-1", id="perf-summary-mismatch")])
+
+
+def _summary_cell(value: str, column: str, mismatch: bool) -> Any:
+    if column not in ("Real", "Estimado (CBPE)"):
+        return value
+    interval = html.Span(value, className="text-nowrap")
+    return [interval, MISMATCH_MARK] if mismatch and column != "Real" else interval
 
 
 def confusion_table(view: PerformanceOverTime) -> Any:
