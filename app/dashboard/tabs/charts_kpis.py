@@ -106,10 +106,11 @@ def metric_cards(evaluation: LabelledEvaluation, training: dict[str, float]) -> 
     """One card per metric on the labelled rows, beside the value measured on the test period at training."""
     context = {"late_rate": percent(evaluation.late_rate), "threshold": number(evaluation.threshold, 3),
                "base_brier": number(evaluation.late_rate * (1 - evaluation.late_rate), 4)}
+    # no icon on the first tile, as on the metric tiles beside it: its title then fits one line at 1400 px
     cols = [dbc.Col(with_tooltip(kpi_card("Con resultado\u00a0real", integer(evaluation.n),
                                           f"{integer(evaluation.n_late)} pagos tardíos "
                                           f"({percent(evaluation.late_rate)})",
-                                          icon="check2-square", card_id=_kpi_id("labelled")), _kpi_id("labelled"),
+                                          card_id=_kpi_id("labelled")), _kpi_id("labelled"),
                                  "Predicciones cuyo resultado real (Pago_atiempo) se conoce; las métricas de esta "
                                  "sección usan solo estas filas. Clase 0 = pago tardío."), xs=12, md=6, xl=True)]
     for key, (title, help_text) in METRIC_HELP.items():
