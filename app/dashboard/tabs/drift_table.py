@@ -57,7 +57,7 @@ def columns(bands: tuple[float, float]) -> list[dict]:
         {"field": "type", "headerName": "Tipo", "minWidth": TYPE_WIDTH, **_FIT,
          "headerTooltip": "numérica, categórica, derivada (calculada por el pipeline: grupoEdad, es_independiente, "
                           "total_creditos) o puntaje."},
-        _number_column("psi", "PSI", _NUMBER.format(digits=3), PSI_HELP, sort="desc", minWidth=80),
+        _number_column("psi", "PSI", _NUMBER.format(digits=3), PSI_HELP, sort="desc", minWidth=100),
         {"field": "band_label", "headerName": "Banda", "minWidth": 115, **_FIT, "headerTooltip": band_help,
          "cellStyle": {"styleConditions": _STATUS_STYLES}},
         _number_column("noise_level", "Nivel de ruido (95 %)", _NUMBER.format(digits=3), NOISE_HELP, minWidth=95),
