@@ -41,13 +41,6 @@ def window_counts(variable: VariableProfile, column: pd.Series,
     return counts, outside_counts
 
 
-def variable_evolution(variable: VariableProfile, column: pd.Series, windows: Windows, *,
-                       bands: Sequence[float], min_rows: int, kind: str | None = None) -> pd.DataFrame:
-    """The long-format rows (one per window) of one variable."""
-    counts, outside = window_counts(variable, column, windows)
-    return evolution_from_counts(variable, counts, outside, windows, bands=bands, min_rows=min_rows, kind=kind)
-
-
 def evolution_from_counts(variable: VariableProfile, counts: np.ndarray, outside: np.ndarray | None,
                           windows: Windows, *, bands: Sequence[float] = DEFAULT_BANDS, min_rows: int = MIN_ROWS,
                           kind: str | None = None) -> pd.DataFrame:

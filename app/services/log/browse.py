@@ -66,27 +66,21 @@ class LogService:
         with self.log.engine.connect() as conn:
             page = size <= PAGE_READ_MAX
             where, low, high, days = self._bounded(conn, query, page=page, below=below, above=after_id)
-            if days is not None:  # a date range (a page or an export chunk): skip the ids of other days
-                if skip > 0:
+            if skip > 0:  # the only O(distance) read: a date range counts windows, otherwise ids are skipped
+                if days is not None:
                     anchor = day_range_offset(conn, where, days, low, high, ascending=ascending, skip=skip)
-                    if anchor is None:
-                        return []
-                    low, high = (anchor, high) if ascending else (low, anchor)
-                rows = day_range_page(conn, sa.select(*selected(conn.dialect.name)), where, days, low, high,
-                                      ascending=ascending, size=size)
-                return rows[::-1] if ascending else rows
-            where = self._where(conn, query, page=page, below=below, above=after_id)
-            if skip > 0:
-                anchor = conn.execute(_ordered(sa.select(predictions.c.id), where, ascending)
-                                      .offset(skip).limit(1)).scalar()
+                else:
+                    anchor = conn.execute(_ordered(sa.select(predictions.c.id), _with_ids(where, low, high),
+                                                   ascending).offset(skip).limit(1)).scalar()
                 if anchor is None:
                     return []
-                if ascending:
-                    where = self._where(conn, query, page=page, below=below, above=anchor - 1)
-                else:
-                    where = self._where(conn, query, page=page, below=anchor + 1, above=after_id)
-            result = conn.execute(_ordered(sa.select(*selected(conn.dialect.name)), where, ascending).limit(size))
-            rows = result.cursor.fetchall()  # plain tuples: no per-row objects or type processing needed
+                low, high = (anchor, high) if ascending else (low, anchor)
+            columns = sa.select(*selected(conn.dialect.name))
+            if days is not None:  # a date range (a page or an export chunk): skip the ids of other days
+                rows = day_range_page(conn, columns, where, days, low, high, ascending=ascending, size=size)
+            else:
+                result = conn.execute(_ordered(columns, _with_ids(where, low, high), ascending).limit(size))
+                rows = result.cursor.fetchall()  # plain tuples: no per-row objects or type processing needed
         return rows[::-1] if ascending else rows
 
     def block(self, query: LogQuery, start: int, size: int, total: int, known: Mapping[int, Sequence[int]],
@@ -164,8 +158,7 @@ class LogService:
         ids below ``below`` and above ``above`` (exclusive) and within a date range's id bounds — merged into one
         lower and one upper bound: SQLite seeks on one bound of each side and only filters on the others."""
         where, low, high, _ = self._bounded(conn, query, page=page, below=below, above=above)
-        return (where + ([predictions.c.id >= low] if low is not None else [])
-                + ([predictions.c.id <= high] if high is not None else []))
+        return _with_ids(where, low, high)
 
     def _bounded(self, conn: sa.Connection, query: LogQuery, *, page: bool, below: int | None, above: int | None
                  ) -> tuple[list[Any], int | None, int | None, list[date] | None]:
@@ -184,6 +177,12 @@ class LogService:
             lows.append(bounds[0])
             highs.append(bounds[1])
         return where, max(lows, default=None), min(highs, default=None), days
+
+def _with_ids(where: list[Any], low: int | None, high: int | None) -> list[Any]:
+    """``where`` with ``low <= id <= high`` (either side open when None)."""
+    return (where + ([predictions.c.id >= low] if low is not None else [])
+            + ([predictions.c.id <= high] if high is not None else []))
+
 
 def _ordered(select: Any, where: list[Any], ascending: bool) -> Any:
     return select.where(*where).order_by(predictions.c.id.asc() if ascending else predictions.c.id.desc())

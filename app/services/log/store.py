@@ -199,11 +199,6 @@ def _filtered(query: Any, source: str | Sequence[str] | None, model_version: str
     return query
 
 
-def _unique_violation(exc: sa.exc.IntegrityError) -> bool:
-    """A UNIQUE / primary-key violation (PostgreSQL SQLSTATE 23505, SQLite's "UNIQUE constraint failed")."""
-    return getattr(exc.orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(exc.orig)
-
-
 def _utcnow() -> datetime:
     return pd.Timestamp.now(tz="UTC").tz_localize(None).to_pydatetime()
 
