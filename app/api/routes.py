@@ -15,6 +15,7 @@ from flask import Blueprint, Response, current_app, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.api.api_key import require_api_key
+from app.api.body import body_bytes
 from app.api.errors import ApiError
 from app.api.microbatch import MicroBatcher
 from app.services import Services
@@ -136,7 +137,7 @@ def read_json_body(with_bytes: bool = False) -> Any:
     if not request.is_json:
         raise ApiError(415, "unsupported_media_type", "send the body as JSON with Content-Type: application/json "
                        f"(got {request.mimetype or 'no Content-Type'})")
-    data = request.get_data(cache=False)  # raises 413 past MAX_CONTENT_LENGTH without reading it whole
+    data = body_bytes()  # raises 413 past MAX_CONTENT_LENGTH without reading it whole
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if request.content_length is None and limit and len(data) >= limit:  # chunked: werkzeug stops at the limit
         raise RequestEntityTooLarge()

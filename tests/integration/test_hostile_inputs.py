@@ -301,3 +301,22 @@ def test_a_chunked_body_is_cut_at_the_limit(small_limit_server):
     answer = raw_exchange(small_limit_server, head, f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
     assert answer.startswith(b"HTTP/1.1 413"), answer[:300]
     assert small_limit_server.get("/health/live").status_code == 200
+
+
+def test_a_body_of_many_socket_reads_arrives_whole(small_limit_server, record):
+    records = [{**record, "capital_prestado": 1_000 + i} for i in range(1_500)]  # ~0.7 MB: hundreds of reads
+    response = small_limit_server.post("/predict_batch", json=records)
+    assert response.status_code == 200, response.text[:300]
+    assert [r["index"] for r in response.json()["results"]] == list(range(1_500))
+
+
+def test_a_body_shorter_than_its_declared_length_is_400(small_limit_server):
+    head = (b"POST /predict_batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 50000\r\n\r\n")
+    host, port = small_limit_server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=20) as sock:
+        sock.sendall(head + b"[{}," * 100)
+        sock.shutdown(socket.SHUT_WR)  # the client stops before the declared length
+        answer = sock.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 400"), answer[:300]
+    assert small_limit_server.get("/health/live").status_code == 200
