@@ -107,9 +107,13 @@ def test_score_histogram_compares_densities_over_bands_and_threshold():
     fig = charts.score_histogram(dist)
     bars = [t for t in fig.data if t.type == "bar"]
     assert [t.name for t in bars] == ["Referencia (entrenamiento, n=1.000)", "Predicciones filtradas (n=400)"]
-    for bar in bars:  # heights are % per 0.01 of score: area over the bars is 100 %
-        assert np.sum(np.asarray(bar.y) * np.asarray(bar.width) / charts.DENSITY_WIDTH) == pytest.approx(100)
+    for bar in bars:  # heights are shares per 0.01 of score: area over the bars is 100 %
+        assert np.sum(np.asarray(bar.y) * np.asarray(bar.width) / charts.DENSITY_WIDTH) == pytest.approx(1)
         assert sum(c[1] for c in bar.customdata) == pytest.approx(100)
+    ticks = fig.layout.yaxis  # shares written as Spanish percentages from 0, covering the tallest bar
+    assert ticks.tickmode == "array" and ticks.ticktext[0] == "0 %" and ticks.tickvals[0] == 0
+    assert all(re.fullmatch(r"\d+(,\d+)? %", text) for text in ticks.ticktext), ticks.ticktext
+    assert ticks.tickvals[-1] >= max(max(bar.y) for bar in bars)
     assert [s.x0 for s in fig.layout.shapes if s.type == "line"] == [CUTS[1]]  # the threshold
     fills = [s.fillcolor for s in fig.layout.shapes if s.type == "rect"]
     assert fills == [charts.BAND_COLORS[b] for b in BANDS]

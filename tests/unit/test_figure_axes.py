@@ -48,7 +48,7 @@ HELPERS = {"style", "empty_figure"}  # style a figure, or say there is nothing t
 ENGLISH_DIRECTIVES = re.compile(r"%[bBaA]")  # d3 time directives that print English names
 FREQUENCIES = {"month": "M", "week": "W", "day": "D"}
 PERCENT_AXES = {"roc_figure": "xy", "pr_figure": "xy", "calibration_figure": "xy", "threshold_figure": "y",
-                "band_rates": "y", "calibration_curve": "xy"}
+                "band_rates": "y", "calibration_curve": "xy", "score_histogram": "y"}
 
 
 @pytest.fixture(scope="module")

@@ -9,13 +9,23 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from app.dashboard.formatting import decimal, integer, percent
-from app.dashboard.style import BAND_COLORS, INK, ORANGE, PRIMARY, PURPLE, REFERENCE, SEPARATORS, date_axis
+from app.dashboard.style import (
+    BAND_COLORS,
+    INK,
+    ORANGE,
+    PRIMARY,
+    PURPLE,
+    REFERENCE,
+    SEPARATORS,
+    date_axis,
+    percent_axis,
+)
 from app.services.performance import ScoreDistribution, Timeline
 
 REFERENCE_COLOR = REFERENCE
 CURRENT_COLOR = PRIMARY
 OBSERVED_COLOR = PURPLE
-DENSITY_WIDTH = 0.01  # histogram heights: % of loans per this width of prob_default
+DENSITY_WIDTH = 0.01  # histogram heights: share of loans per this width of prob_default
 GRANULARITY_LABELS = {"month": "mes", "week": "semana", "day": "día"}
 _DATE_FORMATS = {"month": "%Y-%m", "week": "semana del %Y-%m-%d", "day": "%Y-%m-%d"}  # ISO: no English names
 _DAY_MS = 86_400_000
@@ -36,7 +46,8 @@ def style(fig: go.Figure, title: str, x_title: str, y_title: str, height: int = 
 
 def score_histogram(dist: ScoreDistribution) -> go.Figure:
     """Density of ``prob_default`` (share per 0.01 of score: display bins are whole fine bins, so their widths
-    differ slightly), selection vs training reference, over shaded risk bands with the decision threshold."""
+    differ slightly), selection vs training reference, over shaded risk bands with the decision threshold; the
+    y axis in Spanish percentages (``2 %``)."""
     edges = dist.edges
     left, right = edges[:-1], edges[1:]
     ranges = [f"[{decimal(a, 3)}; {decimal(b, 3)})" for a, b in zip(left, right, strict=True)]
@@ -47,9 +58,11 @@ def score_histogram(dist: ScoreDistribution) -> go.Figure:
     if dist.reference_share is not None:
         series.insert(0, (f"Referencia (entrenamiento, n={integer(dist.n_reference)})", dist.reference_share,
                           dist.n_reference, REFERENCE_COLOR))
-    fig = go.Figure()
+    fig, top = go.Figure(), 0.0
     for name, shares, n, color in series:
-        fig.add_bar(x=(left + right) / 2, y=shares * 100 * DENSITY_WIDTH / (right - left), width=right - left,
+        density = shares * DENSITY_WIDTH / (right - left)
+        top = max(top, float(density.max(initial=0.0)))
+        fig.add_bar(x=(left + right) / 2, y=density, width=right - left,
                     name=name, marker_color=color, opacity=0.65,
                     customdata=list(zip(ranges, shares * 100, (shares * n).round(), strict=True)),
                     hovertemplate="%{customdata[0]}<br>%{customdata[1]:.1f} % (%{customdata[2]:,.0f} préstamos)"
@@ -65,6 +78,7 @@ def score_histogram(dist: ScoreDistribution) -> go.Figure:
     fig.add_scatter(x=[None], y=[None], mode="lines", name=f"Umbral {decimal(dist.threshold, 3)}",
                     line={"color": INK, "dash": "dash"})
     fig.update_layout(barmode="overlay", bargap=0)
+    percent_axis(fig, top, rangemode="tozero")
     title = (f"Distribución de prob_default: predicciones vs referencia (media {percent(dist.current_mean)} vs "
              f"{percent(dist.reference_mean)})" if dist.reference_share is not None else
              f"Distribución de prob_default (media {percent(dist.current_mean)}; sin referencia de entrenamiento)")
