@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from app.dashboard.figures.batch import probability_histogram, risk_band_bar
 from app.dashboard.style import BAND_COLORS
@@ -30,3 +31,9 @@ def test_histogram_draws_the_binned_counts_and_the_threshold():
     assert [shape.x0 for shape in fig.layout.shapes] == [0.1]
     assert "prob_default" in fig.layout.xaxis.title.text and fig.layout.yaxis.title.text == "Filas"
     assert not probability_histogram([], [], None).layout.shapes
+
+
+def test_histogram_axis_starts_at_a_labelled_zero_below_the_lowest_score():
+    fig = probability_histogram([0.02, 0.04, 0.06], [5, 2], threshold=0.1)
+    assert fig.layout.xaxis.range == pytest.approx((0, 0.102)) and fig.layout.xaxis.tick0 == 0  # reaches the threshold
+    assert probability_histogram([0.3, 0.5], [1], None).layout.xaxis.range[0] == 0

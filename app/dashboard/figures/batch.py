@@ -28,7 +28,8 @@ def risk_band_bar(counts: Mapping[str, int], labels: Sequence[str]) -> go.Figure
 
 
 def probability_histogram(edges: Sequence[float], counts: Sequence[int], threshold: float | None) -> go.Figure:
-    """Histogram of the batch's ``prob_default`` (pre-binned) with the decision threshold marked."""
+    """Histogram of the batch's ``prob_default`` (pre-binned) with the decision threshold marked; the x axis starts
+    at a labelled 0 even when the lowest score is above it."""
     left, right = list(edges[:-1]), list(edges[1:])
     centres = [(a + b) / 2 for a, b in zip(left, right, strict=True)]
     widths = [b - a for a, b in zip(left, right, strict=True)]
@@ -39,5 +40,8 @@ def probability_histogram(edges: Sequence[float], counts: Sequence[int], thresho
         fig.add_vline(x=threshold, line_dash="dash", line_color=INK,
                       annotation_text=f"Umbral {decimal(threshold, 3)}", annotation_position="top right")
     fig.update_layout(bargap=0)
+    if right:
+        end = max(right[-1], threshold or 0.0)
+        fig.update_xaxes(range=[0, 1.02 * end], tick0=0)
     return style_figure(fig, "Distribución de prob_default del lote", "Probabilidad de pago tardío (prob_default)",
                         "Filas")
