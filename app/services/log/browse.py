@@ -19,8 +19,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from app.services.log.day_pages import day_range_offset, day_range_page
-from app.services.log.export import flatten, selected, stream_csv
+from app.services.log.export import Chunk, flatten, selected, stream_csv
 from app.services.log.export_copy import copy_csv
+from app.services.log.export_read import arrow_reader
 from app.services.log.pages import LogOptions, LogPage, LogTotals
 from app.services.log.query import LogQuery, conditions, day_id_range, listed_days, orders_by_code_point
 from app.services.log.store import PredictionLog
@@ -57,10 +58,11 @@ class LogService:
         return LogPage(flatten(rows, self.input_fields))
 
     def _rows(self, query: LogQuery, *, before_id: int | None = None, after_id: int | None = None,
-              last: bool = False, skip: int = 0, size: int = PAGE_SIZE, top_id: int | None = None
-              ) -> list[tuple[Any, ...]]:
+              last: bool = False, skip: int = 0, size: int = PAGE_SIZE, top_id: int | None = None,
+              fetch: Callable[[sa.Select], Chunk] | None = None) -> Chunk:
         """:meth:`page`'s rows as the driver returns them (``export.selected`` columns), newest first; none above
-        ``top_id`` when given."""
+        ``top_id`` when given. ``fetch`` reads a newest-first read without a listed date range instead (an export
+        chunk as an Arrow table)."""
         ascending = after_id is not None or last
         below = before_id if top_id is None else min(before_id or top_id + 1, top_id + 1)
         with self.log.engine.connect() as conn:
@@ -79,8 +81,10 @@ class LogService:
             if days is not None:  # a date range (a page or an export chunk): skip the ids of other days
                 rows = day_range_page(conn, columns, where, days, low, high, ascending=ascending, size=size)
             else:
-                result = conn.execute(_ordered(columns, _with_ids(where, low, high), ascending).limit(size))
-                rows = result.cursor.fetchall()  # plain tuples: no per-row objects or type processing needed
+                statement = _ordered(columns, _with_ids(where, low, high), ascending).limit(size)
+                if fetch is not None and not ascending:
+                    return fetch(statement)
+                rows = conn.execute(statement).cursor.fetchall()  # plain tuples: no type processing needed
         return rows[::-1] if ascending else rows
 
     def block(self, query: LogQuery, start: int, size: int, total: int, known: Mapping[int, Sequence[int]],
@@ -149,8 +153,9 @@ class LogService:
             last_id = top_id or 0
             return copy_csv(self.log.engine, where, self.input_fields, max(low or 0, first_id),
                             last_id if high is None else min(high, last_id), days)
-        return stream_csv(partial(self._rows, query, size=chunk_rows, top_id=top_id), None, chunk_rows,
-                          self.input_fields)
+        fetch = arrow_reader(self.log.engine, chunk_rows)  # SQLite file: chunks read into Arrow in C
+        return stream_csv(partial(self._rows, query, size=chunk_rows, top_id=top_id, fetch=fetch), None,
+                          chunk_rows, self.input_fields)
 
     def _where(self, conn: sa.Connection, query: LogQuery, *, page: bool = False, below: int | None = None,
                above: int | None = None) -> list[Any]:

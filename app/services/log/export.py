@@ -1,18 +1,22 @@
 """Log rows flattened for display and export: Arrow tables built column-wise, CSV written by Arrow.
 
 A flattened row holds ``DISPLAY_COLUMNS`` (the log's own columns, the number and text of its warnings) and then
-one column per logged input field (``fecha_prestamo`` is shown as ``loan_date``). The inputs' JSON is parsed by
-``pyarrow.json`` in one call per chunk; only rows that carry warnings are decoded one by one (orjson).
+one column per logged input field (``fecha_prestamo`` is shown as ``loan_date``). Rows come as driver tuples or,
+for the SQLite export, as Arrow tables read by :mod:`app.services.log.export_read`. The inputs' JSON is parsed
+by ``pyarrow.json`` in one call per chunk; only rows that carry warnings are decoded one by one (orjson).
 """
 from __future__ import annotations
 
 import io
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+import numpy as np
 import orjson
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.json as pa_json
 import sqlalchemy as sa
@@ -26,7 +30,9 @@ DISPLAY_COLUMNS = ("id", "scored_at", "loan_date", "source", "request_id", "row"
                    "model_version")
 SELECTED = ("id", "scored_at", "loan_date", "source", "request_id", "row", "prob_default", "Pago_atiempo_pred",
             "risk_band", "warnings", "latency_ms", "actual", "model_version", "inputs")
+FLATTENERS = 2  # export chunks turned into CSV at once, while the next one is read
 BOM = "\ufeff".encode()
+Chunk = Sequence[Sequence[Any]] | pa.Table  # rows of ``selected`` columns: driver tuples or an Arrow table
 _TIMES = ("scored_at", "loan_date")
 _TIME_TEXT = {"postgresql": lambda column: sa.func.to_char(column, "YYYY-MM-DD HH24:MI:SS")}
 _TYPES = {"id": pa.int64(), "row": pa.int64(),
@@ -37,49 +43,51 @@ _CSV_OPTIONS = {True: pa_csv.WriteOptions(include_header=True), False: pa_csv.Wr
 
 
 def selected(dialect: str) -> list[Any]:
-    """The ``SELECTED`` columns for a ``select``; times already as ``YYYY-MM-DD HH:MM:SS`` text."""
+    """The ``SELECTED`` columns for a ``select``; times already as ``YYYY-MM-DD HH:MM:SS`` text; on SQLite the
+    inputs as the bytes stored (parsed as they are, never decoded to text and back)."""
     as_text = _TIME_TEXT.get(dialect, lambda column: sa.func.substr(column, 1, 19))  # SQLite stores ISO text
-    return [as_text(predictions.c[name]).label(name) if name in _TIMES else predictions.c[name] for name in SELECTED]
+    columns = {name: as_text(predictions.c[name]).label(name) if name in _TIMES else predictions.c[name]
+               for name in SELECTED}
+    if dialect == "sqlite":
+        columns["inputs"] = sa.cast(predictions.c.inputs, sa.LargeBinary).label("inputs")
+    return list(columns.values())
 
 
-def flatten(rows: Sequence[Sequence[Any]], input_fields: Sequence[str] | None = None) -> pa.Table:
+def flatten(rows: Chunk, input_fields: Sequence[str] | None = None) -> pa.Table:
     """Rows of :func:`selected` columns → one table: ``DISPLAY_COLUMNS`` then the inputs.
 
     ``input_fields`` fixes the input columns and their order (missing ones come out empty, others are left
     out); ``None`` takes every field found in these rows, in their order.
     """
-    columns = dict(zip(SELECTED, zip(*rows, strict=True), strict=True)) if rows else dict.fromkeys(SELECTED, ())
-    counts, texts = _warnings(columns["warnings"])
-    display = {name: _array(name, columns[name]) for name in DISPLAY_COLUMNS if name in columns and name != "warnings"}
-    display.update(warnings_count=pa.array(counts, pa.int64()), warnings=pa.array(texts, pa.string()))
-    inputs = _inputs(columns["inputs"])
+    chunk = rows if isinstance(rows, pa.Table) else _rows_table(rows)
+    table = {name: _typed(name, chunk.column(name)) for name in DISPLAY_COLUMNS if name in SELECTED}
+    table["warnings_count"], table["warnings"] = _warnings(_typed("warnings", chunk.column("warnings")))
+    inputs = _inputs(chunk.column("inputs"))
     fields = [f for f in (inputs.column_names if input_fields is None else input_fields)
               if f != DATE_COLUMN and f not in DISPLAY_COLUMNS]
-    n = len(rows)
-    table = {name: display[name] for name in DISPLAY_COLUMNS}
-    table.update({f: inputs.column(f) if f in inputs.column_names else pa.nulls(n) for f in fields})
+    table = {name: table[name] for name in DISPLAY_COLUMNS}
+    table.update({f: inputs.column(f) if f in inputs.column_names else pa.nulls(chunk.num_rows) for f in fields})
     return pa.table(table)
 
 
-def stream_csv(read: Callable[..., list[tuple[Any, ...]]], before_id: int | None, chunk_rows: int,
+def stream_csv(read: Callable[..., Chunk], before_id: int | None, chunk_rows: int,
                input_fields: Sequence[str] | None) -> Iterator[bytes]:
     """CSV pieces of every row ``read(before_id=…)`` returns, chunk after chunk newest first (each chunk below the
-    last one's oldest id), until a chunk is short: the BOM and the header with the first. The next chunk is read
-    in a thread while this one is written. Input columns: ``input_fields``, else those of the first chunk."""
-    fields = input_fields
-    with ThreadPoolExecutor(max_workers=1) as reader:
-        rows = reader.submit(read, before_id=before_id).result()
-        header = True
-        while True:
-            pending = reader.submit(read, before_id=rows[-1][0]) if len(rows) == chunk_rows else None
-            table = flatten(rows, fields)
-            if fields is None:
-                fields = tuple(table.column_names[len(DISPLAY_COLUMNS):])
-            if header or rows:
-                yield (BOM if header else b"") + csv_bytes(_fit(table, fields), header=header)
-            if pending is None:
-                return
-            rows, header = pending.result(), False
+    last one's oldest id), until a chunk is short: the BOM and the header with the first. A thread reads the
+    next chunk while ``FLATTENERS`` threads turn the chunks before it into CSV (Arrow and the readers release the
+    GIL), so at most ``FLATTENERS`` + 2 chunks are held. Input columns: ``input_fields``, else the first chunk's."""
+    with ThreadPoolExecutor(1, "log-export-read") as reader, ThreadPoolExecutor(FLATTENERS, "log-export") as pool:
+        chunks = _chunks(read, before_id, chunk_rows, reader)
+        table = flatten(next(chunks), input_fields)
+        fields = tuple(table.column_names[len(DISPLAY_COLUMNS):]) if input_fields is None else tuple(input_fields)
+        yield BOM + csv_bytes(_fit(table, fields), header=True)
+        pending: deque[Future[bytes]] = deque()
+        for chunk in chunks:
+            pending.append(pool.submit(_csv_piece, chunk, fields))
+            if len(pending) > FLATTENERS:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def csv_bytes(table: pa.Table, *, header: bool) -> bytes:
@@ -90,48 +98,79 @@ def csv_bytes(table: pa.Table, *, header: bool) -> bytes:
     return sink.getvalue()
 
 
+def records(table: pa.Table) -> list[dict[str, Any]]:
+    """The table as JSON-safe dicts for a grid."""
+    return table.to_pylist()
+
+
+def _chunks(read: Callable[..., Chunk], before_id: int | None, chunk_rows: int,
+            reader: ThreadPoolExecutor) -> Iterator[Chunk]:
+    """The first chunk (maybe empty), then every non-empty one after it, each read in ``reader`` while the one
+    before is used."""
+    rows = read(before_id=before_id)
+    while True:
+        pending = reader.submit(read, before_id=_last_id(rows)) if len(rows) == chunk_rows else None
+        yield rows
+        if pending is None or not (rows := pending.result()):
+            return
+
+
+def _last_id(rows: Chunk) -> int:
+    return rows.column("id")[-1].as_py() if isinstance(rows, pa.Table) else rows[-1][0]
+
+
+def _csv_piece(rows: Chunk, fields: Sequence[str]) -> bytes:
+    return csv_bytes(_fit(flatten(rows, fields), fields), header=False)
+
+
 def _fit(table: pa.Table, fields: Sequence[str]) -> pa.Table:
     """``table`` with exactly the display columns and ``fields`` (missing ones empty)."""
     return pa.table({name: table.column(name) if name in table.column_names else pa.nulls(table.num_rows)
                      for name in (*DISPLAY_COLUMNS, *fields)})
 
 
-def records(table: pa.Table) -> list[dict[str, Any]]:
-    """The table as JSON-safe dicts for a grid."""
-    return table.to_pylist()
+def _rows_table(rows: Sequence[Sequence[Any]]) -> pa.Table:
+    """Driver tuples → an Arrow table of the ``SELECTED`` columns."""
+    columns = zip(*rows, strict=True) if rows else [()] * len(SELECTED)
+    return pa.table({name: pa.array(values, _TYPES.get(name, None if name == "inputs" else pa.string()))
+                     for name, values in zip(SELECTED, columns, strict=True)})
 
 
-def _array(name: str, values: Sequence[Any]) -> pa.Array:
-    return pa.array(values, _TYPES.get(name, pa.string()))
+def _typed(name: str, column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """``column`` as its display type (a reader types a column holding only nulls as it likes)."""
+    wanted = _TYPES.get(name, pa.string())
+    return column if column.type == wanted else column.cast(wanted)
 
 
-def _warnings(texts: Sequence[str]) -> tuple[list[int], list[str | None]]:
-    """Per row: how many warnings, and ``field: message; …`` (None when there are none)."""
+def _warnings(texts: pa.ChunkedArray) -> tuple[pa.Array, pa.Array]:
+    """Per row: how many warnings, and ``field: message; …`` (null when there are none)."""
+    if pc.all(pc.equal(texts, "[]")).as_py() is not False:  # the usual chunk: no warnings at all (or no rows)
+        return pa.array(np.zeros(len(texts), np.int64)), pa.nulls(len(texts), pa.string())
     counts: list[int] = []
     joined: list[str | None] = []
-    for text in texts:
-        if text == "[]":
-            counts.append(0)
-            joined.append(None)
-            continue
+    for text in texts.to_pylist():
         items = orjson.loads(text)
         counts.append(len(items))
         joined.append("; ".join(f"{w.get('field', '')}: {w.get('message', '')}" for w in items) or None)
-    return counts, joined
+    return pa.array(counts, pa.int64()), pa.array(joined, pa.string())
 
 
-def _inputs(texts: Sequence[str]) -> pa.Table:
-    """The logged inputs' JSON objects as one table (parsed in parallel blocks; types unified over the chunk)."""
-    if not texts:
+def _inputs(texts: pa.ChunkedArray) -> pa.Table:
+    """The logged inputs' JSON objects (text or bytes) as one table (parsed in parallel blocks; types unified over
+    the chunk)."""
+    if len(texts) == 0:
         return pa.table({})
-    data = "\n".join(texts).encode()
+    newline, nothing = (pa.scalar(s, texts.type) for s in (b"\n", b""))
+    lines = pc.binary_join_element_wise(texts, newline, nothing).combine_chunks()  # each object and a newline
+    offsets = np.frombuffer(lines.buffers()[1], np.int32, len(lines) + 1, lines.offset * 4)
+    data = lines.buffers()[2][offsets[0]:offsets[-1]]
     try:
-        return pa_json.read_json(io.BytesIO(data), read_options=_JSON_OPTIONS)
+        return pa_json.read_json(pa.BufferReader(data), read_options=_JSON_OPTIONS)
     except pa.ArrowInvalid:  # a field holding numbers in some rows and text in others (older schemas)
-        return _mixed_inputs(texts)
+        return _mixed_inputs(texts.to_pylist())
 
 
-def _mixed_inputs(texts: Sequence[str]) -> pa.Table:
+def _mixed_inputs(texts: Sequence[str | bytes]) -> pa.Table:
     """Row-by-row parse; a field whose values do not share one type is kept as text."""
     objects = [orjson.loads(text) for text in texts]
     fields = list(dict.fromkeys(key for item in objects for key in item))
