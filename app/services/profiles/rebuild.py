@@ -31,6 +31,7 @@ from app.services.profiles.chunks import RowChunk, read_chunk
 from app.services.profiles.layout import ProfileLayout
 from app.services.profiles.rows import scored_rows
 from app.services.profiles.store import ProfileStore
+from app.services.profiles.survey import id_span, model_versions, request_rows, version_rows
 from modeling.artifacts import Bundle
 
 logger = logging.getLogger(__name__)
@@ -62,13 +63,14 @@ def rebuild_profiles(log: PredictionLog, load_bundle: Callable[[str], Bundle | N
     started = time.perf_counter()
     store = ProfileStore(log.engine)
     with log.engine.connect() as conn:
-        versions = dict(conn.execute(sa.select(_P.model_version, sa.func.count()).group_by(_P.model_version)).all())
+        versions = model_versions(conn)
     contexts: _Versions = {}
     report = RebuildReport()
-    for version, count in versions.items():
+    for version in versions:
         bundle = load_bundle(version)
         if bundle is None:
-            report.skipped[version] = int(count)
+            with log.engine.connect() as conn:
+                report.skipped[version] = count = version_rows(conn, version)
             logger.warning("rebuild-profiles: no bundle for %s; its %d rows keep their profiles", version, count)
             continue
         layout = ProfileLayout.for_bundle(version, bundle.reference_profile, bundle.risk_bands["labels"])
@@ -86,12 +88,10 @@ def rebuild_profiles(log: PredictionLog, load_bundle: Callable[[str], Bundle | N
 def _one_pass(log: PredictionLog, contexts: _Versions, chunk_rows: int, workers: int, report: RebuildReport) -> bool:
     with log.engine.connect() as conn:
         top = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(_P.id), 0))).scalar_one())
-        spans = conn.execute(sa.select(_P.model_version, sa.func.min(_P.id), sa.func.max(_P.id))
-                             .where(_P.model_version.in_(list(contexts)), _P.id <= top)
-                             .group_by(_P.model_version)).all()
-        multi = _request_rows(conn)
-    tasks = [(version, after, min(after + chunk_rows, high)) for version, low, high in spans
-             for after in range(low - 1, high, chunk_rows)]
+        spans = {version: id_span(conn, version, top) for version in contexts}
+        multi = request_rows(conn)
+    tasks = [(version, after, min(after + chunk_rows, span[1])) for version, span in spans.items() if span
+             for after in range(span[0] - 1, span[1], chunk_rows)]
     accumulated = {version: Accumulator(layout) for version, (_, layout) in contexts.items()}
     streamed = 0
     report.rows.clear()
@@ -105,7 +105,7 @@ def _one_pass(log: PredictionLog, contexts: _Versions, chunk_rows: int, workers:
         if behind.scalar_one() != streamed:
             conn.rollback()
             return False
-        multi.update(_request_rows(conn, after=top))
+        multi.update(request_rows(conn, after=top))
         for version, (bundle, layout) in contexts.items():
             tail = read_chunk(conn, version, multi, after=top)
             if len(tail):
@@ -157,15 +157,6 @@ def _counted(bundle: Bundle, layout: ProfileLayout, chunk: RowChunk) -> GroupedC
     profiled = scored_rows(bundle, layout, chunk.rows, chunk.request_rows, inputs=chunk.inputs,
                            warnings=chunk.warnings)
     return count_rows(layout, profiled)
-
-
-def _request_rows(conn: sa.Connection, *, after: int | None = None) -> dict[str, int]:
-    """Rows per request for the requests that logged more than one row (batches, hold-out seeding); only those
-    with a row of id above ``after`` when given."""
-    query = sa.select(_P.request_id, sa.func.count()).group_by(_P.request_id).having(sa.func.count() > 1)
-    if after is not None:
-        query = query.where(_P.request_id.in_(sa.select(_P.request_id).where(_P.id > after)))
-    return {str(request): int(n) for request, n in conn.execute(query)}
 
 
 def _lock_writers(conn: sa.Connection) -> None:
