@@ -1,4 +1,5 @@
-"""The log database's SQLAlchemy engine: PostgreSQL as configured; SQLite in WAL mode with a busy timeout."""
+"""The log database's SQLAlchemy engine: PostgreSQL as configured; SQLite in WAL mode with a busy timeout and its
+checkpoints in the background (:mod:`app.services.log.checkpoint`)."""
 from __future__ import annotations
 
 import sqlite3
@@ -9,13 +10,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
+from app.services.log.checkpoint import BACKSTOP_PAGES, checkpoint_in_background
+
 
 def create_log_engine(url: str) -> Engine:
-    """Engine for ``url``; SQLite gets WAL mode, a busy timeout and its parent folder created."""
+    """Engine for ``url``; SQLite gets WAL mode, a busy timeout, background checkpoints (a file database) and its
+    parent folder created."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return sa.create_engine(url, pool_pre_ping=True)
-    if parsed.database and parsed.database != ":memory:":
+    on_disk = bool(parsed.database) and parsed.database != ":memory:"
+    if on_disk:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url, connect_args={"timeout": 30})
 
@@ -25,8 +30,12 @@ def create_log_engine(url: str) -> Engine:
         cursor.execute("PRAGMA busy_timeout = 30000")
         _enable_wal(cursor)
         cursor.execute("PRAGMA synchronous = NORMAL")
+        if on_disk:
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {BACKSTOP_PAGES}")
         cursor.close()
 
+    if on_disk:
+        checkpoint_in_background(engine, parsed.database)
     return engine
 
 
