@@ -14,6 +14,8 @@ from app.dashboard.figures.batch import probability_histogram, risk_band_bar
 from app.dashboard.formatting import datetime_text, decimal, integer, percent, size
 from app.dashboard.grid_columns import (
     HEADER_FIT,
+    PINNED,
+    WRAPPED,
     band_column,
     file_columns,
     grid_options,
@@ -75,15 +77,16 @@ def result_view(outcome: BatchOutcome, band_labels: Sequence[str]) -> html.Div:
 
 
 def _preview_columns(outcome: BatchOutcome, records: Sequence[dict[str, Any]] = ()) -> list[dict[str, Any]]:
-    """The results' own columns first, then the file's columns as it holds them (numbers the Spanish way)."""
+    """The results' own columns first — row, class, score and band pinned, error and warnings wrapped whole — then
+    the file's columns as it holds them (numbers the Spanish way)."""
     inputs = [c for c in outcome.preview.columns if c != ROW_COLUMN and c not in OUTPUT_COLUMNS]
     error_style = {"color": RED, "fontWeight": "600"}
     return [
         {"field": ROW_COLUMN, "headerName": "Fila", "pinned": "left", "width": 90, "type": "numericColumn",
          **HEADER_FIT, "headerTooltip": "Fila de la hoja de cálculo (el encabezado es la fila 1)"},
-        predicted_class_column(), probability_column(), band_column(),
-        text_column("error", "Error", width=260, cellStyle=error_style),
-        text_column("warnings", "Advertencias", width=220),
+        predicted_class_column(), probability_column(**PINNED), band_column(**PINNED),
+        text_column("error", "Error", width=260, cellStyle=error_style, **WRAPPED),
+        text_column("warnings", "Advertencias", width=380, **WRAPPED),
         text_column("timestamp", "Puntuado (UTC)", width=170),
         *file_columns(records, [str(c) for c in inputs]),
     ]

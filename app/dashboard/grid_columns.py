@@ -26,6 +26,10 @@ SPANISH_GRID_TEXT = {
 }
 
 HEADER_FIT = {"wrapHeaderText": True, "autoHeaderHeight": True}  # a long title wraps onto a second line, never "…"
+WRAPPED = {"wrapText": True, "autoHeight": True}  # client-side grids: the row grows until the whole text shows
+# Fixed-height rows (the Logs' infinite row model cannot size rows by content): two lines, the rest in the tooltip
+TWO_LINES = {"wrapText": True, "cellClass": "cell-two-lines"}  # assets/dashboard.css
+PINNED = {"pinned": "left"}  # the key columns stay in view while the inputs scroll sideways
 NUMBER_WIDTH = {"width": 130, "minWidth": 100}
 FILE_VALUE = {"function": "fileValue(params.value)"}  # assets/dashAgGridFunctions.js: 856389.2 → 856.389,2
 _FILE_NUMBER = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?")  # what fileValue rewrites (leading-zero codes stay text)
@@ -43,10 +47,10 @@ PROBABILITY_HEADER = "Prob. pago tardío"
 PREDICTED_HEADER = "Pago a tiempo (predicho)"  # never "Pago_atiempo": an upload may hold that real column
 
 
-def probability_column(field: str = "prob_default", header: str = PROBABILITY_HEADER) -> dict[str, Any]:
+def probability_column(field: str = "prob_default", header: str = PROBABILITY_HEADER, **extra: Any) -> dict[str, Any]:
     return {"field": field, "headerName": header, "type": "numericColumn", "filter": "agNumberColumnFilter",
             "headerTooltip": "Probabilidad estimada de pago tardío (Pago_atiempo = 0)",
-            "valueFormatter": grid_percent(2), **HEADER_FIT, **NUMBER_WIDTH}
+            "valueFormatter": grid_percent(2), **HEADER_FIT, **NUMBER_WIDTH, **extra}
 
 
 def predicted_class_column(field: str = "Pago_atiempo_pred", header: str = PREDICTED_HEADER,
@@ -61,12 +65,13 @@ def predicted_class_column(field: str = "Pago_atiempo_pred", header: str = PREDI
             **extra}
 
 
-def band_column(field: str = "risk_band", header: str = "Banda de riesgo") -> dict[str, Any]:
+def band_column(field: str = "risk_band", header: str = "Banda de riesgo", **extra: Any) -> dict[str, Any]:
     conditions = [{"condition": f"params.value == '{band}'", "style": {**style, "fontWeight": "600"}}
                   for band, style in BAND_STYLES.items()]
     return {"field": field, "headerName": header, "cellStyle": {"styleConditions": conditions}, "width": 130,
             "minWidth": 110, **HEADER_FIT,
-            "headerTooltip": "Bajo / Medio / Alto según los cortes de prob_default fijados en el entrenamiento"}
+            "headerTooltip": "Bajo / Medio / Alto según los cortes de prob_default fijados en el entrenamiento",
+            **extra}
 
 
 def text_column(field: str, header: str | None = None, width: int | None = None, **extra: Any) -> dict[str, Any]:
@@ -116,21 +121,22 @@ def name_width(name: str) -> int:
 
 
 def log_columns(specs: Iterable[Any], skip: Iterable[str] = ()) -> list[dict[str, Any]]:
-    """The Logs tab's columns (its display columns, then one per model input) without grid-side sorting or
-    filtering: its rows are read a page at a time, newest first, filtered in the database."""
+    """The Logs tab's columns without grid-side sorting or filtering (its rows are read a page at a time, newest
+    first, filtered in the database): the key ones first — id, time, score, class and band pinned, the warnings
+    on two lines — so that at 1400 px they show without scrolling sideways; then the rest, one per model input."""
     columns = [
-        {"field": "id", "headerName": "id", "pinned": "left", "width": 90, "type": "numericColumn", **HEADER_FIT,
+        {"field": "id", "headerName": "id", "width": 90, "type": "numericColumn", **HEADER_FIT, **PINNED,
          "headerTooltip": "Número del registro en el log (crece con cada predicción)"},
-        text_column("scored_at", "Puntuado (UTC)", pinned="left", width=170),
+        text_column("scored_at", "Puntuado (UTC)", width=170, **PINNED),
+        probability_column(**PINNED), predicted_class_column(), band_column(**PINNED),
+        text_column("warnings", "Advertencias", width=400, **TWO_LINES),
+        number_column("warnings_count", "Nº advert.", headerTooltip="Número de advertencias del registro",
+                      width=100),
+        text_column("source", "Origen", width=170, valueFormatter=_SOURCE_TEXT),
         text_column("loan_date", "Fecha préstamo", width=170),
-        text_column("source", "Origen", width=140, valueFormatter=_SOURCE_TEXT),
-        text_column("request_id", "request_id", width=290),  # 32 hex characters, whole
-        probability_column(), predicted_class_column(pinned=None),
-        band_column(),
-        number_column("warnings_count", "Nº advert.", headerTooltip="Número de advertencias del registro"),
-        text_column("warnings", "Advertencias", width=240),
-        number_column("latency_ms", "Latencia (ms)", headerTooltip="Validación + puntuación de la petición"),
         number_column("actual", "Resultado real", headerTooltip="Pago_atiempo observado (conocido en el holdout)"),
+        number_column("latency_ms", "Latencia (ms)", headerTooltip="Validación + puntuación de la petición"),
+        text_column("request_id", "request_id", width=290),  # 32 hex characters, whole
         text_column("model_version", "Versión del modelo", width=200),
         *input_columns(specs, skip=skip),
     ]

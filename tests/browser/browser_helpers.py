@@ -74,3 +74,13 @@ def grid_layout(driver, css: str, cells: bool = False) -> dict:
     """Of the AG Grid at ``css``: header titles (and with ``cells`` the rendered cells) cut with "…", the gap (px)
     between each right-aligned header's filter icon and its title, how many rows are wholly in view."""
     return driver.execute_script(GRID_LAYOUT_JS, css, cells)
+
+
+def columns_in_view(driver, css: str) -> list[str]:
+    """Column ids of the AG Grid at ``css`` whose header lies wholly inside the grid's body without scrolling
+    sideways."""
+    return driver.execute_script("""const grid = document.querySelector(arguments[0]);
+        const body = grid.querySelector('.ag-body-viewport').getBoundingClientRect();
+        return Array.from(grid.querySelectorAll('.ag-header-cell')).filter(h => {
+            const r = h.getBoundingClientRect(); return r.left >= body.left - 1 && r.right <= body.right + 1; })
+            .map(h => h.getAttribute('col-id'));""", css)

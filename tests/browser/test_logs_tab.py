@@ -9,7 +9,7 @@ import urllib.request
 
 import pandas as pd
 import pytest
-from browser_helpers import browser_errors, click, grid_layout, wait_for, wait_for_download
+from browser_helpers import browser_errors, click, columns_in_view, grid_layout, wait_for, wait_for_download
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -104,16 +104,21 @@ def test_table_shows_the_log_newest_first_with_the_holdout_rows(browser, live_se
     assert browser.find_element(By.CSS_SELECTOR, f"#{ids.Logs.ROOT} h4").text == "Log de monitoreo"
     first = browser.find_element(By.CSS_SELECTOR, f"{ROWS}[row-index='0']")
     assert first.find_element(By.CSS_SELECTOR, "[col-id='source']").text == "API"  # newest: this module's request
-    band = first.find_element(By.CSS_SELECTOR, "[col-id='risk_band']")
+    pinned = browser.find_element(By.CSS_SELECTOR, f"{PINNED}[row-index='0']")  # the key columns stay in view
+    band = pinned.find_element(By.CSS_SELECTOR, "[col-id='risk_band']")
     assert band.value_of_css_property("background-color") == BAND_BACKGROUNDS[band.text]
-    probability = first.find_element(By.CSS_SELECTOR, "[col-id='prob_default']").text
+    probability = pinned.find_element(By.CSS_SELECTOR, "[col-id='prob_default']").text
     assert re.fullmatch(r"\d+,\d\d %", probability), probability  # Spanish percentage
-    predicted = first.find_element(By.CSS_SELECTOR, "[col-id='Pago_atiempo_pred']")
+    predicted = pinned.find_element(By.CSS_SELECTOR, "[col-id='Pago_atiempo_pred']")
     assert predicted.text in ("Sí", "No")  # as in the batch tab, with its mark
     assert ("predicted-yes" if predicted.text == "Sí" else "predicted-no") in predicted.get_attribute("class")
     header = browser.find_element(By.CSS_SELECTOR, f"{GRID} .ag-header-cell[col-id='Pago_atiempo_pred']").text
     assert header == "Pago a tiempo (predicho)"
     assert grid_layout(browser, GRID)["cut"] == []  # long titles wrap onto two lines, never "…"
+    key = {"id", "scored_at", "prob_default", "Pago_atiempo_pred", "risk_band", "warnings"}
+    assert key <= set(columns_in_view(browser, GRID))  # at 1400 px, without scrolling sideways
+    warnings = first.find_element(By.CSS_SELECTOR, "[col-id='warnings']")
+    assert "cell-two-lines" in warnings.get_attribute("class")  # wrapped; the whole text in its tooltip
     assert browser_errors(browser) == []
 
 

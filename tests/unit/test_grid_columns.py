@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from app.dashboard.batch_view import _preview_columns
-from app.dashboard.grid_columns import FILE_VALUE, file_columns, log_columns, name_width
+from app.dashboard.grid_columns import FILE_VALUE, TWO_LINES, WRAPPED, file_columns, log_columns, name_width
 from app.dashboard.tabs.logs import totals_view
 from app.services.batch import BatchOutcome
 from app.services.log.pages import LogTotals
@@ -78,3 +78,27 @@ def test_upload_limit_is_written_the_spanish_way():
     from app.dashboard.batch_cards import size_limit_text
 
     assert size_limit_text(1024) == "1.024" and size_limit_text(2.5) == "2,5" and size_limit_text(200) == "200"
+
+
+def test_key_columns_are_pinned_first_and_fit_1400_px_with_the_warnings_wrapped():
+    """At 1400 px the grids are about 1,340 px wide: id / row, time, score, class, band and the warnings show
+    without scrolling sideways; the warnings wrap (whole in the batch preview; two lines and the tooltip in the
+    Logs, whose fixed-height rows cannot grow)."""
+    logs = log_columns(specs_for(("feature",)))
+    pinned = [c["field"] for c in logs if c.get("pinned") == "left"]
+    assert pinned == ["id", "scored_at", "prob_default", "Pago_atiempo_pred", "risk_band"]
+    assert [c["field"] for c in logs[:6]] == [*pinned, "warnings"]
+    warnings = logs[5]
+    assert all(warnings[k] == v for k, v in TWO_LINES.items()) and warnings["tooltipField"] == "warnings"
+    assert sum(c["width"] for c in logs[:6]) <= 1340 - 20  # room for the vertical scrollbar
+    preview = pd.DataFrame({"fila": [2], "Pago_atiempo_pred": [1], "prob_default": [0.1], "risk_band": ["Bajo"],
+                            "error": [None], "warnings": ["x"], "timestamp": ["2026-01-01 00:00:00"],
+                            "edad_cliente": [30]})
+    batch = _preview_columns(BatchOutcome("x.csv", preview=preview))
+    assert [c["field"] for c in batch if c.get("pinned") == "left"] == ["fila", "Pago_atiempo_pred", "prob_default",
+                                                                      "risk_band"]
+    assert [c["field"] for c in batch[:7]] == ["fila", "Pago_atiempo_pred", "prob_default", "risk_band", "error",
+                                              "warnings", "timestamp"]
+    for column in batch[4:6]:
+        assert all(column[k] == v for k, v in WRAPPED.items()), column["field"]
+    assert sum(c["width"] for c in batch[:7]) <= 1340 - 20
