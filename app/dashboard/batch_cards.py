@@ -82,12 +82,13 @@ def list_card(title: str, icon: str, body_id: str, refresh: bool = False, fill: 
 
 
 def check_card() -> dbc.Card:
-    """The review of the uploaded file before scoring, with the *Hacer predicciones* button."""
+    """The review of the uploaded file before scoring, with the *Hacer predicciones* button (shown once a file is
+    reviewed: disabled when the file cannot be scored, hidden again once it went to scoring)."""
     return dbc.Card([
         dbc.CardHeader(html.Div([
             html.Span([html.I(className="bi bi-search me-2"), "Revisión del archivo"], className="fw-semibold"),
             dbc.Button([html.I(className="bi bi-play-circle me-1"), "Hacer predicciones"], id=ids.Batch.START,
-                       color="primary", size="sm", disabled=True),
+                       color="primary", size="sm", disabled=True, className=HIDDEN),
         ], className="d-flex justify-content-between align-items-center")),
         dbc.CardBody(html.Div(check_view(None), id=ids.Batch.CHECK)),
     ], className="shadow-sm mb-3")

@@ -1,6 +1,7 @@
 """The Predicciones por Lotes tab's review of an uploaded file before scoring: validation summary (rows, columns
-found / missing / extra, the first problems) and the first rows as uploaded. Data in (the JSON of an
-:class:`~app.services.jobs.staging.UploadCheck`), Dash components out. No callbacks.
+found / missing / extra, the first problems) and the first rows as uploaded; once *Hacer predicciones* was pressed,
+what became of that file (being scored, scored, failed). Data in (the JSON of an
+:class:`~app.services.jobs.staging.UploadCheck`, a ``Job``), Dash components out. No callbacks.
 """
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from app.dashboard.components import data_grid, empty_state, kpi_card, problems_
 from app.dashboard.formatting import integer, size
 from app.dashboard.grid_columns import file_columns, grid_options
 from app.dashboard.messages import note_text
+from app.services.jobs import Job
 
 WAITING = "Suba un archivo: aquí verá sus primeras filas y la validación antes de hacer predicciones."
+NEXT_FILE = " Para hacer más predicciones, suba otro archivo."
 
 
 def check_view(check: Mapping[str, Any] | None) -> html.Div:
@@ -57,3 +60,24 @@ def check_view(check: Mapping[str, Any] | None) -> html.Div:
                            **grid_options("El archivo no tiene filas", enableCellTextSelection=True,
                                           paginationPageSizeSelector=False, domLayout="autoHeight")))
     return html.Div(parts)
+
+
+def submitted_view(job: Job | None) -> html.Div:
+    """The review card once its file went to scoring: the job's state in words and what to do next (the
+    *Hacer predicciones* button is hidden meanwhile: the file cannot be scored twice)."""
+    if job is None:
+        return empty_state(WAITING, icon="file-earmark-text")
+    name = f"«{job.filename}»"
+    if job.active:
+        icon, color, text = ("hourglass-split", "info", f"{name} se está puntuando en segundo plano: vea su avance "
+                             "en Trabajo; el resultado aparecerá abajo, en Resultado del lote.")
+    elif job.state == "done":
+        rejected = {0: "", 1: ", 1 rechazada"}.get(job.rows_rejected, f", {integer(job.rows_rejected)} rechazadas")
+        icon, color, text = ("check2-circle", "success", f"{name} ya se puntuó: {integer(job.rows_scored)} filas "
+                             f"puntuadas{rejected}. El resultado está abajo, en Resultado del lote." + NEXT_FILE)
+    else:
+        ended = "se canceló" if job.state == "cancelled" else "falló"
+        icon, color, text = ("exclamation-triangle", "warning", f"El trabajo de {name} {ended} (vea Trabajo)."
+                             + NEXT_FILE)
+    return html.Div(dbc.Alert([html.I(className=f"bi bi-{icon} me-2"), text], color=color, className="mb-0 py-2"),
+                    id=f"{ids.Batch.CHECK}-submitted", **{"data-state": job.state})

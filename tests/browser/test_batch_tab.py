@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from browser_helpers import browser_errors, click, grid_layout, wait_for, wait_for_download
+from browser_helpers import browser_errors, click, columns_in_view, grid_layout, wait_for, wait_for_download
 from selenium.webdriver.common.by import By
 from werkzeug.serving import make_server
 
@@ -87,7 +87,8 @@ def loans_file(tmp_path_factory) -> Path:
 def test_small_file_is_reviewed_then_scored_reported_and_downloadable(browser, batch_server, batch_settings,
                                                                     loans_file):
     open_batch(browser, batch_server)
-    assert not browser.find_element(By.ID, ids.Batch.START).is_enabled()  # nothing to score yet
+    button = browser.find_element(By.ID, ids.Batch.START)
+    assert not button.is_enabled() and not button.is_displayed()  # nothing to score yet
     upload(browser, loans_file)
     review = wait_for(browser, CHECK, timeout=60, text="Archivo válido")
     text = review.text.upper()
@@ -121,6 +122,8 @@ def test_small_file_is_reviewed_then_scored_reported_and_downloadable(browser, b
     marked = browser.find_elements(By.CSS_SELECTOR, f"#{ids.Batch.PREVIEW} .predicted-yes, "
                                                     f"#{ids.Batch.PREVIEW} .predicted-no")
     assert marked and all(cell.text in ("Sí", "No") for cell in marked)
+    assert {"fila", "Pago_atiempo_pred", "prob_default", "risk_band", "error", "warnings"} <= set(
+        columns_in_view(browser, f"#{ids.Batch.PREVIEW}"))  # at 1400 px, without scrolling sideways
     result_grid = grid_layout(browser, f"#{ids.Batch.PREVIEW}")
     assert result_grid["cut"] == [] and all(gap < 12 for gap in result_grid["gaps"].values()), result_grid
     header = browser.find_element(By.CSS_SELECTOR, f"#{ids.Batch.PREVIEW} .ag-header-cell[col-id='timestamp']")
@@ -145,6 +148,9 @@ def test_small_file_is_reviewed_then_scored_reported_and_downloadable(browser, b
 
     wait_for(browser, f"#{ids.Batch.FILES}", text=file_id)
     wait_for(browser, f"#{ids.Batch.JOBS}", text="Terminado")
+    card = wait_for(browser, CHECK, text="«lote_prueba.csv» ya se puntuó: 39 filas puntuadas, 1 rechazada")
+    assert "suba otro archivo" in card.text  # the review card says the file was scored, not an empty state
+    assert not browser.find_element(By.ID, ids.Batch.START).is_displayed()  # the same file is not started twice
     cancel = browser.find_element(By.ID, ids.Batch.CANCEL)
     assert not cancel.is_displayed() and not cancel.is_enabled()  # nothing left to cancel
     template_before = {p.name for p in browser.download_dir.iterdir()}

@@ -59,3 +59,20 @@ def test_recent_jobs_list_states_and_a_download_for_done_ones():
     assert "/batch/results/predicciones_batch_20261130_010203.csv" in str(table)
     outcome = job_outcome(done, threshold=0.05)
     assert outcome.ok and outcome.file_id == done.result_file and sum(outcome.histogram[1]) == 8
+
+
+def test_review_card_of_a_submitted_file_says_what_became_of_it_and_invites_a_new_upload():
+    from app.dashboard.upload_check_view import WAITING, submitted_view
+
+    running = _text(submitted_view(_job()))
+    assert "«cartera.csv» se está puntuando" in running and "suba otro archivo" not in running
+    done = submitted_view(_job(state="done", rows_done=300, rows_scored=299, rows_rejected=1, finished_at=utcnow()))
+    assert done.to_plotly_json()["props"]["data-state"] == "done"
+    assert "«cartera.csv» ya se puntuó: 299 filas puntuadas, 1 rechazada." in _text(done)
+    assert "suba otro archivo" in _text(done)
+    many = _text(submitted_view(_job(state="done", rows_scored=1_200, rows_rejected=3_000, finished_at=utcnow())))
+    assert "1.200 filas puntuadas, 3.000 rechazadas" in many
+    for state, word in (("failed", "falló"), ("cancelled", "se canceló")):
+        text = _text(submitted_view(_job(state=state, finished_at=utcnow())))
+        assert f"El trabajo de «cartera.csv» {word}" in text and "suba otro archivo" in text
+    assert WAITING in _text(submitted_view(None))

@@ -23,7 +23,7 @@ from app.dashboard.batch_view import files_table, result_view
 from app.dashboard.components import empty_state
 from app.dashboard.guard import error_alert, guarded
 from app.dashboard.job_view import job_outcome, job_progress, jobs_table
-from app.dashboard.upload_check_view import check_view
+from app.dashboard.upload_check_view import check_view, submitted_view
 from app.services import Services
 from app.services.jobs import JobError
 
@@ -96,10 +96,13 @@ def register_callbacks(app: Dash, services: Services) -> None:
         return result_view(outcome, band_labels), f"/batch/results/{job.result_file}", "btn btn-success btn-sm"
 
     @app.callback(Output(ids.Batch.CHECK, "children"), Output(ids.Batch.START, "disabled"),
-                  Input(ids.Batch.STAGED, "data"))
-    @guarded(lambda message: (error_alert(message), True), "batch")
-    def _check(staged):
-        return check_view(staged), not (isinstance(staged, dict) and staged.get("ready"))
+                  Output(ids.Batch.START, "className"), Input(ids.Batch.STAGED, "data"), Input(ids.Batch.SHOWN, "data"))
+    @guarded(lambda message: (error_alert(message), True, ""), "batch")
+    def _check(staged, _shown):  # redrawn when a job ends, so a submitted file's card says it was scored
+        if isinstance(staged, dict) and "job" in staged:  # the file went to scoring: no second start
+            return submitted_view(jobs.get(str(staged["job"]))), True, HIDDEN
+        shown = "" if staged else HIDDEN  # no button before a file is reviewed
+        return check_view(staged), not (isinstance(staged, dict) and staged.get("ready")), shown
 
     @app.callback(Output(ids.Batch.JOB, "data", allow_duplicate=True),
                   Output(ids.Batch.STAGED, "data", allow_duplicate=True),
@@ -115,7 +118,7 @@ def register_callbacks(app: Dash, services: Services) -> None:
         except JobError as error:
             return no_update, None, job_error_text(error, str(staged.get("filename")),
                                                    services.settings.max_upload_mb), True
-        return job.id, None, "", False
+        return job.id, {"job": job.id}, "", False
 
     @app.callback(Output(ids.Batch.NOTICE, "children", allow_duplicate=True),
                   Output(ids.Batch.NOTICE, "is_open", allow_duplicate=True),
