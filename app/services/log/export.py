@@ -30,7 +30,7 @@ DISPLAY_COLUMNS = ("id", "scored_at", "loan_date", "source", "request_id", "row"
                    "model_version")
 SELECTED = ("id", "scored_at", "loan_date", "source", "request_id", "row", "prob_default", "Pago_atiempo_pred",
             "risk_band", "warnings", "latency_ms", "actual", "model_version", "inputs")
-FLATTENERS = 2  # export chunks turned into CSV at once, while the next one is read
+FLATTENERS = 1  # threads turning export chunks into CSV while the next chunk is read (2 cost more CPU and memory)
 BOM = "\ufeff".encode()
 Chunk = Sequence[Sequence[Any]] | pa.Table  # rows of ``selected`` columns: driver tuples or an Arrow table
 _TIMES = ("scored_at", "loan_date")
