@@ -7,8 +7,8 @@ CSV line once its brackets go) so each row is one CSV line: plain columns, then 
 input (rare: a quote, a backslash, a slash) would not read as CSV, so such a chunk is read as before: the inputs'
 JSON objects, parsed by Arrow's JSON reader — as PostgreSQL's chunks always are. Plain columns never hold a comma
 or a newline (numbers, ISO dates, fixed source and band names); warnings are JSON without raw newlines.
-PostgreSQL prints reals in their exact shortest form; SQLite's reals are fetched as numbers in a second statement
-(its text form of a real is slow and needs 17 digits): every score reads back bit for bit.
+PostgreSQL prints reals in their exact shortest form, SQLite with 17 significant digits (``%!.17g``): every
+score reads back bit for bit.
 """
 from __future__ import annotations
 
@@ -35,10 +35,12 @@ _TYPES = {"id": pa.int64(), "scored_at": pa.timestamp("us"), "day": pa.timestamp
 INPUT_FIELDS = tuple(input_schema().names)  # the logged inputs read back (the loan date is the ``day`` column)
 _TYPES.update({field.name: field.type for field in input_schema()})
 _RANGE = "model_version = :version AND id > :after AND id <= :until"
-_LINE = """id || ',' || scored_at || ',' || day || ',' || source || ',,' || "Pago_atiempo_pred" || ','
-             || risk_band || ',,' || ifnull(actual, '')"""
+# One printf per row (fewer string copies than a chain of ||; NULL prints as nothing); trim drops the array's
+# brackets without counting its characters as substr and length would.
+_LINE = """printf('%d,%s,%s,%s,%!.17g,%d,%s,%!.17g,%s', id, scored_at, day, source, prob_default, "Pago_atiempo_pred",
+                   risk_band, latency_ms, actual)"""
 _SQLITE = f"""
-SELECT count(*), group_concat(line || ',' || substr(arr, 2, length(arr) - 2), char(10)), NULL,
+SELECT count(*), group_concat(line || ',' || trim(arr, '[]'), char(10)), NULL,
        group_concat(warnings, char(10))
 FROM (SELECT {_LINE} AS line, json_extract(inputs, {", ".join(f"'$.{name}'" for name in INPUT_FIELDS)}) AS arr,
              warnings
@@ -49,7 +51,6 @@ SELECT count(*), group_concat(line, char(10)), CAST(group_concat(inputs, char(10
        group_concat(warnings, char(10))
 FROM (SELECT {_LINE} AS line, inputs, warnings FROM predictions WHERE {_RANGE} ORDER BY id LIMIT :size)
 """
-_SQLITE_REALS = f"SELECT prob_default, latency_ms FROM predictions WHERE {_RANGE} ORDER BY id LIMIT :size"
 _POSTGRES_ORDERED = f"""
 SELECT count(*), string_agg(line, E'\\n' ORDER BY id), string_agg(inputs, E'\\n' ORDER BY id),
        string_agg(warnings, E'\\n' ORDER BY id)
@@ -100,12 +101,7 @@ def read_chunk(conn: sa.Connection, version: str, multi: Mapping[str, int], *, a
     ids = rows["id"].to_numpy()
     if postgres and not sorted_aggregates and not np.all(ids[1:] > ids[:-1]):  # the subquery's order was not kept
         return read_chunk(conn, version, multi, after=after, until=until, sorted_aggregates=True)
-    params["until"] = int(ids[-1])  # the statements below see exactly these rows (or more: checked)
-    if not postgres:  # reals fetched as numbers: SQLite's text form of a real is slow and needs 17 digits
-        reals = np.array(conn.execute(sa.text(_SQLITE_REALS), params).cursor.fetchall(), dtype=np.float64)
-        if len(reals) != len(rows):  # a row committed between the two reads: read the chunk again
-            return read_chunk(conn, version, multi, after=after, until=params["until"])
-        rows["prob_default"], rows["latency_ms"] = reals[:, 0], reals[:, 1]
+    params["until"] = int(ids[-1])  # the request sizes are read for these rows' ids only
     if inputs is None:
         inputs = table.select(list(INPUT_FIELDS)).to_pandas().reindex(columns=list(FEATURE_COLUMNS))
     else:
