@@ -39,10 +39,8 @@ def source_day_groups(sources: Any, days: Any, n: int) -> SourceDayGroups:
 
 def band_positions(layout: ProfileLayout, band: Any) -> np.ndarray:
     """Position of each row's risk band in the layout's bands; an unknown label is a ``ValueError``."""
-    labels = np.asarray(band, dtype=object)
-    index = np.full(labels.shape, -1, dtype=np.int64)
-    for position, label in enumerate(layout.bands):
-        index[labels == label] = position
-    if (index < 0).any():
+    codes, labels = pd.factorize(np.asarray(band, dtype=object).ravel())
+    positions = pd.Index(list(layout.bands), dtype=object).get_indexer(labels)
+    if (positions < 0).any() or (codes < 0).any():
         raise ValueError(f"risk_band: expected one of {list(layout.bands)}")
-    return index
+    return positions.astype(np.int64)[codes].reshape(np.shape(band))

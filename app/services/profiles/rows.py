@@ -62,7 +62,8 @@ def drift_variables(bundle: Bundle, rows: pd.DataFrame, inputs: bytes | pd.DataF
     raw = inputs if isinstance(inputs, pd.DataFrame) else parse_input_lines(inputs)
     raw[DATE_COLUMN] = rows["day"].to_numpy(dtype="datetime64[ns]")
     derived = derived_features(bundle, raw).reset_index(drop=True)
-    return pd.concat([raw, derived], axis=1).assign(**{SCORE_NAME: rows["prob_default"].to_numpy(np.float64)})
+    score = pd.DataFrame({SCORE_NAME: rows["prob_default"].to_numpy(np.float64)}, index=derived.index)
+    return pd.concat([raw, derived, score], axis=1, copy=False)  # no copy of the columns, no block consolidation
 
 
 def warning_code_matrix(layout: ProfileLayout, warnings: pa.Array) -> np.ndarray:
