@@ -12,7 +12,7 @@ from app.services.profiles.layout import ProfileLayout
 
 class Accumulator:
     """One version's counts and sums per (source, day) in dense arrays (a row per key, grown by doubling): adding a
-    chunk's fragments is one vectorised ``np.add.at``; memory is keys × cells, whatever the number of rows."""
+    chunk's fragments is one vectorised addition; memory is keys × cells, whatever the number of rows."""
 
     def __init__(self, layout: ProfileLayout) -> None:
         self.keys: dict[tuple, int] = {}
@@ -26,8 +26,10 @@ class Accumulator:
             return
         owners = np.array([self._row(s, d) for s, d in zip(counted.sources, counted.days.tolist(), strict=True)],
                           dtype=np.int64)
-        np.add.at(self.counts, (owners[counted.group], counted.cells), counted.values)
-        np.add.at(self.sums, owners, counted.sums)
+        # A chunk's groups are distinct (source, day) keys and its cells distinct within a group, so no index
+        # repeats: plain fancy-index additions (np.add.at is several times slower).
+        self.counts[owners[counted.group], counted.cells] += counted.values
+        self.sums[owners] += counted.sums
         for owner, rows, stamp in zip(owners.tolist(), counted.rows.tolist(), counted.last, strict=True):
             self.rows[owner] += rows
             if not np.isnat(stamp) and (self.last[owner] is None or stamp > self.last[owner]):
