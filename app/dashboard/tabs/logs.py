@@ -170,9 +170,9 @@ def register_callbacks(app: Dash, services: Services) -> None:
                   Input(ids.Logs.GRID, "getRowsRequest"), State(ids.Logs.VIEW, "data"), State(ids.Logs.CURSORS, "data"))
     @guarded(lambda message: ({"rowData": [], "rowCount": 0}, no_update), "logs")
     def _rows(request: dict[str, Any] | None, view: dict[str, Any] | None, cursors: dict[str, Any] | None):
-        if not request or not view:
+        if not request:
             raise PreventUpdate
-        if "error" in view:
+        if not view or "error" in view:  # a request left unanswered would hold the grid's only request slot
             return {"rowData": [], "rowCount": 0}, no_update
         start, end, total = int(request["startRow"]), int(request["endRow"]), int(view["total"])
         same = cursors and cursors.get("token") == view["token"]
