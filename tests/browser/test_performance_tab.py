@@ -62,6 +62,11 @@ def test_performance_views_and_outcomes_upload(browser, live_server, browser_set
     assert re.search(r"Estimado \d,\d{3} \[\d,\d{3}; \d,\d{3}\]", hover), hover
     summary = wait_for(browser, f"#{ids.Performance.SUMMARY}", text="Estimado (CBPE)")
     assert "Brier" in summary.text and "KS" in summary.text and "datos insuficientes" in summary.text
+    overflow = browser.execute_script("""const t = document.querySelector('#perf-summary-table');
+        const body = t.closest('.card-body'), style = getComputedStyle(body);
+        return t.getBoundingClientRect().width - (body.clientWidth - parseFloat(style.paddingLeft)
+                                                   - parseFloat(style.paddingRight));""")
+    assert overflow <= 1, overflow  # the whole table inside its card at 1400 px
     wait_for(browser, f"#{ids.Performance.CONFUSION}", text="todo el período")
     wait_for(browser, f"#{ids.Performance.BANDS_GRAPH} .gtitle", text="banda de riesgo")
 

@@ -62,10 +62,10 @@ def layout(services: Services) -> html.Div:
             dbc.Col(card("Métrica en el tiempo", _loading(html.Div(id=ids.Performance.OVER_TIME)),
                          "Puntos: valor real donde se conoce el resultado (barras: IC 95 %; rojo: alerta). Línea "
                          "punteada y banda: estimación CBPE a partir de prob_default, sin resultados. ×: datos "
-                         "insuficientes (pocos pagos tardíos)."), xs=12, xl=7),
+                         "insuficientes (pocos pagos tardíos)."), xs=12, xl=6),
             dbc.Col(card("Resumen de todo el período", _loading(html.Div(id=ids.Performance.SUMMARY)),
                          "Real frente a estimado con su IC 95 % y el valor medido en prueba al entrenar."),
-                    xs=12, xl=5)], className="g-3 mb-3"),
+                    xs=12, xl=6)], className="g-3 mb-3"),  # half: the one-line intervals fit at 1400 px
         dbc.Row([
             dbc.Col(card("Bandas de riesgo", _loading(html.Div(id=ids.Performance.BANDS)),
                          "Tasa de pago tardío observada (puntos, IC 95 %) frente a la predicha (línea)."),
