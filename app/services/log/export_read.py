@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 _BATCH_ROWS = adbc_driver_sqlite.StatementOptions.BATCH_ROWS.value
+BUSY_TIMEOUT_MS = 30_000
 
 
 def arrow_reader(engine: Engine, chunk_rows: int) -> Callable[[sa.Select], pa.Table] | None:
@@ -35,6 +36,7 @@ def arrow_reader(engine: Engine, chunk_rows: int) -> Callable[[sa.Select], pa.Ta
         compiled = select.compile(dialect=engine.dialect, compile_kwargs={"render_postcompile": True})
         params = [_driver_value(compiled.params[name]) for name in compiled.positiontup or ()]
         with adbc_driver_sqlite.dbapi.connect(uri) as conn, conn.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")  # as the log's engine waits (WAL recovery)
             cursor.adbc_statement.set_options(**options)
             cursor.execute(compiled.string, params or None)
             return cursor.fetch_arrow_table()
