@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import sqlalchemy as sa
 
 from app.services.profiles.chunks import read_chunk
 
@@ -22,3 +23,21 @@ def test_a_chunk_reads_the_same_whether_or_not_the_aggregates_sort(filled):
         assert first.inputs == again.inputs
     else:
         pd.testing.assert_frame_equal(first.inputs, again.inputs)
+
+
+def test_a_chunk_reads_every_real_back_bit_for_bit(filled):
+    """Scores and latencies come back exactly (SQLite prints them with 17 significant digits)."""
+    log, _ = filled
+    rng = np.random.default_rng(5)
+    with log.engine.begin() as conn:
+        ids = [int(i) for i in conn.execute(sa.text("SELECT id FROM predictions ORDER BY id")).scalars()]
+        edge = [0.0, 5e-324, 2.2250738585072014e-308, 0.1, 1 / 3, 1 - 2**-53, 0.5 + 2**-53, 1.0]
+        prob = np.concatenate([edge, rng.random(len(ids)) * 10.0 ** rng.integers(-300, 1, len(ids))])[:len(ids)]
+        latency = 10.0 ** rng.uniform(-3, 6, len(ids))
+        conn.execute(sa.text("UPDATE predictions SET prob_default = :p, latency_ms = :l WHERE id = :i"),
+                     [{"p": float(p), "l": float(v), "i": i} for p, v, i in zip(prob, latency, ids, strict=True)])
+    with log.engine.connect() as conn:
+        chunk = read_chunk(conn, log.read()["model_version"].iloc[0], {}, after=0)
+    order = np.searchsorted(ids, chunk.rows["id"].to_numpy())
+    assert chunk.rows["prob_default"].to_numpy().view(np.int64).tolist() == prob[order].view(np.int64).tolist()
+    assert chunk.rows["latency_ms"].to_numpy().view(np.int64).tolist() == latency[order].view(np.int64).tolist()
