@@ -62,6 +62,8 @@ FROM (SELECT id, concat(id, ',', scored_at, ',', day, ',', source, ',', prob_def
 # all three read the same rows in the same order, so they stay aligned, and the ids are checked to be in order.
 _POSTGRES = _POSTGRES_ORDERED.replace(" ORDER BY id)", ")")
 _REQUESTS = f"SELECT id, request_id FROM predictions WHERE {_RANGE} AND request_id IN :requests"
+_ALL_REQUESTS = f"SELECT id, request_id FROM predictions WHERE {_RANGE}"
+LISTED_REQUESTS = 1_000  # beyond this many multi-row requests, every row's request is read and looked up here
 NO_LIMIT = 2**62
 
 
@@ -113,11 +115,17 @@ def read_chunk(conn: sa.Connection, version: str, multi: Mapping[str, int], *, a
 def _request_rows(conn: sa.Connection, params: dict, rows: pd.DataFrame, multi: Mapping[str, int]) -> np.ndarray:
     """Per row, how many rows its request logged: 1 unless the request is one of ``multi``'s."""
     sizes = np.ones(len(rows))
-    if multi:
+    if not multi:
+        return sizes
+    if len(multi) > LISTED_REQUESTS:  # no IN list of every request (SQLite and psycopg cap bound parameters)
+        found = conn.execute(sa.text(_ALL_REQUESTS), params).all()
+    else:
         query = sa.text(_REQUESTS).bindparams(sa.bindparam("requests", expanding=True))
         found = conn.execute(query, {**params, "requests": list(multi)}).all()
-        if found:
-            ids, requests = zip(*found, strict=True)
-            positions = np.searchsorted(rows["id"].to_numpy(), np.asarray(ids, dtype=np.int64))
-            sizes[positions] = [multi[r] for r in requests]
+    if found:
+        ids, requests = zip(*found, strict=True)
+        chunk_ids, found_ids = rows["id"].to_numpy(), np.asarray(ids, dtype=np.int64)
+        positions = np.minimum(np.searchsorted(chunk_ids, found_ids), len(chunk_ids) - 1)
+        read = chunk_ids[positions] == found_ids  # a row committed since the chunk was read is not one of its rows
+        sizes[positions[read]] = np.asarray([multi.get(r, 1) for r in requests], dtype=np.float64)[read]
     return sizes

@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from app.services.profiles import chunks
 from app.services.profiles.chunks import read_chunk
+from app.services.profiles.survey import request_rows
 
 
 def test_a_chunk_reads_the_same_whether_or_not_the_aggregates_sort(filled):
@@ -41,3 +43,18 @@ def test_a_chunk_reads_every_real_back_bit_for_bit(filled):
     order = np.searchsorted(ids, chunk.rows["id"].to_numpy())
     assert chunk.rows["prob_default"].to_numpy().view(np.int64).tolist() == prob[order].view(np.int64).tolist()
     assert chunk.rows["latency_ms"].to_numpy().view(np.int64).tolist() == latency[order].view(np.int64).tolist()
+
+
+def test_request_sizes_read_the_same_from_a_list_of_requests_or_every_row(filled, monkeypatch):
+    log, _ = filled
+    rows = log.read().sort_values("id")
+    expected = rows["request_id"].map(rows.groupby("request_id").size()).to_numpy(np.float64)
+    with log.engine.connect() as conn:
+        multi = request_rows(conn)
+        version = rows["model_version"].iloc[0]
+        listed = read_chunk(conn, version, multi, after=0)
+        monkeypatch.setattr(chunks, "LISTED_REQUESTS", 0)
+        every_row = read_chunk(conn, version, multi, after=0)
+    assert len(multi) > 1 and expected.max() > 1
+    np.testing.assert_array_equal(listed.request_rows, expected)
+    np.testing.assert_array_equal(every_row.request_rows, expected)
