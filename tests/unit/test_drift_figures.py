@@ -222,3 +222,12 @@ def test_type_column_shows_every_type_label_whole():
     kind = next(c for c in drift_table.columns(BANDS) if c["field"] == "type")
     longest = max(drift_table.TYPE_LABELS.values(), key=len)  # "categórica": about 8 px a character + padding
     assert kind["minWidth"] >= 8 * len(longest) + 36
+
+
+def test_number_columns_fit_each_word_of_their_title_beside_the_filter_icon():
+    """A wrapped title breaks between words, never inside one ("n actual" once read "actua / l" at 85 px): bold
+    text about 8 px a character, the filter icon and padding about 50 px."""
+    for column in drift_table.columns(BANDS):
+        if column.get("type") == "rightAligned":
+            longest = max(column["headerName"].split(), key=len)
+            assert column["minWidth"] >= 8 * len(longest) + 50, (column["field"], longest)

@@ -63,7 +63,7 @@ def columns(bands: tuple[float, float]) -> list[dict]:
         _number_column("noise_level", "Nivel de ruido (95 %)", _NUMBER.format(digits=3), NOISE_HELP, minWidth=95),
         {"field": "status", "headerName": "Estado", "minWidth": 180, **_FIT, "headerTooltip": NOISE_HELP,
          "cellStyle": {"styleConditions": _STATUS_STYLES}},
-        _number_column("n_cur", "n actual", _COUNT, "Filas actuales comparadas (filtros aplicados).", minWidth=85),
+        _number_column("n_cur", "n actual", _COUNT, "Filas actuales comparadas (filtros aplicados).", minWidth=100),
         {"field": "missing_change", "headerName": "% faltantes ref → act", "minWidth": 165, **_FIT,
          "headerTooltip": "Porcentaje de valores faltantes en la referencia y en los datos actuales."},
         _number_column("out_of_range_share", "% fuera de rango", _PERCENT, "Valores actuales fuera del rango "
