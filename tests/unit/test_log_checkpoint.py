@@ -6,6 +6,7 @@ import sqlite3
 import time
 
 from app.services.log.engine import create_log_engine
+from app.services.log.store import PredictionLog
 
 
 def _wait_for(condition, timeout: float = 10.0) -> bool:
@@ -19,20 +20,23 @@ def _wait_for(condition, timeout: float = 10.0) -> bool:
 
 def test_a_grown_log_is_checkpointed_in_the_background(tmp_path):
     path = tmp_path / "log.sqlite"
-    engine = create_log_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:
+    log = PredictionLog(create_log_engine(f"sqlite:///{path}"))
+    with log.engine.begin() as conn:
         conn.exec_driver_sql("CREATE TABLE t (x BLOB)")
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     empty = path.stat().st_size
-    with engine.begin() as conn:  # ~6 MiB of pages go to the log; the committing connection does not copy them
+    with log.engine.begin() as conn:  # ~6 MiB of pages go to the log; the committing connection does not copy them
         conn.exec_driver_sql("INSERT INTO t VALUES (?)", [(b"x" * 4000,)] * 1500)
     assert path.stat().st_size == empty
-    with engine.begin() as conn:  # the next commit finds the log past 4 MiB and starts a checkpoint beside it
+    with log.transaction() as conn:  # a log write finds the log past 4 MiB and starts a checkpoint beside it
         conn.exec_driver_sql("INSERT INTO t VALUES (x'00')")
     assert _wait_for(lambda: path.stat().st_size > 6_000_000), "the rows never reached the database file"
-    engine.dispose()
+    with log.engine.begin() as conn:  # the next writer restarts the checkpointed log from its start, cut back
+        conn.exec_driver_sql("INSERT INTO t VALUES (x'01')")
+    assert (tmp_path / "log.sqlite-wal").stat().st_size < 100_000
+    log.dispose()
     with sqlite3.connect(path) as plain:
-        assert plain.execute("SELECT count(*) FROM t").fetchone()[0] == 1501
+        assert plain.execute("SELECT count(*) FROM t").fetchone()[0] == 1502
 
 
 def test_every_connection_keeps_a_backstop_checkpoint(tmp_path):

@@ -32,6 +32,7 @@ def create_log_engine(url: str) -> Engine:
         cursor.execute("PRAGMA synchronous = NORMAL")
         if on_disk:
             cursor.execute(f"PRAGMA wal_autocheckpoint = {BACKSTOP_PAGES}")
+            cursor.execute("PRAGMA journal_size_limit = 0")  # the log's size is what awaits a checkpoint
         cursor.close()
 
     if on_disk:

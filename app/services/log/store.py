@@ -18,6 +18,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from app.services.log.checkpoint import after_write
 from app.services.log.engine import create_log_engine
 from app.services.log.tables import LOG_COLUMNS, READ_DTYPES, holdout_seeds, predictions, profile_fragments
 from app.services.log.values import LogRows, datetime_values, day_values, plain_values, row_count
@@ -92,6 +93,7 @@ class PredictionLog:
         try:
             with self.engine.begin() as conn:
                 yield conn
+            after_write(self.engine)  # SQLite: a background WAL checkpoint when one is due
         except (sa.exc.SQLAlchemyError, driver_error) as exc:
             cause = getattr(exc, "orig", None) or exc
             if getattr(cause, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(cause):

@@ -13,6 +13,8 @@ import pandas as pd
 
 from app.services.profiles.layout import ProfileLayout
 
+FEW_ROWS = 64  # up to this many rows, band labels are looked up one by one
+
 
 @dataclass(frozen=True)
 class SourceDayGroups:
@@ -38,9 +40,19 @@ def source_day_groups(sources: Any, days: Any, n: int) -> SourceDayGroups:
 
 
 def band_positions(layout: ProfileLayout, band: Any) -> np.ndarray:
-    """Position of each row's risk band in the layout's bands; an unknown label is a ``ValueError``."""
-    codes, labels = pd.factorize(np.asarray(band, dtype=object).ravel())
-    positions = pd.Index(list(layout.bands), dtype=object).get_indexer(labels)
-    if (positions < 0).any() or (codes < 0).any():
+    """Position of each row's risk band in the layout's bands; an unknown label is a ``ValueError``.
+
+    Each distinct label is looked up once (``pd.factorize``); a few rows (a ``/predict`` request) skip the
+    factorization, whose fixed cost is larger than theirs."""
+    labels = np.asarray(band, dtype=object)
+    flat = labels.ravel()
+    lookup = {label: position for position, label in enumerate(layout.bands)}
+    if len(flat) <= FEW_ROWS:
+        positions = np.array([lookup.get(label, -1) for label in flat.tolist()], dtype=np.int64)
+    else:
+        codes, uniques = pd.factorize(flat)
+        positions = np.array([lookup.get(label, -1) for label in uniques.tolist()], dtype=np.int64)[codes]
+        positions[codes < 0] = -1  # a missing label
+    if (positions < 0).any():
         raise ValueError(f"risk_band: expected one of {list(layout.bands)}")
-    return positions.astype(np.int64)[codes].reshape(np.shape(band))
+    return positions.reshape(labels.shape)
