@@ -4,7 +4,7 @@ Times are stored as naive UTC (``scored_at``); ``loan_date`` is the record's ``f
 client left it out). ``inputs`` (the validated feature values) and ``warnings`` hold JSON text.
 ``latency_ms`` is the validation + scoring time of the request the row came in. ``actual`` is the real
 outcome (Pago_atiempo) when known — set for the held-out period. A batch is written in one transaction with the
-database's bulk path: one executemany on SQLite, ``COPY … FROM STDIN`` on PostgreSQL.
+database's bulk path: one executemany on SQLite, ``COPY … FROM STDIN`` on PostgreSQL (rows and profile fragments).
 """
 from __future__ import annotations
 
@@ -18,12 +18,14 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from app.services.log.bulk import copies, copy_rows
 from app.services.log.checkpoint import after_write
 from app.services.log.engine import create_log_engine
 from app.services.log.tables import LOG_COLUMNS, READ_DTYPES, holdout_seeds, predictions, profile_fragments
 from app.services.log.values import LogRows, datetime_values, day_values, plain_values, row_count
 
 _WRITTEN = (*LOG_COLUMNS, "day")
+_FRAGMENT_COLUMNS = tuple(c.name for c in profile_fragments.columns if c.name != "id")
 _DATETIME_COLUMNS = frozenset(c.name for c in predictions.columns if isinstance(c.type, sa.DateTime))
 
 
@@ -105,7 +107,10 @@ class PredictionLog:
         n = row_count(rows)
         if n:
             self._insert(conn, rows, n)
-        if fragments:
+        if fragments and copies(conn):
+            copy_rows(conn, profile_fragments.name, _FRAGMENT_COLUMNS, ([f[c] for c in _FRAGMENT_COLUMNS]
+                                                                         for f in fragments))
+        elif fragments:
             conn.execute(profile_fragments.insert(), list(fragments))
         return n
 
@@ -129,16 +134,12 @@ class PredictionLog:
         columns = [_column(rows, name, n, as_text=sqlite) for name in LOG_COLUMNS]
         columns.append(day_values(rows["loan_date"], rows["scored_at"], n, as_text=sqlite))
         rows_as_tuples = zip(*columns, strict=True)
-        quote = self.engine.dialect.identifier_preparer.quote
-        names = ", ".join(quote(c) for c in _WRITTEN)
         if sqlite:
+            names = ", ".join(self.engine.dialect.identifier_preparer.quote(c) for c in _WRITTEN)
             sql = f"INSERT INTO predictions ({names}) VALUES ({', '.join('?' * len(_WRITTEN))})"
             conn.exec_driver_sql(sql, list(rows_as_tuples))
-        elif self.engine.dialect.driver == "psycopg":  # psycopg 3: cursor.copy
-            cursor = conn.connection.dbapi_connection.cursor()
-            with cursor, cursor.copy(f"COPY predictions ({names}) FROM STDIN") as copy:
-                for row in rows_as_tuples:
-                    copy.write_row(row)
+        elif copies(conn):
+            copy_rows(conn, predictions.name, _WRITTEN, rows_as_tuples)
         else:
             conn.execute(predictions.insert(), [dict(zip(_WRITTEN, row, strict=True)) for row in rows_as_tuples])
 
