@@ -64,7 +64,7 @@ def print_logs(services) -> None:
     for label, query in (("all rows", LogQuery(selection=Selection())),
                          ("api, one quarter", LogQuery(selection=Selection(sources=("api",), start="2025-04-01",
                                                                            end="2025-06-30")))):
-        figures = measure(services.logs, query, export_rows=300_000)
+        figures = measure(services.logs, query)  # the export streams every matching row (the target's figure)
         print(f"  Logs {label}: " + " · ".join(f"{k} {v:,.1f}" for k, v in figures.items()))
 
 
