@@ -84,3 +84,12 @@ def test_buttons_are_disabled_when_they_cannot_act():
     promoted = {**status, "served": "v2", "previous": "v1"}  # v2 promoted: it is the champion, not a challenger
     assert button_states(promoted, "v3") == (False, False, False)
     assert button_states({**promoted, "challenger": "v3"}, "v3") == (True, False, False)
+
+
+@pytest.mark.parametrize(("total", "expected"), [(None, "6.040 más recientes"), (6_040, "6.040"),
+                                                 (250_000, "6.040 de 250.000")])
+def test_the_loan_count_says_when_it_was_cut(bundle, total, expected):
+    pairs, _ = _comparison(bundle)
+    refs = {"champion": bundle.reference_profile, "challenger": bundle.reference_profile}
+    cmp = compare(Pairs(pairs.challenger, pairs.frame, total), refs, (LABELS, LABELS))
+    assert expected in _texts(comparison_view(cmp))

@@ -17,7 +17,7 @@ from app.services.log import PredictionLog
 from app.services.models.active import ActiveModel, Follows
 from app.services.scoring import ScoringService
 from app.services.shadow.agreement import compare
-from app.services.shadow.pairs import Pairs
+from app.services.shadow.pairs import Pairs, read_pairs
 from app.services.shadow.scorer import ShadowScorer
 from modeling.data.columns import TARGET
 from modeling.inference import score_frame
@@ -49,6 +49,31 @@ def test_a_full_queue_drops_and_counts_and_a_flush_writes_the_challengers_scores
     assert [r[0] for r in rows] == list(range(5))
     np.testing.assert_allclose([r[1] for r in rows], expected["prob_default"], atol=1e-12)
     assert [r[2] for r in rows] == expected["risk_band"].tolist()
+    log.dispose()
+
+
+def test_pairs_are_the_newest_days_and_their_total_is_exact_or_said_unknown(bundle, tmp_path):
+    log = PredictionLog.from_url(f"sqlite:///{tmp_path / 'log.sqlite'}")
+    scoring = ScoringService(bundle, log)
+    _, write = scoring.prepare(bundle.load_frame("holdout").head(60).drop(columns=[TARGET]), source="batch",
+                               request_id="shadow-pairs")
+    scoring.write(write)
+    scorer = ShadowScorer(log.engine, max_rows=100)
+    scorer.challenger = bundle
+    scorer.submit(write)
+    assert scorer.flush()
+    version = bundle.model_version
+    everything = read_pairs(log.engine, version, limit=1_000)
+    assert len(everything.frame) == everything.total == 60 and not everything.capped
+    days = everything.frame["day"].sort_values().tolist()
+    newest = read_pairs(log.engine, version, limit=10)
+    assert newest.total == 60 and newest.capped and len(newest.frame) == 10
+    assert newest.frame["day"].min() >= days[-10] and newest.frame["day"].max() == days[-1]  # the newest days
+    assert (newest.frame["day"] > days[-10]).sum() == sum(d > days[-10] for d in days)  # all days past the cut
+    filtered = read_pairs(log.engine, version, sources=("batch",), limit=10)
+    assert filtered.total is None and filtered.capped and len(filtered.frame) == 10
+    assert read_pairs(log.engine, version, sources=("batch",), limit=100).total == 60
+    assert read_pairs(log.engine, version, sources=("api",), limit=10).total == 0
     log.dispose()
 
 

@@ -161,7 +161,8 @@ def button_states(status: dict[str, Any], version: str | None) -> tuple[bool, bo
 
 def comparison_view(cmp: Any) -> html.Div:
     """KPIs, band matrix, score pairs, drift and the metrics table of one comparison."""
-    shown = integer(cmp.n) + (f" de {integer(cmp.total)}" if cmp.total > cmp.n else "")
+    shown = integer(cmp.n) + (" más recientes" if cmp.total is None  # cut at the limit, total not counted
+                              else f" de {integer(cmp.total)}" if cmp.total > cmp.n else "")
     kpis = dbc.Row([
         dbc.Col(kpi_card("Préstamos comparados", shown, f"{integer(cmp.labelled)} con resultado real",
                          card_id="challenger-kpi-n"), xs=6, xl=3),

