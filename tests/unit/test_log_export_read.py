@@ -2,12 +2,14 @@
 whatever the chunk size (chunks whose columns hold only nulls included); read-only; only for a log in a file."""
 from __future__ import annotations
 
+import pyarrow as pa
 import pytest
 import sqlalchemy as sa
 from log_browse_data import fill_log
 
 from app.services.log import browse
 from app.services.log.engine import create_log_engine
+from app.services.log.export import _inputs
 from app.services.log.export_read import arrow_reader
 from app.services.log.query import parse_query
 from app.services.log.store import PredictionLog
@@ -48,3 +50,10 @@ def test_the_reader_reads_the_file_read_only(service):
 
 def test_a_log_in_memory_has_no_reader():
     assert arrow_reader(create_log_engine("sqlite://"), 100) is None
+
+
+@pytest.mark.parametrize("kind", [pa.string(), pa.large_string(), pa.binary(), pa.large_binary()])
+def test_inputs_parse_from_any_text_or_bytes_column_and_any_slice(kind):
+    texts = pa.chunked_array([pa.array(['{"a": 1, "b": "x"}', '{"a": 2, "b": "y,z"}', '{"a": 3}'], kind)])
+    assert _inputs(texts).to_pylist() == [{"a": 1, "b": "x"}, {"a": 2, "b": "y,z"}, {"a": 3, "b": None}]
+    assert _inputs(texts.slice(1)).to_pylist() == [{"a": 2, "b": "y,z"}, {"a": 3, "b": None}]

@@ -162,7 +162,9 @@ def _inputs(texts: pa.ChunkedArray) -> pa.Table:
         return pa.table({})
     newline, nothing = (pa.scalar(s, texts.type) for s in (b"\n", b""))
     lines = pc.binary_join_element_wise(texts, newline, nothing).combine_chunks()  # each object and a newline
-    offsets = np.frombuffer(lines.buffers()[1], np.int32, len(lines) + 1, lines.offset * 4)
+    wide = pa.types.is_large_binary(lines.type) or pa.types.is_large_string(lines.type)  # 64-bit offsets
+    width = np.dtype(np.int64 if wide else np.int32)
+    offsets = np.frombuffer(lines.buffers()[1], width, len(lines) + 1, lines.offset * width.itemsize)
     data = lines.buffers()[2][offsets[0]:offsets[-1]]
     try:
         return pa_json.read_json(pa.BufferReader(data), read_options=_JSON_OPTIONS)
