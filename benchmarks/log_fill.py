@@ -2,11 +2,12 @@
 
 Rows come from a pool of synthetic loans validated and scored once by the real service; each chunk samples the
 pool, gives every row a new day, source and outcome, recomputes the derived variables for the new dates and
-builds the profile fragments with the production code (:func:`build_fragments`). Rows go in with one executemany
-per chunk on SQLite and ``COPY`` on PostgreSQL. The log grows in time as a lender's does: each chunk's days lie in
-its share of the two years, a week either way (so a date range is a narrow id range); fragments are folded every
-few chunks as the app's writers would. The inputs JSON is the pool's (its loan date may differ from the row's
-``loan_date``): the benchmarks read the columns, not that text, for anything date-related.
+builds the profile fragments with the production code (:func:`build_fragments`). Rows go in through the log's own
+write path: one executemany per chunk on SQLite, ``COPY`` on PostgreSQL. The log grows in time as a lender's
+does: each chunk's days lie in its share of the two years, a week either way (so a date range is a narrow id
+range); fragments are folded every few chunks as the app's writers would. The inputs JSON is the pool's (its
+loan date may differ from the row's ``loan_date``): the benchmarks read the columns, not that text, for anything
+date-related.
 """
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from app.services.log.tables import LOG_COLUMNS
 from app.services.log.values import day_keys
 from app.services.profiles import ScoredRows, build_fragments
 from app.services.scoring import ScoringService
@@ -91,10 +91,7 @@ def fill(scoring: ScoringService, target_rows: int, *, chunk_rows: int = 100_000
     while present < target_rows:
         n = min(chunk_rows, target_rows - present)
         rows, fragments = chunk(scoring, pool, n, rng, serial, (present / target_rows, (present + n) / target_rows))
-        if log.backend == "postgresql":
-            _copy(log, rows, fragments, n)
-        else:
-            log.append(rows, fragments=fragments)
+        log.append(rows, fragments=fragments)  # the app's bulk path: executemany on SQLite, COPY on PostgreSQL
         present += n
         serial += 1
         if serial % 10 == 0:
@@ -106,20 +103,3 @@ def fill(scoring: ScoringService, target_rows: int, *, chunk_rows: int = 100_000
             conn.exec_driver_sql("VACUUM ANALYZE profile_fragments")
     return time.perf_counter() - started
 
-
-def _copy(log, rows: dict, fragments: list, n: int) -> None:
-    """PostgreSQL's COPY for the rows, one executemany for the fragments, one transaction."""
-    from app.services.log.tables import profile_fragments
-
-    columns = [*LOG_COLUMNS, "day"]
-    values = {name: np.broadcast_to(np.asarray(rows[name]), (n,)).tolist() for name in LOG_COLUMNS}
-    values["day"] = day_keys(rows["loan_date"], rows["scored_at"], n).astype(object).tolist()
-    values["loan_date"] = [None if pd.isna(v) else v.to_pydatetime() for v in pd.Series(rows["loan_date"])]
-    values["scored_at"] = [pd.Timestamp(rows["scored_at"]).to_pydatetime()] * n
-    with log.engine.begin() as conn:
-        cursor = conn.connection.driver_connection.cursor()
-        quoted = ", ".join(f'"{c}"' for c in columns)
-        with cursor.copy(f"COPY predictions ({quoted}) FROM STDIN") as copy:
-            for record in zip(*(values[c] for c in columns), strict=True):
-                copy.write_row(record)
-        conn.execute(profile_fragments.insert(), fragments)
