@@ -59,10 +59,10 @@ class LogService:
 
     def _rows(self, query: LogQuery, *, before_id: int | None = None, after_id: int | None = None,
               last: bool = False, skip: int = 0, size: int = PAGE_SIZE, top_id: int | None = None,
-              fetch: Callable[[sa.Select], Chunk] | None = None) -> Chunk:
+              fetch: Callable[[sa.Select], Chunk | None] | None = None) -> Chunk:
         """:meth:`page`'s rows as the driver returns them (``export.selected`` columns), newest first; none above
         ``top_id`` when given. ``fetch`` reads a newest-first read without a listed date range instead (an export
-        chunk as an Arrow table)."""
+        chunk as an Arrow table) unless it answers None."""
         ascending = after_id is not None or last
         below = before_id if top_id is None else min(before_id or top_id + 1, top_id + 1)
         with self.log.engine.connect() as conn:
@@ -82,8 +82,9 @@ class LogService:
                 rows = day_range_page(conn, columns, where, days, low, high, ascending=ascending, size=size)
             else:
                 statement = _ordered(columns, _with_ids(where, low, high), ascending).limit(size)
-                if fetch is not None and not ascending:
-                    return fetch(statement)
+                table = fetch(statement) if fetch is not None and not ascending else None
+                if table is not None:
+                    return table
                 rows = conn.execute(statement).cursor.fetchall()  # plain tuples: no type processing needed
         return rows[::-1] if ascending else rows
 
@@ -153,9 +154,17 @@ class LogService:
             last_id = top_id or 0
             return copy_csv(self.log.engine, where, self.input_fields, max(low or 0, first_id),
                             last_id if high is None else min(high, last_id), days)
-        fetch = arrow_reader(self.log.engine, chunk_rows)  # SQLite file: chunks read into Arrow in C
-        return stream_csv(partial(self._rows, query, size=chunk_rows, top_id=top_id, fetch=fetch), None,
-                          chunk_rows, self.input_fields)
+        return self._sqlite_export(query, chunk_rows, top_id)
+
+    def _sqlite_export(self, query: LogQuery, chunk_rows: int, top_id: int | None) -> Iterator[bytes]:
+        """The SQLite CSV: chunks read into Arrow by a child process once it is up (a file log), else here."""
+        reader = arrow_reader(self.log.engine, chunk_rows)
+        try:
+            yield from stream_csv(partial(self._rows, query, size=chunk_rows, top_id=top_id, fetch=reader), None,
+                                  chunk_rows, self.input_fields)
+        finally:
+            if reader is not None:
+                reader.close()
 
     def _where(self, conn: sa.Connection, query: LogQuery, *, page: bool = False, below: int | None = None,
                above: int | None = None) -> list[Any]:

@@ -1,47 +1,109 @@
-"""SQLite export chunks read straight into Arrow tables by ADBC's SQLite driver: no Python object per cell.
+"""SQLite export chunks read straight into Arrow tables by ADBC's SQLite driver, in a child process.
 
 Through the ``sqlite3`` module every cell of an export chunk becomes a Python object, built while holding the
-GIL — most of the SQLite export's cost. The ADBC driver steps the statement in C and fills Arrow arrays without
-the GIL, so the next chunk is read while the chunks before it are flattened. Each read opens the log's file
-read-only on its own connection (about 2 ms, against ~100 ms for a 20,000-row chunk). A log in memory has no
-file another connection could open: it has no such reader.
+GIL — most of the SQLite export's cost. ADBC's driver steps the statement in C and fills Arrow arrays. It carries
+its own copy of SQLite, and two copies of SQLite must never open one database file in one process: POSIX locks
+belong to the process, so the copy that closes the file drops the locks the other copy holds — the web process's
+write lock included, letting another process write at the same time (SQLite's "How To Corrupt" §2.2.1). So the
+driver runs in a child process (:mod:`app.services.log.arrow_child`), a reader like any other; each chunk comes
+back as an Arrow IPC stream through a pipe. While the child starts (a few hundred ms) chunks are read here through
+``sqlite3``: :class:`ArrowReader` answers None until it is ready. A log in memory has no file a child could open.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+import logging
+import select
+import subprocess
+import sys
+import threading
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import adbc_driver_sqlite
-import adbc_driver_sqlite.dbapi
 import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-_BATCH_ROWS = adbc_driver_sqlite.StatementOptions.BATCH_ROWS.value
-BUSY_TIMEOUT_MS = 30_000
+from app.services.log.store import PredictionLogError
+
+CHILD = Path(__file__).with_name("arrow_child.py")
+logger = logging.getLogger(__name__)
 
 
-def arrow_reader(engine: Engine, chunk_rows: int) -> Callable[[sa.Select], pa.Table] | None:
-    """A function that runs a ``select`` of up to ``chunk_rows`` rows on ``engine``'s SQLite file and returns them
-    as one Arrow table; None unless ``engine`` is a SQLite file. The driver types each column from the values of
-    its first batch (``chunk_rows`` rows: all of them) and sizes the batch's arrays for that many rows."""
-    options = {_BATCH_ROWS: chunk_rows}
-    uri = _file_uri(engine)
-    if uri is None:
-        return None
+class ArrowReader:
+    """Runs ``select`` statements of up to ``chunk_rows`` rows in the child and returns them as Arrow tables.
 
-    def read(select: sa.Select) -> pa.Table:
-        compiled = select.compile(dialect=engine.dialect, compile_kwargs={"render_postcompile": True})
+    The driver types each column from the values of its first batch (``chunk_rows`` rows: all of them). Use it as
+    a context manager (or call :meth:`close`): the child exits when its stdin closes."""
+
+    def __init__(self, engine: Engine, uri: str, chunk_rows: int, *, wait: bool = False) -> None:
+        self._dialect = engine.dialect
+        # -P: the script's folder (this package's modules) is not put on sys.path
+        self._child = subprocess.Popen([sys.executable, "-P", str(CHILD), uri, str(chunk_rows)],
+                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self._ready, self._broken, self._wait = False, False, wait
+        self._lock = threading.Lock()
+
+    def __call__(self, select_: sa.Select) -> pa.Table | None:
+        """The rows of ``select_`` as one Arrow table; None while the child is starting (unless the reader was made
+        to ``wait`` for it) or when it could not start: the caller reads them itself."""
+        compiled = select_.compile(dialect=self._dialect, compile_kwargs={"render_postcompile": True})
         params = [_driver_value(compiled.params[name]) for name in compiled.positiontup or ()]
-        with adbc_driver_sqlite.dbapi.connect(uri) as conn, conn.cursor() as cursor:
-            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")  # as the log's engine waits (WAL recovery)
-            cursor.adbc_statement.set_options(**options)
-            cursor.execute(compiled.string, params or None)
-            return cursor.fetch_arrow_table()
+        with self._lock:
+            if not self._started():
+                return None
+            request = json.dumps({"sql": compiled.string, "params": params}).encode() + b"\n"
+            try:
+                self._child.stdin.write(request)
+                self._child.stdin.flush()
+                status, payload = self._read(1), self._read(int.from_bytes(self._read(8), "little"))
+            except (OSError, EOFError) as error:
+                self._broken = True
+                raise PredictionLogError(f"the export's reader process stopped: {error}") from error
+        if status != b"0":
+            raise PredictionLogError(f"could not read the prediction log: {payload.decode(errors='replace')}")
+        return pa.ipc.open_stream(pa.py_buffer(payload)).read_all()
 
-    return read
+    def _started(self) -> bool:
+        """Whether the child is ready (it writes ``R`` once its imports and connection are done)."""
+        starting = not self._ready and not self._broken
+        if starting and (self._wait or select.select([self._child.stdout], [], [], 0)[0]):
+            self._ready = self._child.stdout.read(1) == b"R"
+            self._broken = not self._ready
+            if self._broken:
+                logger.warning("the export's Arrow reader did not start; chunks are read through sqlite3")
+        return self._ready
+
+    def _read(self, size: int) -> bytes:
+        data = self._child.stdout.read(size)
+        if len(data) != size:
+            raise EOFError(f"{len(data)} of {size} bytes")
+        return data
+
+    def close(self) -> None:
+        """End the child (it exits when its stdin closes)."""
+        for pipe in (self._child.stdin, self._child.stdout):
+            pipe.close()
+        try:
+            self._child.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._child.kill()
+            self._child.wait()
+
+    def __enter__(self) -> ArrowReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def arrow_reader(engine: Engine, chunk_rows: int, *, wait: bool = False) -> ArrowReader | None:
+    """A reader of ``engine``'s SQLite file (opened read-only) in a child process; None unless ``engine`` is a
+    SQLite file. ``wait``: its first read waits for the child to start instead of answering None."""
+    uri = _file_uri(engine)
+    return None if uri is None else ArrowReader(engine, uri, chunk_rows, wait=wait)
 
 
 def _file_uri(engine: Engine) -> str | None:
