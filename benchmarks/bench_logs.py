@@ -11,7 +11,7 @@ cursor, the last page, a jump by offset, the totals, and the export's rows per s
 from __future__ import annotations
 
 import argparse
-import resource
+import contextlib
 import sys
 import tempfile
 import time
@@ -72,9 +72,15 @@ def measure(service: LogService, query: LogQuery, *, export_rows: int | None = N
 
 
 def resident_mb() -> float:
-    """Resident memory of this process (Linux ``/proc``), in MB."""
-    pages = int(Path("/proc/self/statm").read_text().split()[1])
-    return pages * resource.getpagesize() / 1e6
+    """Proportional resident memory (PSS: shared pages split between their users) of this process and its children
+    (the SQLite export's reader), in MB (Linux ``/proc``)."""
+    children = " ".join(p.read_text() for p in Path("/proc/self/task").glob("*/children")).split()
+    kilobytes = 0
+    for pid in ["self", *children]:
+        with contextlib.suppress(OSError, StopIteration):  # a child that has just ended
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+            kilobytes += int(next(line for line in rollup if line.startswith("Pss:")).split()[1])
+    return kilobytes / 1e3
 
 
 def build_log(url: str, models_dir: Path, n_rows: int) -> PredictionLog:
@@ -92,8 +98,9 @@ def build_log(url: str, models_dir: Path, n_rows: int) -> PredictionLog:
         count = conn.execute(sa.text("SELECT count(*) FROM predictions")).scalar_one()
         while count < n_rows:
             limit = min(count, n_rows - count)
-            conn.execute(sa.text(f"INSERT INTO predictions ({columns}) SELECT {columns} FROM predictions "
-                                 f"ORDER BY id LIMIT {limit}"))
+            copied = columns.replace('"request_id"', f"printf('%s-%d', substr(request_id, 1, 32), id + {count})")
+            conn.execute(sa.text(f"INSERT INTO predictions ({columns}) SELECT {copied} FROM predictions "
+                                 f"ORDER BY id LIMIT {limit}"))  # each copy its own request id: (request_id, row)
             count += limit
         if not conn.execute(sa.text("SELECT count(*) FROM profile_fragments")).scalar_one():  # no profile writer
             conn.execute(sa.text("INSERT INTO profile_fragments (model_version, source, day, rows, counts, sums) "

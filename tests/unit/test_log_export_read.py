@@ -120,3 +120,11 @@ def test_a_download_stopped_early_ends_the_child(service, monkeypatch):
     next(pieces), next(pieces)
     pieces.close()  # what the WSGI server does when the client goes away
     assert readers[0]._child.returncode == 0
+
+
+def test_an_export_of_one_chunk_starts_no_child(service, monkeypatch):
+    readers = []
+    monkeypatch.setattr(browse, "arrow_reader", lambda engine, rows: readers.append(arrow_reader(engine, rows))
+                        or readers[-1])
+    assert b"".join(service.export(parse_query(band_labels=BANDS, version="*"), chunk_rows=20_000)).count(b"\n") > 1
+    assert readers[0]._child is None

@@ -52,4 +52,7 @@ def serve(uri: str, batch_rows: int) -> None:
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1], int(sys.argv[2]))
+    try:
+        serve(sys.argv[1], int(sys.argv[2]))
+    except BrokenPipeError:  # the export ended (or its client went away) while an answer was being written
+        sys.exit(0)

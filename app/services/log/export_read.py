@@ -6,8 +6,9 @@ its own copy of SQLite, and two copies of SQLite must never open one database fi
 belong to the process, so the copy that closes the file drops the locks the other copy holds — the web process's
 write lock included, letting another process write at the same time (SQLite's "How To Corrupt" §2.2.1). So the
 driver runs in a child process (:mod:`app.services.log.arrow_child`), a reader like any other; each chunk comes
-back as an Arrow IPC stream through a pipe. While the child starts (a few hundred ms) chunks are read here through
-``sqlite3``: :class:`ArrowReader` answers None until it is ready. A log in memory has no file a child could open.
+back as an Arrow IPC stream through a pipe. Until the child is up (it starts with an export's second chunk and
+takes a few hundred ms) chunks are read here through ``sqlite3``: :class:`ArrowReader` answers None. A log in
+memory has no file a child could open.
 """
 from __future__ import annotations
 
@@ -35,14 +36,15 @@ logger = logging.getLogger(__name__)
 class ArrowReader:
     """Runs ``select`` statements of up to ``chunk_rows`` rows in the child and returns them as Arrow tables.
 
-    The driver types each column from the values of its first batch (``chunk_rows`` rows: all of them). Use it as
-    a context manager (or call :meth:`close`): the child exits when its stdin closes."""
+    The child starts at the second read (the first chunk of an export is read here: most exports are one chunk),
+    or at the first with ``wait``. The driver types each column from the values of its first batch
+    (``chunk_rows`` rows: all of them). Use it as a context manager (or call :meth:`close`)."""
 
     def __init__(self, engine: Engine, uri: str, chunk_rows: int, *, wait: bool = False) -> None:
         self._dialect = engine.dialect
-        # -P: the script's folder (this package's modules) is not put on sys.path
-        self._child = subprocess.Popen([sys.executable, "-P", str(CHILD), uri, str(chunk_rows)],
-                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self._command = [sys.executable, "-P", str(CHILD), uri, str(chunk_rows)]  # -P: not this folder on sys.path
+        self._child: subprocess.Popen | None = None
+        self._calls = 0
         self._ready, self._broken, self._wait = False, False, wait
         self._lock = threading.Lock()
 
@@ -52,7 +54,10 @@ class ArrowReader:
         compiled = select_.compile(dialect=self._dialect, compile_kwargs={"render_postcompile": True})
         params = [_driver_value(compiled.params[name]) for name in compiled.positiontup or ()]
         with self._lock:
-            if not self._started():
+            self._calls += 1
+            if self._child is None and (self._wait or self._calls > 1):  # a one-chunk export never starts it
+                self._child = subprocess.Popen(self._command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            if self._child is None or not self._started():
                 return None
             request = json.dumps({"sql": compiled.string, "params": params}).encode() + b"\n"
             try:
@@ -83,9 +88,14 @@ class ArrowReader:
         return data
 
     def close(self) -> None:
-        """End the child (it exits when its stdin closes)."""
+        """End the child: once ready it exits when its stdin closes; a child still starting is killed (it has not
+        read anything), so a short export does not wait for it."""
+        if self._child is None:
+            return
         for pipe in (self._child.stdin, self._child.stdout):
             pipe.close()
+        if not self._ready:
+            self._child.kill()
         try:
             self._child.wait(timeout=5)
         except subprocess.TimeoutExpired:
