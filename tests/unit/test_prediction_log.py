@@ -10,9 +10,11 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from app.services.log.bulk import SQLITE_ROWS, _statement_sizes
 from app.services.log.store import PredictionLog, PredictionLogError
 from app.services.log.tables import LOG_COLUMNS
 from app.services.log.values import inputs_frame
+from app.services.outcomes import sql as outcomes_sql
 
 
 @pytest.fixture
@@ -94,6 +96,25 @@ def test_batch_is_one_transaction(log):
 def test_ten_thousand_rows_in_one_append(log):
     assert log.append(log_rows(10_000)) == 10_000
     assert log.count() == 10_000
+
+
+@pytest.mark.parametrize("n", [1, 1023, 1024, 1025, 2 * SQLITE_ROWS + 7])
+def test_rows_are_logged_in_order_across_statements(log, n):
+    """SQLite writes several multi-row statements (sizes 1024, then powers of two): every row once, in order."""
+    rows = log_rows(n)
+    log.append(rows)
+    back = log.read()
+    assert back["id"].is_monotonic_increasing
+    assert back[["request_id", "row"]].values.tolist() == rows[["request_id", "row"]].values.tolist()
+    assert back["inputs"].tolist() == rows["inputs"].tolist()
+    pd.testing.assert_series_equal(back["prob_default"], rows["prob_default"], check_names=False)
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 1000, 1024, 1025, 10_000])
+def test_statement_sizes_cover_every_row_with_few_distinct_statements(n):
+    sizes = _statement_sizes(n)
+    assert sum(sizes) == n and all(0 < s <= SQLITE_ROWS for s in sizes)
+    assert len(set(sizes)) <= SQLITE_ROWS.bit_length() and sizes == sorted(sizes, reverse=True)
 
 
 def test_append_once_is_idempotent(log):
@@ -184,3 +205,14 @@ def test_column_batches_with_shared_values(log):
     assert back["loan_date"].iloc[0] == pd.Timestamp(stamp) and pd.isna(back["loan_date"].iloc[1])
     assert back["actual"].tolist() == [pd.NA, 0]
     assert log.count(since=stamp, until=stamp + timedelta(microseconds=1)) == 2
+
+
+def test_outcome_update_sets_only_rows_still_holding_the_value_read(log):
+    """Compare-and-set: rows whose ``actual`` changed since it was read are left alone and not counted."""
+    log.append(log_rows(6))  # actual: 1, 0, NULL, 1, 0, NULL
+    ids = log.read()["id"].to_numpy()
+    old = np.array([1.0, 1.0, np.nan, np.nan, 0.0, np.nan])  # rows 2 and 4 (1-based) changed since the read
+    with log.engine.begin() as conn:
+        changed = outcomes_sql.update(conn, ids, np.array([0, 1, 1, 0, 1, 0]), old)
+    assert changed == 4
+    assert log.read()["actual"].tolist() == [0, 0, 1, 1, 1, 0]

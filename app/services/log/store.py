@@ -4,7 +4,8 @@ Times are stored as naive UTC (``scored_at``); ``loan_date`` is the record's ``f
 client left it out). ``inputs`` (the validated feature values) and ``warnings`` hold JSON text.
 ``latency_ms`` is the validation + scoring time of the request the row came in. ``actual`` is the real
 outcome (Pago_atiempo) when known — set for the held-out period. A batch is written in one transaction with the
-database's bulk path: one executemany on SQLite, ``COPY … FROM STDIN`` on PostgreSQL (rows and profile fragments).
+database's bulk path: multi-row ``INSERT`` statements on SQLite, ``COPY … FROM STDIN`` on PostgreSQL (rows and
+profile fragments; :mod:`app.services.log.bulk`).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from app.services.log.bulk import copies, copy_rows
+from app.services.log.bulk import copies, copy_rows, insert_rows_sqlite
 from app.services.log.checkpoint import after_write
 from app.services.log.engine import create_log_engine
 from app.services.log.tables import LOG_COLUMNS, READ_DTYPES, holdout_seeds, predictions, profile_fragments
@@ -128,16 +129,14 @@ class PredictionLog:
         return True
 
     def _insert(self, conn: sa.Connection, rows: LogRows, n: int) -> None:
-        """The bulk path: on SQLite one executemany straight to the driver (dates pre-formatted as SQLAlchemy
-        stores them); on PostgreSQL ``COPY … FROM STDIN`` (binary-safe rows through psycopg's copy)."""
+        """The bulk path: on SQLite multi-row ``INSERT`` statements straight to the driver (dates pre-formatted as
+        SQLAlchemy stores them); on PostgreSQL ``COPY … FROM STDIN`` (binary-safe rows through psycopg's copy)."""
         sqlite = self.backend == "sqlite"
         columns = [_column(rows, name, n, as_text=sqlite) for name in LOG_COLUMNS]
         columns.append(day_values(rows["loan_date"], rows["scored_at"], n, as_text=sqlite))
         rows_as_tuples = zip(*columns, strict=True)
         if sqlite:
-            names = ", ".join(self.engine.dialect.identifier_preparer.quote(c) for c in _WRITTEN)
-            sql = f"INSERT INTO predictions ({names}) VALUES ({', '.join('?' * len(_WRITTEN))})"
-            conn.exec_driver_sql(sql, list(rows_as_tuples))
+            insert_rows_sqlite(conn, predictions.name, _WRITTEN, rows_as_tuples, n)
         elif copies(conn):
             copy_rows(conn, predictions.name, _WRITTEN, rows_as_tuples)
         else:

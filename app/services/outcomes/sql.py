@@ -3,8 +3,9 @@
 * lookup: the logged predictions of a list of (request id, row) keys, joined on the unique
   ``(request_id, row)`` index — SQLite walks a JSON array (``json_each``), PostgreSQL unnests two arrays;
 * update: ``actual`` set where it still holds the value read (compare-and-set: a concurrent change makes the
-  updated count fall short, and the caller retries) — SQLite by executemany on the primary key, PostgreSQL by one
-  ``UPDATE … FROM unnest(…)``.
+  updated count fall short, and the caller retries) — SQLite by one ``UPDATE … FROM json_each(?)`` on the primary
+  key, PostgreSQL by one ``UPDATE … FROM unnest(…)``. (Not SQLite's ``executemany``: it gives the GIL away at every
+  row and, beside a thread running Python, waits up to 5 ms to win it back — see :mod:`app.services.log.bulk`.)
 """
 from __future__ import annotations
 
@@ -26,7 +27,11 @@ SELECT k.pos - 1, {_SELECTED}
 FROM unnest(CAST(%s AS text[]), CAST(%s AS integer[])) WITH ORDINALITY AS k(request_id, "row", pos)
 JOIN predictions AS p ON p.request_id = k.request_id AND p."row" = k."row"
 """
-_SQLITE_UPDATE = "UPDATE predictions SET actual = ? WHERE id = ? AND actual IS ?"
+_SQLITE_UPDATE = """
+UPDATE predictions SET actual = json_extract(k.value, '$[1]')
+FROM json_each(?) AS k
+WHERE predictions.id = json_extract(k.value, '$[0]') AND predictions.actual IS json_extract(k.value, '$[2]')
+"""
 _POSTGRES_UPDATE = """
 UPDATE predictions AS p SET actual = k.new
 FROM unnest(CAST(:ids AS bigint[]), CAST(:new AS smallint[]), CAST(:old AS smallint[])) AS k(id, new, old)
@@ -63,5 +68,5 @@ def update(conn: sa.Connection, ids: np.ndarray, new: np.ndarray, old: np.ndarra
         result = conn.execute(sa.text(_POSTGRES_UPDATE), {"ids": ids.tolist(), "new": new.tolist(),
                                                           "old": old_values})
         return int(result.rowcount)
-    result = conn.exec_driver_sql(_SQLITE_UPDATE, list(zip(new.tolist(), ids.tolist(), old_values, strict=True)))
-    return int(result.rowcount)
+    changes = json.dumps(list(zip(ids.tolist(), new.tolist(), old_values, strict=True)))
+    return int(conn.exec_driver_sql(_SQLITE_UPDATE, (changes,)).rowcount)
