@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from app.services.log.bulk import SQLITE_ROWS, _statement_sizes
+from app.services.log.bulk import SQLITE_ROWS, _statement_sizes, insert_dicts
 from app.services.log.store import PredictionLog, PredictionLogError
 from app.services.log.tables import LOG_COLUMNS
 from app.services.log.values import inputs_frame
+from app.services.models.tables import shadow_scores
 from app.services.outcomes import sql as outcomes_sql
 
 
@@ -216,3 +217,21 @@ def test_outcome_update_sets_only_rows_still_holding_the_value_read(log):
         changed = outcomes_sql.update(conn, ids, np.array([0, 1, 1, 0, 1, 0]), old)
     assert changed == 4
     assert log.read()["actual"].tolist() == [0, 0, 1, 1, 1, 0]
+
+
+def test_rows_as_dicts_bind_as_sqlalchemy_binds_them_and_can_skip_duplicates(log):
+    """``insert_dicts``: dates, times and numbers read back as written (SQLite: multi-row statements of processed
+    values; PostgreSQL: executemany), more rows than one statement holds, duplicates skipped on request."""
+    first_day = datetime(2025, 1, 1).date()
+    rows = [{"request_id": f"r{i // 3}", "row": i % 3, "challenger_version": "c", "champion_version": "v",
+             "scored_at": datetime(2026, 1, 1, 12, 0, 0, i), "day": first_day + timedelta(days=i % 40),
+             "prob_default": i / 3000, "Pago_atiempo_pred": i % 2, "risk_band": "Bajo"}
+            for i in range(SQLITE_ROWS + 77)]
+    with log.engine.begin() as conn:
+        insert_dicts(conn, shadow_scores, rows)
+    with log.engine.begin() as conn:
+        later = {**rows[0], "request_id": "new", "scored_at": datetime(2027, 1, 1)}
+        insert_dicts(conn, shadow_scores, [{**rows[5], "prob_default": 1.0}, later], skip_duplicates=True)
+    with log.engine.connect() as conn:
+        back = [dict(r._mapping) for r in conn.execute(sa.select(shadow_scores).order_by(shadow_scores.c.scored_at))]
+    assert back[:len(rows)] == rows and back[-1]["request_id"] == "new" and len(back) == len(rows) + 1

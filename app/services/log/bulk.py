@@ -5,11 +5,12 @@ Why not ``executemany`` on SQLite: the ``sqlite3`` module releases the GIL aroun
 back after, so while another thread runs Python (a request, a batch job scoring its next chunk) each row waits up
 to the interpreter's switch interval (5 ms): 10,000 rows took 38–60 s instead of 0.13 s beside one busy thread. A
 statement of up to ``SQLITE_ROWS`` rows is stepped once; sizes are powers of two below it, so a handful of
-statements serve any count from the module's statement cache.
+statements serve any count from the module's statement cache. :func:`insert_dicts` does the same for any table's
+rows given as dicts (profile fragments, shadow scores), their values bound as SQLAlchemy binds them.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain, islice
 from typing import Any
 
@@ -33,15 +34,39 @@ def copy_rows(conn: sa.Connection, table: str, columns: Sequence[str], rows: Ite
 
 
 def insert_rows_sqlite(conn: sa.Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]],
-                       n: int) -> None:
+                       n: int, *, skip_duplicates: bool = False) -> None:
     """The ``n`` ``rows`` (values in ``columns``' order) into SQLite's ``table``, in order, a few statements of up to
-    ``SQLITE_ROWS`` rows each, inside the caller's transaction."""
+    ``SQLITE_ROWS`` rows each, inside the caller's transaction; ``skip_duplicates``: rows breaking a unique index
+    are left out (``ON CONFLICT DO NOTHING``)."""
     quote = conn.dialect.identifier_preparer.quote
     head = f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) VALUES "
     one = f"({', '.join('?' * len(columns))})"
+    tail = " ON CONFLICT DO NOTHING" if skip_duplicates else ""
     rows = iter(rows)
     for size in _statement_sizes(n):
-        conn.exec_driver_sql(head + ", ".join([one] * size), tuple(chain.from_iterable(islice(rows, size))))
+        conn.exec_driver_sql(head + ", ".join([one] * size) + tail, tuple(chain.from_iterable(islice(rows, size))))
+
+
+def insert_dicts(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]], *,
+                 skip_duplicates: bool = False) -> None:
+    """``rows`` (dicts with the same keys) into ``table`` inside the caller's transaction: on SQLite by
+    :func:`insert_rows_sqlite` (values processed by their columns' SQLAlchemy types), elsewhere by the dialect's
+    ``executemany``; ``skip_duplicates`` leaves out rows breaking a unique index."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        statement = table.insert()
+        if skip_duplicates:
+            from sqlalchemy.dialects.postgresql import insert
+
+            statement = insert(table).on_conflict_do_nothing()
+        conn.execute(statement, list(rows))
+        return
+    columns = list(rows[0])
+    processors = [table.c[name].type.dialect_impl(conn.dialect).bind_processor(conn.dialect) for name in columns]
+    values = ([value if process is None else process(value) for process, value in
+               zip(processors, (row[name] for name in columns), strict=True)] for row in rows)
+    insert_rows_sqlite(conn, table.name, columns, values, len(rows), skip_duplicates=skip_duplicates)
 
 
 def _statement_sizes(n: int) -> list[int]:

@@ -19,7 +19,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from app.services.log.bulk import copies, copy_rows, insert_rows_sqlite
+from app.services.log.bulk import copies, copy_rows, insert_dicts, insert_rows_sqlite
 from app.services.log.checkpoint import after_write
 from app.services.log.engine import create_log_engine
 from app.services.log.tables import LOG_COLUMNS, READ_DTYPES, holdout_seeds, predictions, profile_fragments
@@ -111,8 +111,8 @@ class PredictionLog:
         if fragments and copies(conn):
             copy_rows(conn, profile_fragments.name, _FRAGMENT_COLUMNS, ([f[c] for c in _FRAGMENT_COLUMNS]
                                                                          for f in fragments))
-        elif fragments:
-            conn.execute(profile_fragments.insert(), list(fragments))
+        else:
+            insert_dicts(conn, profile_fragments, fragments)
         return n
 
     def append_once(self, key: str, rows: LogRows, fragments: Sequence[Mapping[str, Any]] = ()) -> bool:

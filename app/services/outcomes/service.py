@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.engine import Engine
 
+from app.services.log.bulk import insert_dicts
 from app.services.log.tables import profile_fragments
 from app.services.outcomes import sql
 from app.services.outcomes.idempotency import IdempotentCall, claim_answer, stored_answer
@@ -82,8 +83,7 @@ class OutcomeService:
                 conn.rollback()
                 return None, 0
             fragments = self._fragments(changes)
-            if fragments:
-                conn.execute(profile_fragments.insert(), fragments)
+            insert_dicts(conn, profile_fragments, fragments)
             report = OutcomeReport(_results(checked, status, previous), overwrite)
             answer = OutcomeAnswer(report.status_code, report.to_json(), report)
             if idempotent is not None and not claim_answer(conn, idempotent, answer.status, answer.body):

@@ -22,6 +22,7 @@ import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from app.services.log.bulk import insert_dicts
 from app.services.log.engine import create_log_engine
 from app.services.log.store import PredictionLog
 from app.services.log.tables import predictions, profile_fragments
@@ -114,8 +115,7 @@ def _one_pass(log: PredictionLog, contexts: _Versions, chunk_rows: int, workers:
         if contexts:
             conn.execute(sa.delete(profile_fragments).where(profile_fragments.c.model_version.in_(list(contexts))))
         rows = [fragment.row() for version, sums in accumulated.items() for fragment in sums.fragments(version)]
-        if rows:
-            conn.execute(profile_fragments.insert(), rows)
+        insert_dicts(conn, profile_fragments, rows)
         conn.commit()
     report.fragments = len(rows)
     return True

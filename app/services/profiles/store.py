@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from app.services.log.bulk import insert_dicts
 from app.services.log.tables import profile_fragments, profile_layouts
 from app.services.profiles.fragment import Fragment, merge, unpack_counts, unpack_sums
 from app.services.profiles.layout import ProfileLayout
@@ -89,7 +90,7 @@ class ProfileStore:
                     Fragment(version, source, day, rows, last, cells, values, unpack_sums(sums)))
             merged = [merge(fragments).row() for fragments in groups.values()]
             if merged:
-                conn.execute(profile_fragments.insert(), merged)
+                insert_dicts(conn, profile_fragments, merged)
         return sum(len(f) for f in groups.values()) - len(groups)
 
     def fold_quietly(self) -> None:

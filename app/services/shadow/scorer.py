@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from app.services.log.bulk import insert_dicts
 from app.services.models.tables import shadow_scores
 from app.services.shadow.metrics import count
 from modeling.data.schema import FEATURE_COLUMNS
@@ -98,9 +98,8 @@ class ShadowScorer:
         rows = sum(len(w.profiled.prob) for w in writes)
         try:
             records = shadow_rows(challenger, writes)
-            insert = _insert_ignoring_duplicates(self.engine)
-            with self.engine.begin() as conn:
-                conn.execute(insert, records)
+            with self.engine.begin() as conn:  # rows a replayed write already scored are skipped
+                insert_dicts(conn, shadow_scores, records, skip_duplicates=True)
         except Exception:  # the champion's answers are out already; this only loses the comparison rows
             logger.exception("shadow scoring of %d rows by %s failed", rows, challenger.model_version)
             count("failed", rows)
@@ -142,11 +141,3 @@ def _by_challenger(taken: list[tuple[Bundle, LogWrite]]) -> list[tuple[Bundle, l
         groups.setdefault(id(challenger), (challenger, []))[1].append(write)
     return list(groups.values())
 
-
-def _insert_ignoring_duplicates(engine: Engine) -> sa.Insert:
-    """An insert that skips rows already scored by that challenger (a replayed write)."""
-    if engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(shadow_scores).on_conflict_do_nothing()
