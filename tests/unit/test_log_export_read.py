@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from log_browse_data import fill_log
 
-from app.services.log import browse, export_read
+from app.services.log import browse, export, export_read
 from app.services.log.engine import create_log_engine
 from app.services.log.export import _inputs
 from app.services.log.export_read import arrow_reader
@@ -128,3 +128,17 @@ def test_an_export_of_one_chunk_starts_no_child(service, monkeypatch):
                         or readers[-1])
     assert b"".join(service.export(parse_query(band_labels=BANDS, version="*"), chunk_rows=20_000)).count(b"\n") > 1
     assert readers[0]._child is None
+
+
+@pytest.mark.parametrize("texts", [
+    ['[]', '[{"field": "edad", "code": "c", "message": "fuera de rango"}]', '[]',
+     '[{"field": "a", "code": "x", "message": "m1"}, {"field": "b;c", "code": "y", "message": "ñ: \\"q\\""}]'],
+    ['[{"field": "a", "message": "sin código"}]', '[{"code": "x", "message": "sin campo"}]'],  # a field missing
+    ['[{"field": "a", "code": "x", "message": 1.5}]', '[]'],  # a message that is not text
+    ['[{"field": null, "code": "x", "message": "m"}]', '[{"field": "f", "code": "x", "message": "m"}]'],
+])
+def test_warnings_are_joined_as_decoding_each_row_joins_them(texts):
+    column = pa.chunked_array([pa.array(texts[:1]), pa.array(texts[1:])])
+    counts, joined = export._warnings(column)
+    expected_counts, expected = export._warnings_by_row(column)
+    assert counts.to_pylist() == expected_counts.to_pylist() and joined.to_pylist() == expected.to_pylist()
