@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from app.services.log.bulk import SQLITE_ROWS, _statement_sizes, insert_dicts
+from app.services.log.bulk import EXACT_BELOW, SQLITE_ROWS, _statement_sizes, insert_dicts
 from app.services.log.store import PredictionLog, PredictionLogError
 from app.services.log.tables import LOG_COLUMNS
 from app.services.log.values import inputs_frame
@@ -111,11 +111,13 @@ def test_rows_are_logged_in_order_across_statements(log, n):
     pd.testing.assert_series_equal(back["prob_default"], rows["prob_default"], check_names=False)
 
 
-@pytest.mark.parametrize("n", [0, 1, 7, 1000, 1024, 1025, 10_000])
+@pytest.mark.parametrize("n", [0, 1, 7, 63, 64, 1000, 1024, 1025, 10_000])
 def test_statement_sizes_cover_every_row_with_few_distinct_statements(n):
     sizes = _statement_sizes(n)
-    assert sum(sizes) == n and all(0 < s <= SQLITE_ROWS for s in sizes)
-    assert len(set(sizes)) <= SQLITE_ROWS.bit_length() and sizes == sorted(sizes, reverse=True)
+    assert sum(sizes) == n and all(0 < s <= SQLITE_ROWS for s in sizes) and sizes == sorted(sizes, reverse=True)
+    assert sum(s < EXACT_BELOW for s in sizes) <= 1 and len(sizes) <= n // SQLITE_ROWS + 5
+    assert {s for s in sizes if s >= EXACT_BELOW} <= {SQLITE_ROWS >> k for k in range(5)}
+    assert _statement_sizes(1000) == [512, 256, 128, 64, 40] and _statement_sizes(31) == [31]
 
 
 def test_append_once_is_idempotent(log):

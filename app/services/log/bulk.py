@@ -4,9 +4,10 @@ multi-row ``INSERT … VALUES``.
 Why not ``executemany`` on SQLite: the ``sqlite3`` module releases the GIL around every row's step and must win it
 back after, so while another thread runs Python (a request, a batch job scoring its next chunk) each row waits up
 to the interpreter's switch interval (5 ms): 10,000 rows took 38–60 s instead of 0.13 s beside one busy thread. A
-statement of up to ``SQLITE_ROWS`` rows is stepped once; sizes are powers of two below it, so a handful of
-statements serve any count from the module's statement cache. :func:`insert_dicts` does the same for any table's
-rows given as dicts (profile fragments, shadow scores), their values bound as SQLAlchemy binds them.
+statement of up to ``SQLITE_ROWS`` rows is stepped once; sizes are powers of two below it, then the last few rows
+in one statement, so a few dozen statements serve any count from the module's statement cache (128).
+:func:`insert_dicts` does the same for any table's rows given as dicts (profile fragments, shadow scores), their
+values bound as SQLAlchemy binds them.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 
 SQLITE_ROWS = 1024  # rows per statement (× the columns: far below SQLite's 32,766 parameters)
+EXACT_BELOW = 64  # fewer rows than this go in one statement of their own size
 
 
 def copies(conn: sa.Connection) -> bool:
@@ -70,6 +72,10 @@ def insert_dicts(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[st
 
 
 def _statement_sizes(n: int) -> list[int]:
-    """``n`` as full statements of ``SQLITE_ROWS`` rows, then the rest's binary digits (1000 → 512, 256, …, 8)."""
+    """``n`` as statements of ``SQLITE_ROWS`` rows, then the rest's binary digits down to ``EXACT_BELOW``, then the
+    last few rows in one statement (1000 → 512, 256, 128, 64, 40): at most 68 distinct statements, all cached,
+    and a micro-batch of a few requests is one statement."""
     full, rest = divmod(n, SQLITE_ROWS)
-    return [SQLITE_ROWS] * full + [1 << bit for bit in range(rest.bit_length() - 1, -1, -1) if rest >> bit & 1]
+    binary = [1 << bit for bit in range(rest.bit_length() - 1, -1, -1) if rest >> bit & 1 and 1 << bit >= EXACT_BELOW]
+    last = rest % EXACT_BELOW
+    return [SQLITE_ROWS] * full + binary + ([last] if last else [])
