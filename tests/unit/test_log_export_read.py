@@ -112,6 +112,16 @@ class _Counting:
         self.reader.close()
 
 
+def test_a_child_that_dies_leaves_the_rest_of_the_export_to_sqlite3(service, monkeypatch):
+    query = parse_query(band_labels=BANDS, version="*")
+    expected = b"".join(service.export(query, chunk_rows=7))
+    tables = []
+    monkeypatch.setattr(browse, "arrow_reader", lambda engine, rows: _KilledAfterOneChunk(
+        arrow_reader(engine, rows, wait=True), tables))
+    assert b"".join(service.export(query, chunk_rows=7)) == expected
+    assert isinstance(tables[0], pa.Table) and tables[1:] == [None] * (len(tables) - 1) and len(tables) >= 2
+
+
 def test_a_download_stopped_early_ends_the_child(service, monkeypatch):
     readers = []
     monkeypatch.setattr(browse, "arrow_reader", lambda engine, rows: readers.append(
@@ -142,3 +152,14 @@ def test_warnings_are_joined_as_decoding_each_row_joins_them(texts):
     counts, joined = export._warnings(column)
     expected_counts, expected = export._warnings_by_row(column)
     assert counts.to_pylist() == expected_counts.to_pylist() and joined.to_pylist() == expected.to_pylist()
+
+
+class _KilledAfterOneChunk(_Counting):
+    """A reader whose child is killed once it has answered one chunk."""
+
+    def __call__(self, select):
+        table = super().__call__(select)
+        if len(self.tables) == 1:
+            self.reader._child.kill()
+            self.reader._child.wait()
+        return table

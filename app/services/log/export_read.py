@@ -12,6 +12,7 @@ memory has no file a child could open.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import select
@@ -53,20 +54,24 @@ class ArrowReader:
         to ``wait`` for it) or when it could not start: the caller reads them itself."""
         compiled = select_.compile(dialect=self._dialect, compile_kwargs={"render_postcompile": True})
         params = [_driver_value(compiled.params[name]) for name in compiled.positiontup or ()]
+        try:
+            request = json.dumps({"sql": compiled.string, "params": params}).encode() + b"\n"
+        except TypeError:  # a value JSON cannot carry: read here
+            return None
         with self._lock:
             self._calls += 1
             if self._child is None and (self._wait or self._calls > 1):  # a one-chunk export never starts it
                 self._child = subprocess.Popen(self._command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
             if self._child is None or not self._started():
                 return None
-            request = json.dumps({"sql": compiled.string, "params": params}).encode() + b"\n"
             try:
                 self._child.stdin.write(request)
                 self._child.stdin.flush()
                 status, payload = self._read(1), self._read(int.from_bytes(self._read(8), "little"))
-            except (OSError, EOFError) as error:
+            except (OSError, EOFError) as error:  # the child died (killed, out of memory): the rest is read here
                 self._broken = True
-                raise PredictionLogError(f"the export's reader process stopped: {error}") from error
+                logger.warning("the export's Arrow reader stopped (%s); chunks are read through sqlite3", error)
+                return None
         if status != b"0":
             raise PredictionLogError(f"could not read the prediction log: {payload.decode(errors='replace')}")
         return pa.ipc.open_stream(pa.py_buffer(payload)).read_all()
@@ -93,7 +98,8 @@ class ArrowReader:
         if self._child is None:
             return
         for pipe in (self._child.stdin, self._child.stdout):
-            pipe.close()
+            with contextlib.suppress(OSError):  # a child that died leaves a broken pipe
+                pipe.close()
         if not self._ready:
             self._child.kill()
         try:
