@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+import sqlite3
 import threading
 from datetime import datetime, timedelta
 
@@ -118,6 +119,8 @@ def test_statement_sizes_cover_every_row_with_few_distinct_statements(n):
     assert sum(s < EXACT_BELOW for s in sizes) <= 1 and len(sizes) <= n // SQLITE_ROWS + 5
     assert {s for s in sizes if s >= EXACT_BELOW} <= {SQLITE_ROWS >> k for k in range(5)}
     assert _statement_sizes(1000) == [512, 256, 128, 64, 40] and _statement_sizes(31) == [31]
+    few = _statement_sizes(n, 64)  # a library allowing 999 parameters: 71 rows of 14 columns → 64 per statement
+    assert sum(few) == n and max(few, default=0) <= 64 and sum(s < 64 for s in few) <= 1
 
 
 def test_append_once_is_idempotent(log):
@@ -237,3 +240,16 @@ def test_rows_as_dicts_bind_as_sqlalchemy_binds_them_and_can_skip_duplicates(log
     with log.engine.connect() as conn:
         back = [dict(r._mapping) for r in conn.execute(sa.select(shadow_scores).order_by(shadow_scores.c.scored_at))]
     assert back[:len(rows)] == rows and back[-1]["request_id"] == "new" and len(back) == len(rows) + 1
+
+
+def test_a_sqlite_library_allowing_999_parameters_still_takes_every_row(tmp_path):
+    """SQLite before 3.32 binds at most 999 parameters per statement: the statements shrink to fit."""
+    log = PredictionLog.from_url(f"sqlite:///{tmp_path / 'old.sqlite'}")
+    rows = log_rows(2 * SQLITE_ROWS + 5)
+    with log.engine.connect() as conn:
+        conn.connection.driver_connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+        with conn.begin():
+            log.insert_rows(conn, rows)
+    back = log.read()
+    assert back[["request_id", "row"]].values.tolist() == rows[["request_id", "row"]].values.tolist()
+    log.dispose()

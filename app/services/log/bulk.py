@@ -11,13 +11,14 @@ values bound as SQLAlchemy binds them.
 """
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import chain, islice
 from typing import Any
 
 import sqlalchemy as sa
 
-SQLITE_ROWS = 1024  # rows per statement (× the columns: far below SQLite's 32,766 parameters)
+SQLITE_ROWS = 1024  # rows per statement, at most (fewer when the SQLite library allows fewer parameters)
 EXACT_BELOW = 64  # fewer rows than this go in one statement of their own size
 
 
@@ -44,8 +45,9 @@ def insert_rows_sqlite(conn: sa.Connection, table: str, columns: Sequence[str], 
     head = f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) VALUES "
     one = f"({', '.join('?' * len(columns))})"
     tail = " ON CONFLICT DO NOTHING" if skip_duplicates else ""
+    parameters = conn.connection.driver_connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)  # 32,766; 999 < 3.32
     rows = iter(rows)
-    for size in _statement_sizes(n):
+    for size in _statement_sizes(n, 1 << ((parameters // len(columns)).bit_length() - 1)):
         conn.exec_driver_sql(head + ", ".join([one] * size) + tail, tuple(chain.from_iterable(islice(rows, size))))
 
 
@@ -53,7 +55,7 @@ def insert_dicts(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[st
                  skip_duplicates: bool = False) -> None:
     """``rows`` (dicts with the same keys) into ``table`` inside the caller's transaction: on SQLite by
     :func:`insert_rows_sqlite` (values processed by their columns' SQLAlchemy types), elsewhere by the dialect's
-    ``executemany``; ``skip_duplicates`` leaves out rows breaking a unique index."""
+    ``executemany`` (PostgreSQL); ``skip_duplicates`` leaves out rows breaking a unique index."""
     if not rows:
         return
     if conn.dialect.name != "sqlite":
@@ -71,11 +73,12 @@ def insert_dicts(conn: sa.Connection, table: sa.Table, rows: Sequence[Mapping[st
     insert_rows_sqlite(conn, table.name, columns, values, len(rows), skip_duplicates=skip_duplicates)
 
 
-def _statement_sizes(n: int) -> list[int]:
-    """``n`` as statements of ``SQLITE_ROWS`` rows, then the rest's binary digits down to ``EXACT_BELOW``, then the
-    last few rows in one statement (1000 → 512, 256, 128, 64, 40): at most 68 distinct statements, all cached,
-    and a micro-batch of a few requests is one statement."""
-    full, rest = divmod(n, SQLITE_ROWS)
-    binary = [1 << bit for bit in range(rest.bit_length() - 1, -1, -1) if rest >> bit & 1 and 1 << bit >= EXACT_BELOW]
-    last = rest % EXACT_BELOW
-    return [SQLITE_ROWS] * full + binary + ([last] if last else [])
+def _statement_sizes(n: int, most: int = SQLITE_ROWS) -> list[int]:
+    """``n`` as statements of ``SQLITE_ROWS`` rows (or ``most``, a power of two, when fewer), then the rest's
+    binary digits down to ``EXACT_BELOW``, then the last few rows in one statement (1000 → 512, 256, 128, 64, 40):
+    at most 68 distinct statements, all cached, and a micro-batch of a few requests is one statement."""
+    largest = min(SQLITE_ROWS, most)
+    exact = min(EXACT_BELOW, largest)
+    full, rest = divmod(n, largest)
+    binary = [1 << bit for bit in range(rest.bit_length() - 1, -1, -1) if rest >> bit & 1 and 1 << bit >= exact]
+    return [largest] * full + binary + ([rest % exact] if rest % exact else [])

@@ -89,8 +89,7 @@ class ProfileStore:
                 groups[(version, source, day)].append(
                     Fragment(version, source, day, rows, last, cells, values, unpack_sums(sums)))
             merged = [merge(fragments).row() for fragments in groups.values()]
-            if merged:
-                insert_dicts(conn, profile_fragments, merged)
+            insert_dicts(conn, profile_fragments, merged)
         return sum(len(f) for f in groups.values()) - len(groups)
 
     def fold_quietly(self) -> None:
