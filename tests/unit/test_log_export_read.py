@@ -13,9 +13,8 @@ import pytest
 import sqlalchemy as sa
 from log_browse_data import fill_log
 
-from app.services.log import browse, export, export_read
+from app.services.log import browse, export_json, export_read
 from app.services.log.engine import create_log_engine
-from app.services.log.export import _inputs
 from app.services.log.export_read import arrow_reader
 from app.services.log.query import parse_query
 from app.services.log.store import PredictionLog, PredictionLogError
@@ -93,8 +92,9 @@ def test_a_log_in_memory_has_no_reader():
 @pytest.mark.parametrize("kind", [pa.string(), pa.large_string(), pa.binary(), pa.large_binary()])
 def test_inputs_parse_from_any_text_or_bytes_column_and_any_slice(kind):
     texts = pa.chunked_array([pa.array(['{"a": 1, "b": "x"}', '{"a": 2, "b": "y,z"}', '{"a": 3}'], kind)])
-    assert _inputs(texts).to_pylist() == [{"a": 1, "b": "x"}, {"a": 2, "b": "y,z"}, {"a": 3, "b": None}]
-    assert _inputs(texts.slice(1)).to_pylist() == [{"a": 2, "b": "y,z"}, {"a": 3, "b": None}]
+    parsed = export_json.parse_inputs(texts)
+    assert parsed.to_pylist() == [{"a": 1, "b": "x"}, {"a": 2, "b": "y,z"}, {"a": 3, "b": None}]
+    assert export_json.parse_inputs(texts.slice(1)).to_pylist() == [{"a": 2, "b": "y,z"}, {"a": 3, "b": None}]
 
 
 class _Counting:
@@ -149,8 +149,8 @@ def test_an_export_of_one_chunk_starts_no_child(service, monkeypatch):
 ])
 def test_warnings_are_joined_as_decoding_each_row_joins_them(texts):
     column = pa.chunked_array([pa.array(texts[:1]), pa.array(texts[1:])])
-    counts, joined = export._warnings(column)
-    expected_counts, expected = export._warnings_by_row(column)
+    counts, joined = export_json.parse_warnings(column)
+    expected_counts, expected = export_json.warnings_by_row(column)
     assert counts.to_pylist() == expected_counts.to_pylist() and joined.to_pylist() == expected.to_pylist()
 
 
