@@ -243,7 +243,8 @@ def test_rows_as_dicts_bind_as_sqlalchemy_binds_them_and_can_skip_duplicates(log
 
 
 def test_a_sqlite_library_allowing_999_parameters_still_takes_every_row(tmp_path):
-    """SQLite before 3.32 binds at most 999 parameters per statement: the statements shrink to fit."""
+    """A SQLite library built with a lower parameter limit (999 was the default before 3.32): the statements
+    shrink to fit."""
     log = PredictionLog.from_url(f"sqlite:///{tmp_path / 'old.sqlite'}")
     rows = log_rows(2 * SQLITE_ROWS + 5)
     with log.engine.connect() as conn:

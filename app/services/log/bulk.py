@@ -45,7 +45,7 @@ def insert_rows_sqlite(conn: sa.Connection, table: str, columns: Sequence[str], 
     head = f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) VALUES "
     one = f"({', '.join('?' * len(columns))})"
     tail = " ON CONFLICT DO NOTHING" if skip_duplicates else ""
-    parameters = conn.connection.driver_connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)  # 32,766; 999 < 3.32
+    parameters = conn.connection.driver_connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)  # 32,766 by default
     rows = iter(rows)
     for size in _statement_sizes(n, 1 << ((parameters // len(columns)).bit_length() - 1)):
         conn.exec_driver_sql(head + ", ".join([one] * size) + tail, tuple(chain.from_iterable(islice(rows, size))))
