@@ -3,7 +3,7 @@
 Rows come from a pool of synthetic loans validated and scored once by the real service; each chunk samples the
 pool, gives every row a new day, source and outcome, recomputes the derived variables for the new dates and
 builds the profile fragments with the production code (:func:`build_fragments`). Rows go in through the log's own
-write path: one executemany per chunk on SQLite, ``COPY`` on PostgreSQL. The log grows in time as a lender's
+write path: multi-row ``INSERT`` statements on SQLite, ``COPY`` on PostgreSQL. The log grows in time as a lender's
 does: each chunk's days lie in its share of the two years, a week either way (so a date range is a narrow id
 range); fragments are folded every few chunks as the app's writers would. The inputs JSON is the pool's (its
 loan date may differ from the row's ``loan_date``): the benchmarks read the columns, not that text, for anything
@@ -91,7 +91,7 @@ def fill(scoring: ScoringService, target_rows: int, *, chunk_rows: int = 100_000
     while present < target_rows:
         n = min(chunk_rows, target_rows - present)
         rows, fragments = chunk(scoring, pool, n, rng, serial, (present / target_rows, (present + n) / target_rows))
-        log.append(rows, fragments=fragments)  # the app's bulk path: executemany on SQLite, COPY on PostgreSQL
+        log.append(rows, fragments=fragments)  # the app's bulk path: multi-row INSERTs on SQLite, COPY on PostgreSQL
         present += n
         serial += 1
         if serial % 10 == 0:
