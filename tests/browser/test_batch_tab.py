@@ -39,12 +39,16 @@ def batch_settings(trained_models_dir, tmp_path_factory) -> Settings:
 
 
 @pytest.fixture(scope="module")
-def batch_server(batch_settings) -> Iterator[str]:
+def batch_server(batch_settings, browser) -> Iterator[str]:
     app = create_app(batch_settings)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
+    # Leave this server's page before stopping it: its progress polls would otherwise be refused and land in the
+    # (session-wide) browser's console, failing the next module's check for console errors.
+    browser.get("about:blank")
+    browser.get_log("browser")
     server.shutdown()
     app.extensions["credit_risk"].jobs.engine.shutdown()
 
