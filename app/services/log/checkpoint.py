@@ -5,7 +5,7 @@ database file before its commit returns: a request that happens to commit then w
 fsync) — every 10,000-record batch, and every few hundred micro-batched ``/predict`` commits. Here a write of
 the prediction log (:func:`after_write`) that finds the log past ``WAL_CHECKPOINT_BYTES`` starts one background
 ``PRAGMA wal_checkpoint(PASSIVE)`` (never two at once in a process; PASSIVE neither waits for nor blocks readers
-and writers); the automatic checkpoint stays as a backstop at ``BACKSTOP_BYTES`` for the other writers (folds,
+and writers); the automatic checkpoint stays as a backstop at ``BACKSTOP_PAGES`` for the other writers (folds,
 outcomes, jobs). The log file is cut back to nothing when SQLite restarts it after a complete checkpoint
 (``journal_size_limit`` 0), so its size says how much is waiting; while readers hold a checkpoint back, a
 process tries again at most every ``RETRY_SECONDS``.
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 WAL_CHECKPOINT_BYTES = 4 << 20  # SQLite's own default: 1,000 pages of 4 KiB
-BACKSTOP_BYTES = 64 << 20       # log before a committing connection checkpoints itself (in pages per file)
+BACKSTOP_PAGES = 16_384         # 64 MiB of log before a committing connection checkpoints itself
 RETRY_SECONDS = 0.25
 
 logger = logging.getLogger(__name__)

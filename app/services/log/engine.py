@@ -1,10 +1,5 @@
 """The log database's SQLAlchemy engine: PostgreSQL as configured; SQLite in WAL mode with a busy timeout and its
-checkpoints in the background (:mod:`app.services.log.checkpoint`).
-
-A new SQLite log is made with 16 KiB pages (SQLite's default is 4 KiB): a 10,000-record write commits a quarter
-as many WAL frames, and its insert and commit took 20–30 % less time (``benchmarks/bench_api.py``'s "log write
-alone"), with no change seen in ``/predict`` under load. An existing file keeps the page size it was made with
-(WAL mode cannot change it; ``README.md`` shows the offline conversion)."""
+checkpoints in the background (:mod:`app.services.log.checkpoint`)."""
 from __future__ import annotations
 
 import sqlite3
@@ -15,9 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
-from app.services.log.checkpoint import BACKSTOP_BYTES, checkpoint_in_background
-
-PAGE_SIZE = 16_384  # bytes per page of a new SQLite log
+from app.services.log.checkpoint import BACKSTOP_PAGES, checkpoint_in_background
 
 
 def create_log_engine(url: str) -> Engine:
@@ -35,12 +28,10 @@ def create_log_engine(url: str) -> Engine:
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA busy_timeout = 30000")
-        cursor.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # takes effect only while the file is still empty
         _enable_wal(cursor)
         cursor.execute("PRAGMA synchronous = NORMAL")
         if on_disk:
-            page_size = cursor.execute("PRAGMA page_size").fetchone()[0]
-            cursor.execute(f"PRAGMA wal_autocheckpoint = {BACKSTOP_BYTES // page_size}")
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {BACKSTOP_PAGES}")
             cursor.execute("PRAGMA journal_size_limit = 0")  # the log's size is what awaits a checkpoint
         cursor.close()
 
