@@ -27,10 +27,17 @@ def oracle_numeric_bin(value: float, cuts: list[float]) -> int:
 def test_numeric_bins_match_the_oracle_including_edges_nan_and_inf() -> None:
     cuts = np.array([-1.0, 0.0, 2.5, 10.0])
     rng = np.random.default_rng(0)
-    x = np.concatenate([rng.normal(0, 5, 500), cuts, [np.nan, np.inf, -np.inf, np.nan]])
+    x = np.concatenate([rng.normal(0, 5, 500), cuts, np.nextafter(cuts, -np.inf), np.nextafter(cuts, np.inf),
+                        [np.nan, np.inf, -np.inf, np.nan, -0.0, 0.0]])
     expected = np.array([oracle_numeric_bin(v, list(cuts)) for v in x])
     np.testing.assert_array_equal(numeric_bin_ids(x, cuts), expected)
     np.testing.assert_array_equal(numeric_counts(x, cuts), np.bincount(expected, minlength=len(cuts) + 2))
+
+
+def test_numeric_bins_match_the_oracle_for_one_value_and_many_cuts() -> None:
+    cuts = np.unique(np.random.default_rng(1).normal(0, 3, 40))
+    for value in (-100.0, cuts[0], cuts[17], np.nextafter(cuts[17], -np.inf), cuts[-1], 100.0, np.nan):
+        assert numeric_bin_ids(np.array([value]), cuts).tolist() == [oracle_numeric_bin(value, list(cuts))]
 
 
 def test_numeric_bins_without_cuts() -> None:
@@ -62,6 +69,9 @@ def oracle_category_bin(value: object) -> int:
     pd.Series(["4", 9, 4.0, "Otro", None, "otro", "1e3", np.nan, 10], dtype=object),   # hash path, mixed types
     pd.Series(["4", "10", None, "x", "9"], dtype="category"),
     pd.Series([True, False, None], dtype="boolean"),
+    pd.Series(["Otro", "otro", None, "4", np.nan, "0.5", " 4", "", "10"], dtype=object),  # few texts: one by one
+    pd.Series(["Otro", "x", None, "9", np.nan] * 7, dtype=object),                      # more: the hash path
+    pd.Series(["4", pd.NA, "9"], dtype="string"),                                        # pd.NA: the hash path
 ])
 def test_categorical_paths_match_the_oracle(values: pd.Series) -> None:
     expected = np.array([oracle_category_bin(v) for v in values.astype(object)])
@@ -87,6 +97,7 @@ def oracle_pooled_bin(value: object) -> int:
     pd.Series([68, 9, 7, 4, 10, 5], dtype="int64"),
     pd.Series(["68", 7, 7.0, "Rara", "rara", None, -28589, "Otro", 12], dtype=object),  # hash path, mixed types
     pd.Series(["7", "10", None, "x", "68"], dtype="category"),
+    pd.Series(["68", "Rara", "rara", None, "Otro", "7"], dtype=object),
     pd.Series([], dtype=np.float64),
 ])
 def test_pooled_categories_share_one_bin_on_every_path(values: pd.Series) -> None:
