@@ -105,7 +105,7 @@ def numeric_bin_ids(x: np.ndarray, cuts: np.ndarray) -> np.ndarray:
     return ids
 
 
-def _numeric_categories(categories: Sequence[str]) -> list[tuple[int, float]]:
+def numeric_categories(categories: Sequence[str]) -> list[tuple[int, float]]:
     """(bin index, number) of the categories whose key is a number: the only ones a number can match."""
     found = []
     for index, key in enumerate(categories):
@@ -118,12 +118,12 @@ def _numeric_categories(categories: Sequence[str]) -> list[tuple[int, float]]:
     return found
 
 
-def _pooled_numbers(pooled: Sequence[str]) -> np.ndarray:
+def pooled_numeric_keys(pooled: Sequence[str]) -> np.ndarray:
     """The pooled categories that are numbers, as a float array (what a numeric column can match)."""
-    return np.array([number for _, number in _numeric_categories(pooled)], dtype=np.float64)
+    return np.array([number for _, number in numeric_categories(pooled)], dtype=np.float64)
 
 
-def _layout(categories: Sequence[str], pooled: Sequence[str]) -> tuple[int, int]:
+def categorical_layout(categories: Sequence[str], pooled: Sequence[str]) -> tuple[int, int]:
     """(number of bins, index of the unseen bin): categories, [pooled], unseen, missing."""
     unseen = len(categories) + (1 if len(pooled) else 0)
     return unseen + 2, unseen
@@ -135,16 +135,16 @@ def _code_lookup(values: pd.Series, categories: Sequence[str],
 
     The lookup has one extra trailing entry (the missing bin) so that code ``-1`` (missing) maps to it.
     """
-    n_bins, unseen = _layout(categories, pooled)
+    n_bins, unseen = categorical_layout(categories, pooled)
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    bins = _bins_of_keys(tuple(categories), tuple(pooled))
+    bins = bins_of_keys(tuple(categories), tuple(pooled))
     keys = [category_key(u) for u in uniques]
     lookup = np.array([n_bins - 1 if k is None else bins.get(k, unseen) for k in keys], dtype=np.int64)
     return codes, np.append(lookup, n_bins - 1)
 
 
 @functools.lru_cache(maxsize=256)
-def _bins_of_keys(categories: tuple[str, ...], pooled: tuple[str, ...]) -> dict[str, int]:
+def bins_of_keys(categories: tuple[str, ...], pooled: tuple[str, ...]) -> dict[str, int]:
     """Bin of each known key: the categories in order, then every pooled key in the bin after them."""
     return {**dict.fromkeys(pooled, len(categories)), **{key: i for i, key in enumerate(categories)}}
 
@@ -155,14 +155,14 @@ def _is_numeric(values: pd.Series) -> bool:
 
 def categorical_counts(values: pd.Series, categories: Sequence[str], pooled: Sequence[str] = ()) -> np.ndarray:
     """Counts per bin (categories, [pooled], unseen, missing) of one current column."""
-    n_bins, unseen = _layout(categories, pooled)
+    n_bins, unseen = categorical_layout(categories, pooled)
     if _is_numeric(values):
         x = as_float_array(values, str(values.name))
         counts = np.zeros(n_bins, dtype=np.int64)
-        frequent = _numeric_categories(categories)
+        frequent = numeric_categories(categories)
         for index, number in frequent:
             counts[index] = np.count_nonzero(x == number)
-        pooled_numbers = _pooled_numbers(pooled)
+        pooled_numbers = pooled_numeric_keys(pooled)
         if pooled_numbers.size:
             rest = x[np.isin(x, [number for _, number in frequent], invert=True)]  # NaN stays in rest
             counts[len(categories)] = np.count_nonzero(np.isin(rest, pooled_numbers))
@@ -178,28 +178,28 @@ def categorical_counts(values: pd.Series, categories: Sequence[str], pooled: Seq
 def categorical_bin_ids(values: pd.Series | np.ndarray, categories: Sequence[str],
                         pooled: Sequence[str] = ()) -> np.ndarray:
     """Bin index of every row of one current column (categories, [pooled], unseen, missing = last)."""
-    n_bins, unseen = _layout(categories, pooled)
+    n_bins, unseen = categorical_layout(categories, pooled)
     dtype = np.min_scalar_type(n_bins - 1)
     if _is_numeric(values):
         x = as_float_array(values, str(getattr(values, "name", "")))
         ids = np.full(x.size, unseen, dtype=dtype)
-        for index, number in _numeric_categories(categories):
+        for index, number in numeric_categories(categories):
             ids[x == number] = index
-        pooled_numbers = _pooled_numbers(pooled)
+        pooled_numbers = pooled_numeric_keys(pooled)
         if pooled_numbers.size:
             rest = np.flatnonzero(ids == unseen)
             ids[rest[np.isin(x[rest], pooled_numbers)]] = len(categories)
         ids[np.isnan(x)] = n_bins - 1
         return ids
     if len(values) <= FEW_VALUES:
-        few = _few_text_ids(values, _bins_of_keys(tuple(categories), tuple(pooled)), unseen, n_bins - 1)
+        few = few_text_ids(values, bins_of_keys(tuple(categories), tuple(pooled)), unseen, n_bins - 1)
         if few is not None:
             return np.array(few, dtype=dtype)
     codes, lookup = _code_lookup(values, categories, pooled)
     return lookup.astype(dtype)[codes]
 
 
-def _few_text_ids(values: pd.Series | np.ndarray, bins: dict[str, int], unseen: int, missing: int) -> list[int] | None:
+def few_text_ids(values: pd.Series | np.ndarray, bins: dict[str, int], unseen: int, missing: int) -> list[int] | None:
     """The bins of a few values that are all text or missing, one lookup each (a text's key is itself); None
     when another kind of value is among them (the hash path keys it)."""
     ids = []

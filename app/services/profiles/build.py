@@ -16,6 +16,7 @@ import pandas as pd
 from app.services.profiles.fragment import Fragment
 from app.services.profiles.keys import band_positions, source_day_groups
 from app.services.profiles.layout import ProfileLayout
+from app.services.profiles.one_row import one_row_counts
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,10 @@ def build_fragments(layout: ProfileLayout, rows: ScoredRows) -> list[Fragment]:
 
 
 def count_rows(layout: ProfileLayout, rows: ScoredRows) -> GroupedCounts:
-    """The counts and sums of ``rows`` per (source, day), in a few vectorised passes."""
+    """The counts and sums of ``rows`` per (source, day), in a few vectorised passes (one row: in plain Python)."""
     n = len(rows)
+    if n == 1 and (one := one_row_counts(layout, rows)) is not None:
+        return GroupedCounts(layout.model_version, **one)
     groups = source_day_groups(rows.source, rows.days, n)
     group, n_groups = groups.group, len(groups)
     size = n_groups * layout.n_cells
