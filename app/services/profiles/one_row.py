@@ -1,6 +1,6 @@
 """The profile counts of one scored row in plain Python: what :func:`~app.services.profiles.build.count_rows`
 computes with numpy, without its fixed cost per numpy call (a one-record ``/predict`` spent ~2 ms on a few
-hundred calls over one-element arrays). The same cells, sums and keys — a test compares both on thousands of rows.
+hundred calls over one-element arrays). The same cells, sums and keys — a test compares both on hundreds of odd rows.
 A value of another kind than the write path gives (a column that is not float64 or text, an unknown band, a
 source that is not text) answers None, and the vectorised path counts the row (or says what is wrong).
 """
